@@ -1,0 +1,93 @@
+using System.Collections;
+using System.Linq.Expressions;
+using ZgDb.Query;
+using ZgDb.Storage.Engine;
+
+namespace ZgDb;
+
+/// <summary>
+/// A collection of documents of type <typeparamref name="T"/>, sorted by primary key. Reads (<see cref="Find"/>,
+/// LINQ) are synchronous and see a consistent snapshot; writes apply at once in memory and are made durable by
+/// the background writer (see <see cref="ZgDbOptions.Durability"/> and <see cref="ZgDatabase.FlushAsync"/>).
+/// Documents returned are copies the caller owns: changing one changes nothing stored until <see cref="Update"/>.
+/// Thread-safe.
+/// </summary>
+public sealed class ZgCollection<T> : IOrderedQueryable<T> where T : class
+{
+    private readonly ICollectionStore<T> _store;
+
+    internal ZgCollection(ZgDatabase database)
+    {
+        Database = database;
+        _store = database.Engine.Store<T>();
+        Provider = new ZgQueryProvider(database);
+        Expression = Expression.Constant(this);
+    }
+
+    internal ZgDatabase Database { get; }
+    internal ICollectionStore<T> Store => _store;
+
+    /// <summary>The collection's name (the database class's property name).</summary>
+    public string Name => _store.Name;
+
+    /// <summary>The entity type stored here.</summary>
+    public EntityType Entity => _store.Entity;
+
+    /// <summary>The document with this primary key, or null. Synchronous; loads at most one chunk.</summary>
+    /// <exception cref="ZgDbValidationException">The key is null or not of the key's type.</exception>
+    public T? Find(object key) => _store.Find(key);
+
+    /// <summary>
+    /// Inserts a document. An int/long key of 0 is replaced by the next key and an empty Guid by a new one; the
+    /// assigned key is written back to <paramref name="document"/>.
+    /// </summary>
+    /// <exception cref="ZgDbDuplicateKeyException">The key exists already.</exception>
+    /// <exception cref="ZgDbValidationException">The document is null, too large, or breaks a rule of the model.</exception>
+    public void Insert(T document) => _store.Insert(document);
+
+    /// <summary>Inserts documents as one atomic write: all of them or, if any is refused, none.</summary>
+    public void InsertMany(IEnumerable<T> documents) => _store.InsertMany(documents);
+
+    /// <summary>Replaces the stored document that has <paramref name="document"/>'s key.</summary>
+    /// <exception cref="ZgDbNotFoundException">No document has that key.</exception>
+    public void Update(T document) => _store.Update(document);
+
+    /// <summary>Inserts the document, or replaces the one with the same key.</summary>
+    public void Upsert(T document) => _store.Upsert(document);
+
+    /// <summary>Deletes the document with this key; returns whether there was one.</summary>
+    public bool Delete(object key) => _store.Delete(key);
+
+    /// <summary>Deletes every document matching <paramref name="predicate"/> as one atomic write; returns how many.</summary>
+    public int DeleteMany(Expression<Func<T, bool>> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        return _store.DeleteMany(predicate.Compile());
+    }
+
+    /// <summary>The number of documents, without loading any chunk.</summary>
+    public int Count() => checked((int)_store.Count());
+
+    /// <summary>The number of documents, without loading any chunk.</summary>
+    public long LongCount() => _store.Count();
+
+    /// <inheritdoc />
+    public Type ElementType => typeof(T);
+
+    /// <inheritdoc />
+    public Expression Expression { get; }
+
+    /// <inheritdoc />
+    public IQueryProvider Provider { get; }
+
+    /// <summary>Enumerates copies of every document of a snapshot, in key order.</summary>
+    public IEnumerator<T> GetEnumerator()
+    {
+        foreach (var stored in _store.ScanStored()) yield return _store.Copy(stored);
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc />
+    public override string ToString() => $"ZgCollection<{typeof(T).Name}> {Name}";
+}

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using ZgDb.Storage.Engine;
+
+namespace ZgDb;
+
+/// <summary>
+/// The base of an application's database class. Declare one <see cref="ZgCollection{T}"/> property per entity
+/// (<c>public ZgCollection&lt;User&gt; Users =&gt; Collection&lt;User&gt;();</c>), configure the model in
+/// <see cref="OnModelCreating"/>, and open it with <see cref="Open{TDb}"/> or <see cref="OpenInMemory{TDb}"/>.
+/// A database is thread-safe: share one instance across the application and dispose it at shutdown.
+/// </summary>
+public abstract class ZgDatabase : IDisposable, IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<Type, (DatabaseModel Model, (string Name, Type ClrType)[] Collections)> Models = new();
+    private readonly Dictionary<Type, object> _collections = new();
+    private StorageEngine? _engine;
+
+    /// <summary>
+    /// Opens (or creates) the database stored in <paramref name="directory"/>: takes the directory's lock, reads the
+    /// manifest and replays the write-ahead log. Chunk files are loaded later, on demand.
+    /// </summary>
+    /// <exception cref="ZgDbModelException">The model cannot be stored (names the entity and property).</exception>
+    /// <exception cref="ZgDbLockedException">Another process or open database holds the directory.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A file failed its checks (names the file and offset).</exception>
+    public static TDb Open<TDb>(string directory, ZgDbOptions? options = null) where TDb : ZgDatabase, new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return Create<TDb>(directory, options ?? new ZgDbOptions());
+    }
+
+    /// <summary>Opens an empty database that lives only in memory: nothing touches the disk, and everything is gone on dispose.</summary>
+    public static TDb OpenInMemory<TDb>(ZgDbOptions? options = null) where TDb : ZgDatabase, new() =>
+        Create<TDb>(null, options ?? new ZgDbOptions());
+
+    private static TDb Create<TDb>(string? directory, ZgDbOptions options) where TDb : ZgDatabase, new()
+    {
+        var db = new TDb();
+        var (model, collections) = Models.GetOrAdd(typeof(TDb), _ => BuildModel(db));
+        db._engine = new StorageEngine(model, directory, options);
+        foreach (var (_, clrType) in collections)
+        {
+            var collection = Activator.CreateInstance(typeof(ZgCollection<>).MakeGenericType(clrType), BindingFlags.NonPublic | BindingFlags.Instance, null, [db], null)!;
+            db._collections[clrType] = collection;
+        }
+        return db;
+    }
+
+    private static (DatabaseModel, (string, Type)[]) BuildModel(ZgDatabase db)
+    {
+        var collections = db.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(ZgCollection<>))
+            .Select(p => (p.Name, p.PropertyType.GetGenericArguments()[0]))
+            .ToArray();
+        if (collections.Length == 0)
+            throw new ZgDbModelException(db.GetType().Name, null, "the database class declares no ZgCollection<T> property.");
+        return (ModelFactory.Build(collections, db.OnModelCreating), collections);
+    }
+
+    /// <summary>Configures the model: keys, indexes, required properties, maximum lengths, ignored properties.</summary>
+    protected virtual void OnModelCreating(ModelBuilder model) { }
+
+    /// <summary>The collection of <typeparamref name="T"/>; call it from the database class's collection properties.</summary>
+    protected ZgCollection<T> Collection<T>() where T : class =>
+        _collections.TryGetValue(typeof(T), out var collection)
+            ? (ZgCollection<T>)collection
+            : throw new InvalidOperationException(_engine is null
+                ? "The database is not open: create it with ZgDatabase.Open<TDb>(directory) or ZgDatabase.OpenInMemory<TDb>(), not with new."
+                : $"{typeof(T).Name} is not a collection of {GetType().Name}: declare a public ZgCollection<{typeof(T).Name}> property.");
+
+    internal StorageEngine Engine => _engine ?? throw new InvalidOperationException("The database is not open.");
+
+    /// <summary>The model: entity types, keys, indexes.</summary>
+    public DatabaseModel Model => Engine.Model;
+
+    /// <summary>The database's directory, or null for an in-memory database.</summary>
+    public string? Directory => Engine.Directory;
+
+    /// <summary>Completes once every write made so far is flushed to disk (at once for an in-memory database).</summary>
+    /// <exception cref="ZgDbFaultedException">The write-ahead log could not be written; those writes are not durable.</exception>
+    public Task FlushAsync(CancellationToken cancellationToken = default) => Engine.FlushAsync().WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Folds every change into chunk files and writes a new manifest, so reopening replays nothing. Runs
+    /// automatically by <see cref="ZgDbOptions.Checkpoint"/>; writers are not blocked while it runs.
+    /// </summary>
+    public void Checkpoint() => Engine.Checkpoint();
+
+    /// <summary>Figures about the open database (for tools and tests).</summary>
+    public DatabaseStatistics GetStatistics()
+    {
+        var engine = Engine;
+        var state = engine.State;
+        return new DatabaseStatistics(
+            engine.Stores.Select(s => new CollectionStatistics(s.Name, state.Collections[s.Ordinal].Count, state.Collections[s.Ordinal].DeltaCount)).ToList(),
+            engine.LastLsn, engine.DurableLsn, engine.CheckpointLsn, engine.WalBytesWritten, engine.Cache.Count, engine.Cache.Bytes, engine.Cache.Loads);
+    }
+
+    /// <summary>Flushes the write-ahead log, checkpoints (unless <see cref="CheckpointPolicy.OnDispose"/> is off) and releases the directory's lock.</summary>
+    public void Dispose()
+    {
+        _engine?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Figures about one collection.</summary>
+/// <param name="Name">The collection's name.</param>
+/// <param name="Count">Documents stored.</param>
+/// <param name="PendingChanges">Changes not yet folded into chunk files by a checkpoint.</param>
+public sealed record CollectionStatistics(string Name, long Count, int PendingChanges);
+
+/// <summary>Figures about an open database.</summary>
+/// <param name="Collections">Per collection.</param>
+/// <param name="LastLsn">The LSN of the newest write.</param>
+/// <param name="DurableLsn">The newest LSN flushed to disk.</param>
+/// <param name="CheckpointLsn">The LSN the last checkpoint folded into chunks.</param>
+/// <param name="WalBytesWritten">Write-ahead log bytes written since open.</param>
+/// <param name="CachedChunks">Chunks in the cache.</param>
+/// <param name="CachedBytes">The cache's estimated size.</param>
+/// <param name="ChunkLoads">Chunks loaded from disk since open.</param>
+public sealed record DatabaseStatistics(IReadOnlyList<CollectionStatistics> Collections, long LastLsn, long DurableLsn,
+    long CheckpointLsn, long WalBytesWritten, int CachedChunks, long CachedBytes, long ChunkLoads);

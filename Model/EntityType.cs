@@ -1,0 +1,195 @@
+using System.Reflection;
+
+namespace ZgDb;
+
+/// <summary>The kinds of primary key ZgDb stores.</summary>
+public enum KeyKind
+{
+    /// <summary><see cref="int"/>; 0 is replaced by the next key on insert.</summary>
+    Int32,
+    /// <summary><see cref="long"/>; 0 is replaced by the next key on insert.</summary>
+    Int64,
+    /// <summary><see cref="System.Guid"/>; an empty Guid is replaced by a new one on insert.</summary>
+    Guid,
+    /// <summary><see cref="string"/>, compared ordinally; never null or empty.</summary>
+    String,
+}
+
+/// <summary>How a stored property's value is shaped.</summary>
+public enum PropertyShape
+{
+    /// <summary>A single value: number, string, date, Guid, enum, bool, byte array, or a nullable of these.</summary>
+    Scalar,
+    /// <summary>A nested class stored inside the document.</summary>
+    Nested,
+    /// <summary>A list or array of scalars or nested classes stored inside the document.</summary>
+    Collection,
+}
+
+/// <summary>One stored property of an entity or nested class. Immutable once the model is built.</summary>
+public sealed class EntityProperty
+{
+    internal EntityProperty(PropertyInfo info, PropertyShape shape, Type valueType, bool isNullable)
+    {
+        Info = info;
+        Shape = shape;
+        ValueType = valueType;
+        IsNullable = isNullable;
+    }
+
+    /// <summary>The CLR property.</summary>
+    public PropertyInfo Info { get; }
+
+    /// <summary>The property's name, as stored in documents.</summary>
+    public string Name => Info.Name;
+
+    /// <summary>The property's CLR type.</summary>
+    public Type ClrType => Info.PropertyType;
+
+    /// <summary>Scalar, nested class, or collection.</summary>
+    public PropertyShape Shape { get; }
+
+    /// <summary>The scalar type (without <see cref="Nullable{T}"/>), the nested class, or the collection's element type.</summary>
+    public Type ValueType { get; }
+
+    /// <summary>Whether the property may hold null (reference types and <see cref="Nullable{T}"/>).</summary>
+    public bool IsNullable { get; }
+
+    /// <summary>A value must be present (not null; for strings, not null). Set by <c>[Required]</c> or <c>IsRequired()</c>.</summary>
+    public bool IsRequired { get; internal set; }
+
+    /// <summary>The longest string (or collection) allowed, from <c>[MaxLength]</c>, <c>[StringLength]</c> or <c>HasMaxLength</c>.</summary>
+    public int? MaxLength { get; internal set; }
+
+    /// <summary>For nested classes and collections of them: the nested class's stored properties.</summary>
+    public IReadOnlyList<EntityProperty> NestedProperties { get; internal set; } = [];
+}
+
+/// <summary>A secondary index over one or more property paths of an entity.</summary>
+public sealed class EntityIndex
+{
+    internal EntityIndex(string name, IReadOnlyList<PropertyPath> properties, bool isUnique)
+    {
+        Name = name;
+        Properties = properties;
+        IsUnique = isUnique;
+    }
+
+    /// <summary>The index's name: its property paths joined with commas (e.g. <c>Email</c>, <c>City,Age</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The indexed property paths, in order (a composite index has several).</summary>
+    public IReadOnlyList<PropertyPath> Properties { get; }
+
+    /// <summary>Whether two documents may not share the indexed value (documents whose value is null are not checked).</summary>
+    public bool IsUnique { get; internal set; }
+}
+
+/// <summary>A chain of properties from an entity to a value, such as <c>Address.City</c>.</summary>
+public sealed class PropertyPath : IEquatable<PropertyPath>
+{
+    internal PropertyPath(IReadOnlyList<PropertyInfo> members) => Members = members;
+
+    /// <summary>The properties walked, from the entity outwards.</summary>
+    public IReadOnlyList<PropertyInfo> Members { get; }
+
+    /// <summary>The path in dotted form.</summary>
+    public string Name => string.Join(".", Members.Select(m => m.Name));
+
+    /// <summary>The type of the value at the end of the path.</summary>
+    public Type ValueType => Members[^1].PropertyType;
+
+    /// <summary>Reads the value at the end of the path, or null when a step on the way is null.</summary>
+    public object? GetValue(object entity)
+    {
+        object? current = entity;
+        foreach (var member in Members)
+        {
+            if (current is null) return null;
+            current = member.GetValue(current);
+        }
+        return current;
+    }
+
+    /// <inheritdoc />
+    public bool Equals(PropertyPath? other) => other is not null && Name == other.Name;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as PropertyPath);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
+
+/// <summary>An entity type: a class stored in one collection, with its key, stored properties and indexes.</summary>
+public sealed class EntityType
+{
+    internal EntityType(string collectionName, Type clrType, EntityProperty key, KeyKind keyKind,
+        IReadOnlyList<EntityProperty> properties, IReadOnlyList<EntityIndex> indexes)
+    {
+        CollectionName = collectionName;
+        ClrType = clrType;
+        Key = key;
+        KeyKind = keyKind;
+        Properties = properties;
+        Indexes = indexes;
+    }
+
+    /// <summary>The collection's name: the name of the <c>ZgCollection&lt;T&gt;</c> property on the database class.</summary>
+    public string CollectionName { get; }
+
+    /// <summary>The entity's CLR type.</summary>
+    public Type ClrType { get; }
+
+    /// <summary>The entity's name (its CLR type's name), used in messages and plans.</summary>
+    public string Name => ClrType.Name;
+
+    /// <summary>The primary key property.</summary>
+    public EntityProperty Key { get; }
+
+    /// <summary>The primary key's kind.</summary>
+    public KeyKind KeyKind { get; }
+
+    /// <summary>Every stored property, the key included, in declaration order.</summary>
+    public IReadOnlyList<EntityProperty> Properties { get; }
+
+    /// <summary>The secondary indexes.</summary>
+    public IReadOnlyList<EntityIndex> Indexes { get; }
+
+    /// <summary>The CLR type of the key.</summary>
+    public Type KeyClrType => KeyKind switch
+    {
+        KeyKind.Int32 => typeof(int),
+        KeyKind.Int64 => typeof(long),
+        KeyKind.Guid => typeof(Guid),
+        _ => typeof(string),
+    };
+
+    /// <summary>Finds a stored property by name, or null.</summary>
+    public EntityProperty? FindProperty(string name) => Properties.FirstOrDefault(p => p.Name == name);
+}
+
+/// <summary>The whole model of a database: its entity types, one per collection. Immutable once built.</summary>
+public sealed class DatabaseModel
+{
+    internal DatabaseModel(IReadOnlyList<EntityType> entities)
+    {
+        Entities = entities;
+        Stored = StoredModel.From(this);
+    }
+
+    /// <summary>The entity types, in the order the database class declares its collections.</summary>
+    public IReadOnlyList<EntityType> Entities { get; }
+
+    /// <summary>The model's stored, versioned form (with its fingerprint).</summary>
+    public StoredModel Stored { get; }
+
+    /// <summary>The entity stored in <paramref name="clrType"/>'s collection, or null.</summary>
+    public EntityType? FindEntity(Type clrType) => Entities.FirstOrDefault(e => e.ClrType == clrType);
+
+    /// <summary>The entity of the named collection, or null.</summary>
+    public EntityType? FindCollection(string name) => Entities.FirstOrDefault(e => e.CollectionName == name);
+}

@@ -1,0 +1,166 @@
+namespace ZgDb;
+
+// The catalog of ZgDb errors. Every error a caller can see derives from ZgDbException; each type below says
+// when it is thrown. Messages always name what was wrong: the collection, the key, the property, the file and
+// the offset.
+
+/// <summary>The base of every error ZgDb raises on purpose.</summary>
+public class ZgDbException : Exception
+{
+    /// <summary>Creates the error with a message.</summary>
+    public ZgDbException(string message) : base(message) { }
+
+    /// <summary>Creates the error with a message and the error that caused it.</summary>
+    public ZgDbException(string message, Exception? inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// The model built from the classes, attributes and <see cref="ModelBuilder"/> is invalid: an unsupported property
+/// type, a missing or unsupported key, an index on an unknown property. Thrown when the database is opened.
+/// </summary>
+public sealed class ZgDbModelException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbModelException(string entity, string? property, string message)
+        : base(property is null ? $"Entity '{entity}': {message}" : $"Entity '{entity}', property '{property}': {message}")
+    {
+        Entity = entity;
+        Property = property;
+    }
+
+    /// <summary>The entity (CLR type name) at fault.</summary>
+    public string Entity { get; }
+
+    /// <summary>The property at fault, when one is.</summary>
+    public string? Property { get; }
+}
+
+/// <summary>The model stored with the data cannot be read with the model of the running application.</summary>
+public sealed class ZgDbSchemaMismatchException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbSchemaMismatchException(string collection, string? property, string message)
+        : base(property is null ? $"Collection '{collection}': {message}" : $"Collection '{collection}', property '{property}': {message}")
+    {
+        Collection = collection;
+        Property = property;
+    }
+
+    /// <summary>The collection at fault.</summary>
+    public string Collection { get; }
+
+    /// <summary>The property at fault, when one is.</summary>
+    public string? Property { get; }
+}
+
+/// <summary>A document is not acceptable: null, too large, a key that is missing or of the wrong type, a required
+/// property without a value, a string over its maximum length. Nothing was written.</summary>
+public sealed class ZgDbValidationException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbValidationException(string collection, string message) : base($"Collection '{collection}': {message}")
+    {
+        Collection = collection;
+    }
+
+    /// <summary>The collection the document was written to.</summary>
+    public string Collection { get; }
+}
+
+/// <summary>Insert of a primary key that already exists. Nothing was written.</summary>
+public sealed class ZgDbDuplicateKeyException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbDuplicateKeyException(string collection, object key)
+        : base($"Collection '{collection}' already holds a document with key {FormatKey(key)}.")
+    {
+        Collection = collection;
+        Key = key;
+    }
+
+    /// <summary>The collection written to.</summary>
+    public string Collection { get; }
+
+    /// <summary>The duplicate key.</summary>
+    public object Key { get; }
+
+    internal static string FormatKey(object? key) => key is string s ? $"'{s}'" : key?.ToString() ?? "null";
+}
+
+/// <summary>A unique index would hold the same value twice. Nothing was written.</summary>
+public sealed class ZgDbUniqueConstraintException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbUniqueConstraintException(string collection, string index, object? value, object existingKey)
+        : base($"Collection '{collection}': unique index '{index}' already holds value {ZgDbDuplicateKeyException.FormatKey(value)} (document {ZgDbDuplicateKeyException.FormatKey(existingKey)}).")
+    {
+        Collection = collection;
+        Index = index;
+    }
+
+    /// <summary>The collection written to.</summary>
+    public string Collection { get; }
+
+    /// <summary>The unique index that was violated.</summary>
+    public string Index { get; }
+}
+
+/// <summary><c>Update</c> of a key that does not exist. Nothing was written.</summary>
+public sealed class ZgDbNotFoundException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbNotFoundException(string collection, object key)
+        : base($"Collection '{collection}' holds no document with key {ZgDbDuplicateKeyException.FormatKey(key)}.")
+    {
+        Collection = collection;
+        Key = key;
+    }
+
+    /// <summary>The collection.</summary>
+    public string Collection { get; }
+
+    /// <summary>The missing key.</summary>
+    public object Key { get; }
+}
+
+/// <summary>A file of the database failed its checks (magic, version, length, checksum): it is never read as data.</summary>
+public sealed class ZgDbCorruptFileException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbCorruptFileException(string file, long offset, string message, Exception? inner = null)
+        : base($"Corrupt file '{file}' at offset {offset}: {message}", inner)
+    {
+        File = file;
+        Offset = offset;
+    }
+
+    /// <summary>The path of the damaged file.</summary>
+    public string File { get; }
+
+    /// <summary>The byte offset where the damage was found.</summary>
+    public long Offset { get; }
+}
+
+/// <summary>Another process (or another open database in this process) holds the directory's lock file.</summary>
+public sealed class ZgDbLockedException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbLockedException(string lockFile, string holder, Exception? inner)
+        : base($"The database is in use: the lock file '{lockFile}' is held by {holder}. Close the other process (or database) first.", inner)
+    {
+        LockFile = lockFile;
+    }
+
+    /// <summary>The path of the lock file.</summary>
+    public string LockFile { get; }
+}
+
+/// <summary>
+/// A write or flush of the database's files failed. The engine stops accepting writes (a retried fsync may
+/// succeed without the data reaching the disk); reopen the database to recover everything acknowledged durable.
+/// </summary>
+public sealed class ZgDbFaultedException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbFaultedException(string message, Exception? inner) : base(message, inner) { }
+}

@@ -1,0 +1,175 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace ZgDb;
+
+/// <summary>
+/// The fluent configuration of a database's model, passed to <c>ZgDatabase.OnModelCreating</c>. Fluent calls
+/// override attributes, which override conventions.
+/// </summary>
+public sealed class ModelBuilder
+{
+    private readonly Dictionary<Type, EntityConfiguration> _entities = new();
+
+    internal IReadOnlyDictionary<Type, EntityConfiguration> Entities => _entities;
+
+    /// <summary>Configures the entity type <typeparamref name="T"/>.</summary>
+    public EntityTypeBuilder<T> Entity<T>() where T : class => new(GetOrAdd(typeof(T)));
+
+    internal EntityConfiguration GetOrAdd(Type type)
+    {
+        if (!_entities.TryGetValue(type, out var config))
+        {
+            config = new EntityConfiguration(type);
+            _entities.Add(type, config);
+        }
+        return config;
+    }
+}
+
+/// <summary>What the fluent API and the attributes said about one entity, before conventions complete it.</summary>
+internal sealed class EntityConfiguration(Type clrType)
+{
+    public Type ClrType { get; } = clrType;
+    public List<PropertyInfo>? Key { get; set; }
+    public HashSet<string> Ignored { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, bool> Required { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, int> MaxLength { get; } = new(StringComparer.Ordinal);
+    public List<IndexConfiguration> Indexes { get; } = [];
+}
+
+internal sealed class IndexConfiguration(List<List<PropertyInfo>> paths)
+{
+    public List<List<PropertyInfo>> Paths { get; } = paths;
+    public bool IsUnique { get; set; }
+}
+
+/// <summary>Configures one entity type. Returned by <see cref="ModelBuilder.Entity{T}"/>.</summary>
+public sealed class EntityTypeBuilder<T> where T : class
+{
+    private readonly EntityConfiguration _config;
+
+    internal EntityTypeBuilder(EntityConfiguration config) => _config = config;
+
+    /// <summary>Sets the primary key property (<c>HasKey(u =&gt; u.Code)</c>). Composite keys are not supported.</summary>
+    public EntityTypeBuilder<T> HasKey(Expression<Func<T, object?>> key)
+    {
+        var paths = PropertyExpressions.ParseList(key, typeof(T));
+        if (paths.Count != 1 || paths[0].Count != 1)
+            throw new ZgDbModelException(typeof(T).Name, null, $"HasKey({key}) must name exactly one property of the entity; composite and nested keys are not supported.");
+        _config.Key = paths[0];
+        return this;
+    }
+
+    /// <summary>
+    /// Declares a secondary index on a property (<c>u =&gt; u.Age</c>), a nested property (<c>u =&gt; u.Address.City</c>)
+    /// or several properties (<c>u =&gt; new { u.City, u.Age }</c>).
+    /// </summary>
+    public IndexBuilder HasIndex(Expression<Func<T, object?>> properties)
+    {
+        var index = new IndexConfiguration(PropertyExpressions.ParseList(properties, typeof(T)));
+        _config.Indexes.RemoveAll(i => SamePaths(i.Paths, index.Paths));
+        _config.Indexes.Add(index);
+        return new IndexBuilder(index);
+    }
+
+    /// <summary>Configures a stored property.</summary>
+    public PropertyBuilder Property<TProperty>(Expression<Func<T, TProperty>> property)
+    {
+        var path = PropertyExpressions.ParseSingle(property.Body, property.Parameters[0], typeof(T), property);
+        if (path.Count != 1)
+            throw new ZgDbModelException(typeof(T).Name, string.Join(".", path.Select(p => p.Name)), "Property(...) must name a property of the entity itself.");
+        return new PropertyBuilder(_config, path[0].Name);
+    }
+
+    /// <summary>Excludes a property from storage.</summary>
+    public EntityTypeBuilder<T> Ignore(Expression<Func<T, object?>> property)
+    {
+        foreach (var path in PropertyExpressions.ParseList(property, typeof(T)))
+            _config.Ignored.Add(path[0].Name);
+        return this;
+    }
+
+    /// <summary>Excludes a property from storage, by name.</summary>
+    public EntityTypeBuilder<T> Ignore(string propertyName)
+    {
+        _config.Ignored.Add(propertyName);
+        return this;
+    }
+
+    private static bool SamePaths(List<List<PropertyInfo>> a, List<List<PropertyInfo>> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.SequenceEqual(p.Second));
+}
+
+/// <summary>Configures a secondary index. Returned by <see cref="EntityTypeBuilder{T}.HasIndex"/>.</summary>
+public sealed class IndexBuilder
+{
+    private readonly IndexConfiguration _index;
+
+    internal IndexBuilder(IndexConfiguration index) => _index = index;
+
+    /// <summary>Makes the index unique: two documents may not share a non-null value.</summary>
+    public IndexBuilder IsUnique(bool unique = true)
+    {
+        _index.IsUnique = unique;
+        return this;
+    }
+}
+
+/// <summary>Configures a stored property. Returned by <see cref="EntityTypeBuilder{T}.Property"/>.</summary>
+public sealed class PropertyBuilder
+{
+    private readonly EntityConfiguration _config;
+    private readonly string _name;
+
+    internal PropertyBuilder(EntityConfiguration config, string name)
+    {
+        _config = config;
+        _name = name;
+    }
+
+    /// <summary>Requires a value: inserting or updating a document whose property is null fails.</summary>
+    public PropertyBuilder IsRequired(bool required = true)
+    {
+        _config.Required[_name] = required;
+        return this;
+    }
+
+    /// <summary>Limits the length of a string (or the count of a collection).</summary>
+    public PropertyBuilder HasMaxLength(int maxLength)
+    {
+        if (maxLength <= 0)
+            throw new ZgDbModelException(_config.ClrType.Name, _name, $"HasMaxLength({maxLength}) must be positive.");
+        _config.MaxLength[_name] = maxLength;
+        return this;
+    }
+}
+
+/// <summary>Turns lambda bodies such as <c>u =&gt; u.Address.City</c> or <c>u =&gt; new { u.A, u.B }</c> into property paths.</summary>
+internal static class PropertyExpressions
+{
+    public static List<List<PropertyInfo>> ParseList(LambdaExpression lambda, Type entity)
+    {
+        var body = StripConvert(lambda.Body);
+        if (body is NewExpression anonymous)
+            return anonymous.Arguments.Select(a => ParseSingle(a, lambda.Parameters[0], entity, lambda)).ToList();
+        return [ParseSingle(body, lambda.Parameters[0], entity, lambda)];
+    }
+
+    public static List<PropertyInfo> ParseSingle(Expression expression, ParameterExpression parameter, Type entity, LambdaExpression whole)
+    {
+        var path = new List<PropertyInfo>();
+        var current = StripConvert(expression);
+        while (current is MemberExpression { Member: PropertyInfo property } member)
+        {
+            path.Insert(0, property);
+            current = StripConvert(member.Expression!);
+        }
+        if (current != parameter || path.Count == 0)
+            throw new ZgDbModelException(entity.Name, null, $"'{whole}' must select properties of the entity (such as x => x.Name or x => new {{ x.A, x.B }}).");
+        return path;
+    }
+
+    private static Expression StripConvert(Expression e) =>
+        e is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } u ? StripConvert(u.Operand) : e;
+}

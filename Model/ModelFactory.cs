@@ -1,0 +1,206 @@
+using System.Collections;
+using System.ComponentModel.DataAnnotations;
+using System.ComponentModel.DataAnnotations.Schema;
+using System.Reflection;
+
+namespace ZgDb;
+
+/// <summary>
+/// Builds a <see cref="DatabaseModel"/> from the collections of a database class: conventions first, then
+/// attributes, then the fluent <see cref="ModelBuilder"/>; then checks every type can be stored.
+/// </summary>
+public static class ModelFactory
+{
+    /// <summary>
+    /// Builds the model for the given collections (name and CLR type, in declaration order), applying
+    /// <paramref name="configure"/> (the database's <c>OnModelCreating</c>).
+    /// </summary>
+    /// <exception cref="ZgDbModelException">A type, key, index or property cannot be stored; the message names it.</exception>
+    public static DatabaseModel Build(IReadOnlyList<(string Name, Type ClrType)> collections, Action<ModelBuilder>? configure)
+    {
+        var builder = new ModelBuilder();
+        foreach (var (_, type) in collections)
+            ApplyAttributes(builder.GetOrAdd(type));
+        configure?.Invoke(builder);
+
+        foreach (var configured in builder.Entities.Keys)
+            if (collections.All(c => c.ClrType != configured))
+                throw new ZgDbModelException(configured.Name, null, "is configured in OnModelCreating but the database class has no ZgCollection<" + configured.Name + "> property.");
+
+        var duplicate = collections.GroupBy(c => c.ClrType).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ZgDbModelException(duplicate.Key.Name, null, $"is stored in two collections ({string.Join(", ", duplicate.Select(d => d.Name))}); an entity type belongs to one collection.");
+
+        var entityTypes = collections.Select(c => c.ClrType).ToHashSet();
+        var entities = collections.Select(c => BuildEntity(c.Name, builder.Entities[c.ClrType], entityTypes)).ToList();
+        return new DatabaseModel(entities);
+    }
+
+    private static void ApplyAttributes(EntityConfiguration config)
+    {
+        foreach (var property in config.ClrType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetCustomAttribute<NotMappedAttribute>() is not null) config.Ignored.Add(property.Name);
+            if (property.GetCustomAttribute<KeyAttribute>() is not null)
+            {
+                if (config.Key is not null)
+                    throw new ZgDbModelException(config.ClrType.Name, property.Name, "a second [Key] property; composite keys are not supported.");
+                config.Key = [property];
+            }
+            if (property.GetCustomAttribute<RequiredAttribute>() is not null) config.Required[property.Name] = true;
+            if (property.GetCustomAttribute<MaxLengthAttribute>() is { Length: > 0 } max) config.MaxLength[property.Name] = max.Length;
+            if (property.GetCustomAttribute<StringLengthAttribute>() is { MaximumLength: > 0 } len) config.MaxLength[property.Name] = len.MaximumLength;
+        }
+    }
+
+    private static EntityType BuildEntity(string collection, EntityConfiguration config, HashSet<Type> entityTypes)
+    {
+        var type = config.ClrType;
+        if (type.IsAbstract || type.IsInterface || type.GetConstructor(Type.EmptyTypes) is null)
+            throw new ZgDbModelException(type.Name, null, "an entity must be a non-abstract class with a public parameterless constructor.");
+
+        var properties = new List<EntityProperty>();
+        foreach (var info in MappableProperties(type))
+        {
+            if (config.Ignored.Contains(info.Name) || IsNavigation(info.PropertyType, entityTypes)) continue;
+            var property = Describe(type, info, [type]);
+            if (config.Required.TryGetValue(info.Name, out var required)) property.IsRequired = required;
+            if (config.MaxLength.TryGetValue(info.Name, out var max))
+            {
+                if (property.ValueType != typeof(string) && property.Shape != PropertyShape.Collection)
+                    throw new ZgDbModelException(type.Name, info.Name, $"a maximum length applies to strings and collections, not to {info.PropertyType.Name}.");
+                property.MaxLength = max;
+            }
+            properties.Add(property);
+        }
+        foreach (var name in config.Required.Keys.Concat(config.MaxLength.Keys))
+            if (properties.All(p => p.Name != name))
+                throw new ZgDbModelException(type.Name, name, "is configured but is not a stored property of the entity.");
+
+        var keyInfo = config.Key?[0] ?? FindConventionalKey(type)
+            ?? throw new ZgDbModelException(type.Name, null, $"has no primary key: add a property 'Id' or '{type.Name}Id', mark one with [Key], or call HasKey.");
+        var key = properties.FirstOrDefault(p => p.Name == keyInfo.Name)
+            ?? throw new ZgDbModelException(type.Name, keyInfo.Name, "the key must be a stored property with a public getter and setter.");
+        var keyKind = keyInfo.PropertyType switch
+        {
+            var t when t == typeof(int) => KeyKind.Int32,
+            var t when t == typeof(long) => KeyKind.Int64,
+            var t when t == typeof(Guid) => KeyKind.Guid,
+            var t when t == typeof(string) => KeyKind.String,
+            var t => throw new ZgDbModelException(type.Name, keyInfo.Name, $"a key of type {t.Name} is not supported; use int, long, Guid or string."),
+        };
+        key.IsRequired = true;
+
+        var indexes = new List<EntityIndex>();
+        foreach (var index in config.Indexes)
+        {
+            var paths = index.Paths.Select(p => new PropertyPath(p)).ToList();
+            foreach (var path in paths) CheckIndexPath(type, path, properties);
+            var name = string.Join(",", paths.Select(p => p.Name));
+            if (indexes.Any(i => i.Name == name)) continue;
+            indexes.Add(new EntityIndex(name, paths, index.IsUnique));
+        }
+        return new EntityType(collection, type, key, keyKind, properties, indexes);
+    }
+
+    private static void CheckIndexPath(Type entity, PropertyPath path, List<EntityProperty> properties)
+    {
+        IReadOnlyList<EntityProperty> level = properties;
+        EntityProperty? current = null;
+        foreach (var member in path.Members)
+        {
+            current = level.FirstOrDefault(p => p.Name == member.Name)
+                ?? throw new ZgDbModelException(entity.Name, path.Name, "an index must be on stored properties.");
+            level = current.NestedProperties;
+        }
+        if (current!.Shape != PropertyShape.Scalar || current.ValueType == typeof(byte[]))
+            throw new ZgDbModelException(entity.Name, path.Name, $"an index must be on a scalar value (number, string, date, Guid, enum, bool), not on {current.ClrType.Name}.");
+    }
+
+    private static PropertyInfo? FindConventionalKey(Type type)
+    {
+        var props = MappableProperties(type).ToList();
+        return props.FirstOrDefault(p => p.Name == "Id")
+            ?? props.FirstOrDefault(p => p.Name == type.Name + "Id")
+            ?? props.FirstOrDefault(p => string.Equals(p.Name, "Id", StringComparison.OrdinalIgnoreCase))
+            ?? props.FirstOrDefault(p => string.Equals(p.Name, type.Name + "Id", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Public instance properties with a public getter and setter (init included) and no indexer parameters.</summary>
+    internal static IEnumerable<PropertyInfo> MappableProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod is { IsPublic: true } && p.SetMethod is { IsPublic: true })
+            .Where(p => p.GetCustomAttribute<NotMappedAttribute>() is null);
+
+    private static bool IsNavigation(Type type, HashSet<Type> entityTypes) =>
+        entityTypes.Contains(type) || (ElementType(type) is { } element && entityTypes.Contains(element));
+
+    private static EntityProperty Describe(Type owner, PropertyInfo info, HashSet<Type> visiting)
+    {
+        var type = info.PropertyType;
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (IsScalar(underlying ?? type))
+            return new EntityProperty(info, PropertyShape.Scalar, underlying ?? type, underlying is not null || !type.IsValueType);
+
+        if (ElementType(type) is { } element)
+        {
+            var elementUnderlying = Nullable.GetUnderlyingType(element) ?? element;
+            if (IsScalar(elementUnderlying))
+                return new EntityProperty(info, PropertyShape.Collection, element, true);
+            if (IsNestedClass(element))
+                return new EntityProperty(info, PropertyShape.Collection, element, true) { NestedProperties = DescribeNested(owner, info, element, visiting) };
+            throw Unsupported(owner, info, $"a collection of {element.Name}");
+        }
+        if (IsNestedClass(type))
+            return new EntityProperty(info, PropertyShape.Nested, type, true) { NestedProperties = DescribeNested(owner, info, type, visiting) };
+        throw Unsupported(owner, info, type.Name);
+    }
+
+    private static IReadOnlyList<EntityProperty> DescribeNested(Type owner, PropertyInfo info, Type nested, HashSet<Type> visiting)
+    {
+        if (!visiting.Add(nested))
+            return []; // a recursive type (a tree); its properties were described where it first appeared.
+        try
+        {
+            return MappableProperties(nested).Select(p => Describe(nested, p, visiting)).ToList();
+        }
+        catch (ZgDbModelException e) when (owner != nested)
+        {
+            throw new ZgDbModelException(owner.Name, info.Name, $"nested type {nested.Name}: {e.Message}");
+        }
+        finally
+        {
+            visiting.Remove(nested);
+        }
+    }
+
+    private static ZgDbModelException Unsupported(Type owner, PropertyInfo info, string what) =>
+        new(owner.Name, info.Name, $"type {what} cannot be stored. Supported: numbers, bool, char, string, decimal, DateTime, " +
+            "DateTimeOffset, DateOnly, TimeOnly, TimeSpan, Guid, enums, byte[], nullable of these, nested classes with a public " +
+            "parameterless constructor, and lists or arrays of these. Use [NotMapped] or Ignore(...) to leave it out.");
+
+    internal static bool IsScalar(Type type) =>
+        type.IsPrimitive && type != typeof(IntPtr) && type != typeof(UIntPtr)
+        || type.IsEnum
+        || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime) || type == typeof(DateTimeOffset)
+        || type == typeof(DateOnly) || type == typeof(TimeOnly) || type == typeof(TimeSpan) || type == typeof(Guid)
+        || type == typeof(byte[]);
+
+    private static bool IsNestedClass(Type type) =>
+        type.IsClass && !type.IsAbstract && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type)
+        && !typeof(Delegate).IsAssignableFrom(type) && type != typeof(object) && type.GetConstructor(Type.EmptyTypes) is not null
+        && !type.IsGenericTypeDefinition && type.Namespace?.StartsWith("System", StringComparison.Ordinal) != true;
+
+    /// <summary>The element type of an array or of List/IList/ICollection/IEnumerable/IReadOnlyList/IReadOnlyCollection, else null.</summary>
+    internal static Type? ElementType(Type type)
+    {
+        if (type == typeof(string) || type == typeof(byte[])) return null;
+        if (type.IsArray) return type.GetArrayRank() == 1 ? type.GetElementType() : null;
+        if (!type.IsGenericType) return null;
+        var definition = type.GetGenericTypeDefinition();
+        return definition == typeof(List<>) || definition == typeof(IList<>) || definition == typeof(ICollection<>)
+            || definition == typeof(IEnumerable<>) || definition == typeof(IReadOnlyList<>) || definition == typeof(IReadOnlyCollection<>)
+            ? type.GetGenericArguments()[0]
+            : null;
+    }
+}

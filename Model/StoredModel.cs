@@ -1,0 +1,114 @@
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ZgDb;
+
+/// <summary>
+/// The model as stored with the data (inside the manifest): plain names and type names, versioned, with a
+/// fingerprint so a changed model is noticed on open.
+/// </summary>
+public sealed record StoredModel
+{
+    /// <summary>The version of this stored form.</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>One entry per collection.</summary>
+    public List<StoredEntity> Entities { get; init; } = [];
+
+    /// <summary>An XxHash64 (hex) of the canonical JSON of <see cref="Entities"/>.</summary>
+    [JsonIgnore]
+    public string Fingerprint => ComputeFingerprint(Entities);
+
+    internal static StoredModel From(DatabaseModel model) => new()
+    {
+        Entities = model.Entities.Select(e => new StoredEntity
+        {
+            Collection = e.CollectionName,
+            ClrType = e.ClrType.FullName ?? e.ClrType.Name,
+            Key = e.Key.Name,
+            KeyKind = e.KeyKind.ToString(),
+            Properties = e.Properties.Select(Store).ToList(),
+            Indexes = e.Indexes.Select(i => new StoredIndex { Name = i.Name, Unique = i.IsUnique }).ToList(),
+        }).ToList(),
+    };
+
+    private static StoredProperty Store(EntityProperty p) => new()
+    {
+        Name = p.Name,
+        Type = TypeName(p.ClrType),
+        Required = p.IsRequired,
+        MaxLength = p.MaxLength,
+        Nested = p.NestedProperties.Count == 0 ? null : p.NestedProperties.Select(Store).ToList(),
+    };
+
+    /// <summary>A stable, readable name for a CLR type (<c>int32</c>, <c>string</c>, <c>int32?</c>, <c>list&lt;string&gt;</c>, <c>Address</c>).</summary>
+    public static string TypeName(Type type)
+    {
+        if (Nullable.GetUnderlyingType(type) is { } inner) return TypeName(inner) + "?";
+        if (type == typeof(byte[])) return "bytes";
+        if (ModelFactory.ElementType(type) is { } element) return $"list<{TypeName(element)}>";
+        if (type.IsEnum) return "enum:" + type.Name;
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.Object or TypeCode.DateTime => type.Name,
+            var code => code.ToString().ToLowerInvariant(),
+        };
+    }
+
+    private static readonly JsonSerializerOptions CanonicalOptions = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static string ComputeFingerprint(List<StoredEntity> entities)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(entities, CanonicalOptions);
+        return XxHash64.HashToUInt64(json).ToString("x16");
+    }
+
+    /// <summary>The canonical JSON of this stored model.</summary>
+    public override string ToString() => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(this, CanonicalOptions));
+}
+
+/// <summary>A collection's entity in the stored model.</summary>
+public sealed record StoredEntity
+{
+    /// <summary>The collection's name.</summary>
+    public string Collection { get; init; } = "";
+    /// <summary>The CLR type's full name when stored.</summary>
+    public string ClrType { get; init; } = "";
+    /// <summary>The key property's name.</summary>
+    public string Key { get; init; } = "";
+    /// <summary>The key's kind (<see cref="ZgDb.KeyKind"/>).</summary>
+    public string KeyKind { get; init; } = "";
+    /// <summary>The stored properties.</summary>
+    public List<StoredProperty> Properties { get; init; } = [];
+    /// <summary>The secondary indexes.</summary>
+    public List<StoredIndex> Indexes { get; init; } = [];
+}
+
+/// <summary>A property in the stored model.</summary>
+public sealed record StoredProperty
+{
+    /// <summary>The property's name.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>The property's type name (see <see cref="StoredModel.TypeName"/>).</summary>
+    public string Type { get; init; } = "";
+    /// <summary>Whether a value is required.</summary>
+    public bool Required { get; init; }
+    /// <summary>The maximum length, if any.</summary>
+    public int? MaxLength { get; init; }
+    /// <summary>For nested classes: their properties.</summary>
+    public List<StoredProperty>? Nested { get; init; }
+}
+
+/// <summary>An index in the stored model.</summary>
+public sealed record StoredIndex
+{
+    /// <summary>The index's name (its property paths).</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Whether the index is unique.</summary>
+    public bool Unique { get; init; }
+}

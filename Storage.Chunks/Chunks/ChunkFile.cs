@@ -1,0 +1,119 @@
+using System.IO.Hashing;
+using System.Text.Json;
+using Microsoft.Extensions.ObjectPool;
+using ZgDb.Storage.Documents;
+using ZgDb.Storage.Format;
+using ZgDb.Storage.IO;
+using ZstdSharp;
+
+namespace ZgDb.Storage.Chunks;
+
+/// <summary>Writes and reads chunk files: a <see cref="ChunkHeader"/> then a zstd frame holding a JSON array of documents sorted by key.</summary>
+internal static class ChunkFile
+{
+    public const int CompressionLevel = 3;
+
+    private static readonly ObjectPool<Compressor> Compressors = new DefaultObjectPool<Compressor>(new CodecPolicy<Compressor>(() => new Compressor(CompressionLevel)));
+    private static readonly ObjectPool<Decompressor> Decompressors = new DefaultObjectPool<Decompressor>(new CodecPolicy<Decompressor>(() => new Decompressor()));
+
+    /// <summary>Writes a new chunk file and flushes it to disk. The caller flushes the directory before relying on it.</summary>
+    public static (long FileBytes, long RawBytes) Write<TKey, T>(IStorageFileSystem fs, string path, string collection, KeyCodec<TKey> keys,
+        ReadOnlySpan<TKey> chunkKeys, ReadOnlySpan<T> documents, DocumentSerializer serializer) where TKey : notnull
+    {
+        var raw = JsonSerializer.SerializeToUtf8Bytes(documents.ToArray(), serializer.Options);
+        var compressor = Compressors.Get();
+        byte[] body;
+        try
+        {
+            body = compressor.Wrap(raw).ToArray();
+        }
+        finally
+        {
+            Compressors.Return(compressor);
+        }
+        var header = new ChunkHeader(collection, documents.Length, raw.Length, body.Length, XxHash64.HashToUInt64(body),
+            keys.ToJson(chunkKeys[0]), keys.ToJson(chunkKeys[^1]));
+        var file = new byte[header.Length + body.Length];
+        header.Write(file);
+        body.CopyTo(file.AsSpan(header.Length));
+        using (var stream = fs.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            stream.Append(file);
+            stream.FlushToDisk();
+        }
+        return (file.Length, raw.Length);
+    }
+
+    /// <summary>
+    /// Reads a chunk file, checking the header, the body checksum (before decompressing), the document count and
+    /// the key order. Any failure is a <see cref="ZgDbCorruptFileException"/> naming the file and offset.
+    /// </summary>
+    public static LoadedChunk<TKey, T> Read<TKey, T>(IStorageFileSystem fs, string path, string collection, KeyCodec<TKey> keys,
+        Func<T, TKey> keyOf, DocumentSerializer serializer) where TKey : notnull
+    {
+        byte[] data;
+        try
+        {
+            data = fs.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new ZgDbCorruptFileException(path, 0, "the chunk file the manifest lists is missing.", e);
+        }
+        var header = ChunkHeader.Validate(data, path);
+        var headerLength = header.Length;
+        if (header.Collection != collection)
+            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, $"the chunk belongs to collection '{header.Collection}', not '{collection}'.");
+        var body = data.AsSpan(headerLength);
+        if (XxHash64.HashToUInt64(body) != header.BodyHash)
+            throw new ZgDbCorruptFileException(path, headerLength, "body checksum mismatch.");
+        var raw = new byte[header.RawLength];
+        var decompressor = Decompressors.Get();
+        try
+        {
+            int written = decompressor.Unwrap(body, raw);
+            if (written != raw.Length)
+                throw new ZgDbCorruptFileException(path, headerLength, $"the body decompresses to {written} bytes, not the {raw.Length} the header says.");
+        }
+        catch (ZstdException e)
+        {
+            throw new ZgDbCorruptFileException(path, headerLength, "the body is not a valid zstd frame: " + e.Message, e);
+        }
+        finally
+        {
+            Decompressors.Return(decompressor);
+        }
+        T[] documents;
+        try
+        {
+            documents = JsonSerializer.Deserialize<T[]>(raw, serializer.Options) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new ZgDbCorruptFileException(path, headerLength, $"the documents do not decode as {typeof(T).Name}: {e.Message}", e);
+        }
+        if (documents.Length != header.DocumentCount || documents.Length == 0)
+            throw new ZgDbCorruptFileException(path, 8, $"the header says {header.DocumentCount} documents but the body holds {documents.Length}.");
+        var chunkKeys = new TKey[documents.Length];
+        for (int i = 0; i < documents.Length; i++)
+        {
+            if (documents[i] is null) throw new ZgDbCorruptFileException(path, headerLength, $"document {i} is null.");
+            chunkKeys[i] = keyOf(documents[i]);
+            if (i > 0 && keys.Comparer.Compare(chunkKeys[i - 1], chunkKeys[i]) >= 0)
+                throw new ZgDbCorruptFileException(path, headerLength, $"document {i} is out of key order.");
+        }
+        if (keys.Comparer.Compare(chunkKeys[0], keys.FromJson(header.MinKeyJson)) != 0
+            || keys.Comparer.Compare(chunkKeys[^1], keys.FromJson(header.MaxKeyJson)) != 0)
+            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, "the key range in the header does not match the documents.");
+        return new LoadedChunk<TKey, T>(chunkKeys, documents, EstimateBytes(header.RawLength, documents.Length));
+    }
+
+    /// <summary>Decoded objects take roughly twice their JSON plus per-object overhead.</summary>
+    public static long EstimateBytes(long rawJsonBytes, int documents) => rawJsonBytes * 2 + documents * 64L;
+
+    private sealed class CodecPolicy<TCodec>(Func<TCodec> create) : PooledObjectPolicy<TCodec> where TCodec : notnull
+    {
+        public override TCodec Create() => create();
+        public override bool Return(TCodec obj) => true;
+    }
+}

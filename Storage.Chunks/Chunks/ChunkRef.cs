@@ -1,0 +1,31 @@
+namespace ZgDb.Storage.Chunks;
+
+/// <summary>
+/// What a collection state knows of one chunk without loading it: its file, key range and document count.
+/// Immutable; a checkpoint replaces changed chunks with new ones. An in-memory database keeps its chunks
+/// <see cref="Pinned"/> instead of in files.
+/// </summary>
+internal sealed class ChunkRef<TKey>(string file, int count, TKey min, TKey max, long fileBytes, object? pinned = null)
+{
+    /// <summary>The chunk file's name inside <c>chunks/</c>; for pinned chunks a unique label.</summary>
+    public string File { get; } = file;
+    public int Count { get; } = count;
+    public TKey Min { get; } = min;
+    public TKey Max { get; } = max;
+    public long FileBytes { get; } = fileBytes;
+
+    /// <summary>The decoded chunk itself, for an in-memory database (never evicted: it is the only copy).</summary>
+    public object? Pinned { get; } = pinned;
+}
+
+/// <summary>A chunk's decoded documents, sorted by key. Shared by every reader; never mutated after loading.</summary>
+internal sealed class LoadedChunk<TKey, T>(TKey[] keys, T[] documents, long estimatedBytes)
+{
+    public TKey[] Keys { get; } = keys;
+    public T[] Documents { get; } = documents;
+
+    /// <summary>An estimate of the memory the decoded documents take, for the cache's budget.</summary>
+    public long EstimatedBytes { get; } = estimatedBytes;
+
+    public int IndexOf(TKey key, IComparer<TKey> comparer) => Array.BinarySearch(Keys, key, comparer);
+}

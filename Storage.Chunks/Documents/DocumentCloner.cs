@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace ZgDb.Storage.Documents;
+
+/// <summary>
+/// Deep copies of documents, compiled once per type from the model: every stored property is copied, nested
+/// classes and lists are copied recursively, immutable values (numbers, strings, dates, Guids, enums) are shared.
+/// Stored documents never leave the engine: callers get copies, so mutating a result changes nothing stored.
+/// </summary>
+internal sealed class DocumentCloner
+{
+    private readonly Dictionary<Type, IReadOnlyList<EntityProperty>> _shapes = new();
+    private readonly ConcurrentDictionary<Type, Delegate> _compiled = new();
+
+    public DocumentCloner(DatabaseModel model)
+    {
+        foreach (var entity in model.Entities) Collect(entity.ClrType, entity.Properties);
+    }
+
+    private void Collect(Type type, IReadOnlyList<EntityProperty> properties)
+    {
+        if (!_shapes.TryAdd(type, properties)) return;
+        foreach (var p in properties)
+            if (p.Shape != PropertyShape.Scalar && p.NestedProperties.Count > 0) Collect(p.ValueType, p.NestedProperties);
+    }
+
+    /// <summary>Returns the compiled copier for <typeparamref name="T"/>.</summary>
+    public Func<T, T> For<T>() => (Func<T, T>)_compiled.GetOrAdd(typeof(T), _ => Compile<T>());
+
+    private Func<T, T> Compile<T>()
+    {
+        var source = Expression.Parameter(typeof(T), "source");
+        var target = Expression.Variable(typeof(T), "target");
+        var body = new List<Expression> { Expression.Assign(target, Expression.New(typeof(T))) };
+        foreach (var property in _shapes[typeof(T)])
+        {
+            var value = Expression.Property(source, property.Info);
+            body.Add(Expression.Assign(Expression.Property(target, property.Info), CopyValue(value, property.ClrType)));
+        }
+        body.Add(target);
+        var copy = Expression.Block([target], body);
+        var lambda = Expression.Lambda<Func<T, T>>(
+            Expression.Condition(Expression.Equal(source, Expression.Constant(null, typeof(T))), Expression.Constant(null, typeof(T)), copy),
+            source);
+        return lambda.Compile();
+    }
+
+    private Expression CopyValue(Expression value, Type type)
+    {
+        if (type == typeof(byte[]))
+            return NullSafe(value, Expression.Convert(Expression.Call(value, typeof(Array).GetMethod(nameof(Array.Clone))!), type));
+        if (ModelFactory.IsScalar(Nullable.GetUnderlyingType(type) ?? type))
+            return value;
+        if (ModelFactory.ElementType(type) is { } element)
+        {
+            var copyList = typeof(DocumentCloner).GetMethod(type.IsArray ? nameof(CopyArray) : nameof(CopyList), BindingFlags.NonPublic | BindingFlags.Instance)!
+                .MakeGenericMethod(element);
+            return Expression.Convert(Expression.Call(Expression.Constant(this), copyList, value), type);
+        }
+        var copyNested = typeof(DocumentCloner).GetMethod(nameof(CopyNested), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(type);
+        return Expression.Call(Expression.Constant(this), copyNested, value);
+    }
+
+    private static Expression NullSafe(Expression value, Expression copy) =>
+        Expression.Condition(Expression.Equal(value, Expression.Constant(null, value.Type)), Expression.Constant(null, value.Type), copy);
+
+    private TNested? CopyNested<TNested>(TNested? value) where TNested : class => value is null ? null : For<TNested>()(value);
+
+    private List<TElement>? CopyList<TElement>(IEnumerable<TElement>? values)
+    {
+        if (values is null) return null;
+        if (IsImmutable(typeof(TElement))) return new List<TElement>(values);
+        var copy = new List<TElement>(values is ICollection<TElement> c ? c.Count : 4);
+        foreach (var v in values) copy.Add(CopyElement(v));
+        return copy;
+    }
+
+    private TElement[]? CopyArray<TElement>(TElement[]? values)
+    {
+        if (values is null) return null;
+        if (IsImmutable(typeof(TElement))) return (TElement[])values.Clone();
+        var copy = new TElement[values.Length];
+        for (int i = 0; i < values.Length; i++) copy[i] = CopyElement(values[i]);
+        return copy;
+    }
+
+    private TElement CopyElement<TElement>(TElement value)
+    {
+        if (value is null) return value;
+        if (value is byte[] bytes) return (TElement)(object)bytes.Clone();
+        return For<TElement>()(value);
+    }
+
+    private static bool IsImmutable(Type type) => type != typeof(byte[]) && ModelFactory.IsScalar(Nullable.GetUnderlyingType(type) ?? type);
+}

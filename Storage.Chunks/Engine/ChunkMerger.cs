@@ -1,0 +1,83 @@
+using ZgDb.Storage.Chunks;
+
+namespace ZgDb.Storage.Engine;
+
+/// <summary>Where a checkpoint puts the chunks it builds: new files on disk, or pinned in memory for an in-memory database.</summary>
+internal abstract class ChunkSink
+{
+    public abstract ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents) where TKey : notnull where T : class;
+}
+
+/// <summary>
+/// Folds a collection's delta into its chunks, copy-on-write: a chunk no change touches is kept as it is; a
+/// touched chunk is loaded, merged with its changes and written anew (split when it outgrows the chunk size);
+/// appends past a full last chunk go to new chunks without rewriting it.
+/// </summary>
+internal sealed class ChunkMerger<TKey, T>(CollectionStore<TKey, T> store, ChunkSink sink) where TKey : notnull where T : class
+{
+    private readonly IComparer<TKey> _comparer = store.Comparer;
+    private readonly int _target = store.ChunkDocuments;
+
+    public CollectionState<TKey, T> Merge(CollectionState<TKey, T> state)
+    {
+        if (state.Delta.Count == 0) return state;
+        var changes = state.Delta.ToArray(); // sorted by key
+        var result = new List<ChunkRef<TKey>>(state.Chunks.Length + 1);
+        int next = 0; // the first change not yet placed
+        var chunks = state.Chunks;
+        for (int c = 0; c < chunks.Length; c++)
+        {
+            // Changes below the next chunk's first key belong to this chunk (the first chunk also takes keys below it).
+            int end = next;
+            bool last = c == chunks.Length - 1;
+            while (end < changes.Length && (last || _comparer.Compare(changes[end].Key, chunks[c + 1].Min) < 0)) end++;
+            if (end == next)
+            {
+                result.Add(chunks[c]);
+                continue;
+            }
+            if (last && chunks[c].Count >= _target && _comparer.Compare(changes[next].Key, chunks[c].Max) > 0)
+            {
+                result.Add(chunks[c]); // a full last chunk stays; appends start new chunks
+                Emit(result, [], [], changes.AsSpan(next, end - next));
+            }
+            else
+            {
+                var loaded = store.Load(chunks[c]);
+                Emit(result, loaded.Keys, loaded.Documents, changes.AsSpan(next, end - next));
+            }
+            next = end;
+        }
+        if (next < changes.Length) Emit(result, [], [], changes.AsSpan(next));
+        return new CollectionState<TKey, T>(result.ToArray(), state.Delta.Clear(), state.Count, state.NextKey);
+    }
+
+    private void Emit(List<ChunkRef<TKey>> result, TKey[] keys, T[] documents, ReadOnlySpan<KeyValuePair<TKey, DeltaEntry<T>>> changes)
+    {
+        var mergedKeys = new List<TKey>(keys.Length + changes.Length);
+        var mergedDocs = new List<T>(keys.Length + changes.Length);
+        int i = 0, j = 0;
+        while (i < keys.Length || j < changes.Length)
+        {
+            int order = i >= keys.Length ? 1 : j >= changes.Length ? -1 : _comparer.Compare(keys[i], changes[j].Key);
+            if (order < 0)
+            {
+                mergedKeys.Add(keys[i]);
+                mergedDocs.Add(documents[i++]);
+                continue;
+            }
+            if (changes[j].Value.Document is { } document)
+            {
+                mergedKeys.Add(changes[j].Key);
+                mergedDocs.Add(document);
+            }
+            if (order == 0) i++;
+            j++;
+        }
+        for (int start = 0; start < mergedKeys.Count; start += _target)
+        {
+            int count = Math.Min(_target, mergedKeys.Count - start);
+            result.Add(sink.Write(store, mergedKeys.GetRange(start, count).ToArray(), mergedDocs.GetRange(start, count).ToArray()));
+        }
+    }
+}

@@ -1,0 +1,305 @@
+using System.Linq.Expressions;
+using ZgDb.Storage.Chunks;
+using ZgDb.Storage.Documents;
+using ZgDb.Storage.Wal;
+
+namespace ZgDb.Storage.Engine;
+
+/// <summary>What the typed layer (<c>ZgCollection&lt;T&gt;</c>) needs from a collection, whatever its key type.</summary>
+internal interface ICollectionStore<T> where T : class
+{
+    EntityType Entity { get; }
+    string Name { get; }
+
+    /// <summary>A copy of the stored document with this key, or null. Throws <see cref="ZgDbValidationException"/> for a key of the wrong type.</summary>
+    T? Find(object key);
+
+    void Insert(T document);
+    void InsertMany(IEnumerable<T> documents);
+    void Update(T document);
+    void Upsert(T document);
+    bool Delete(object key);
+    int DeleteMany(Func<T, bool> predicate);
+    long Count();
+
+    /// <summary>The stored documents of the current snapshot, in key order. They are shared: read them, never mutate or return them.</summary>
+    IEnumerable<T> ScanStored();
+
+    /// <summary>A deep copy of a stored document, for handing to the caller.</summary>
+    T Copy(T stored);
+}
+
+/// <summary>Untyped operations the engine runs on every collection (replay, checkpoint, manifest).</summary>
+internal interface ICollectionStore
+{
+    int Ordinal { get; }
+    string Name { get; }
+    EntityType Entity { get; }
+    CollectionState CreateState(Manifests.ManifestCollection? stored);
+    void Replay(WriteSet set, WalOp op);
+    /// <summary>Folds the delta of <paramref name="state"/> into chunks; returns the new chunk list (as an opaque state) .</summary>
+    CollectionState Checkpoint(CollectionState state, ChunkSink sink);
+    /// <summary>The state after a checkpoint: the new chunks, and only the delta entries newer than <paramref name="checkpointLsn"/>.</summary>
+    CollectionState Rebase(CollectionState current, CollectionState checkpointed, long checkpointLsn);
+    Manifests.ManifestCollection Describe(CollectionState state);
+}
+
+/// <summary>
+/// One collection of the engine: reads over immutable states, writes into <see cref="WriteSet"/>s, replay of WAL
+/// operations, and the checkpoint merge of the delta into chunk files.
+/// </summary>
+internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectionStore where TKey : notnull where T : class
+{
+    private readonly StorageEngine _engine;
+    private readonly KeyCodec<TKey> _keys;
+    private readonly Func<T, TKey> _getKey;
+    private readonly Action<T, TKey> _setKey;
+    private readonly Func<T, T> _copy;
+    private readonly DocumentValidator<T> _validator;
+
+    public CollectionStore(StorageEngine engine, EntityType entity, int ordinal)
+    {
+        _engine = engine;
+        Entity = entity;
+        Ordinal = ordinal;
+        _keys = new KeyCodec<TKey>(entity.KeyKind);
+        var doc = Expression.Parameter(typeof(T), "doc");
+        var value = Expression.Parameter(typeof(TKey), "key");
+        var keyProperty = Expression.Property(doc, entity.Key.Info);
+        _getKey = Expression.Lambda<Func<T, TKey>>(keyProperty, doc).Compile();
+        _setKey = Expression.Lambda<Action<T, TKey>>(Expression.Assign(keyProperty, value), doc, value).Compile();
+        _copy = engine.Cloner.For<T>();
+        _validator = new DocumentValidator<T>(entity);
+    }
+
+    public EntityType Entity { get; }
+    public int Ordinal { get; }
+    public string Name => Entity.CollectionName;
+    public KeyCodec<TKey> Keys => _keys;
+    public IComparer<TKey> Comparer => _keys.Comparer;
+    public TKey KeyOf(T document) => _getKey(document);
+    public int ChunkDocuments => _engine.Options.ChunkDocuments;
+
+    private CollectionState<TKey, T> Current => (CollectionState<TKey, T>)_engine.State.Collections[Ordinal];
+
+    // ---- reads -------------------------------------------------------------------------------------------
+
+    public T? Find(object key)
+    {
+        if (key is null) throw new ZgDbValidationException(Name, "Find(null): a key is required.");
+        var typed = ConvertKey(key);
+        var stored = TryGetStored(Current, typed);
+        return stored is null ? null : _copy(stored);
+    }
+
+    public TKey ConvertKey(object key) => _keys.TryConvert(key, out var typed)
+        ? typed
+        : throw new ZgDbValidationException(Name, $"the key {key} is a {key.GetType().Name}, but {Entity.Name}.{Entity.Key.Name} is a {typeof(TKey).Name}.");
+
+    /// <summary>The stored (shared, read-only) document under <paramref name="key"/> in <paramref name="state"/>, or null.</summary>
+    public T? TryGetStored(CollectionState<TKey, T> state, TKey key)
+    {
+        if (state.Delta.TryGetValue(key, out var entry)) return entry.Document;
+        return FromChunks(state, key);
+    }
+
+    private T? FromChunks(CollectionState<TKey, T> state, TKey key)
+    {
+        int c = state.FindChunk(key, _keys.Comparer);
+        if (c < 0) return null;
+        var chunk = Load(state.Chunks[c]);
+        int i = chunk.IndexOf(key, _keys.Comparer);
+        return i >= 0 ? chunk.Documents[i] : null;
+    }
+
+    public LoadedChunk<TKey, T> Load(ChunkRef<TKey> chunk) =>
+        _engine.Cache.GetOrLoad<TKey, T>(chunk, c => ChunkFile.Read(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer));
+
+    public long Count() => Current.Count;
+
+    public IEnumerable<T> ScanStored() => Scan(Current);
+
+    /// <summary>Every stored document of <paramref name="state"/> in key order: the chunks merged with the delta.</summary>
+    public IEnumerable<T> Scan(CollectionState<TKey, T> state)
+    {
+        var comparer = _keys.Comparer;
+        using var delta = state.Delta.GetEnumerator();
+        bool hasDelta = delta.MoveNext();
+        foreach (var chunkRef in state.Chunks)
+        {
+            var chunk = Load(chunkRef);
+            var keys = chunk.Keys;
+            var documents = chunk.Documents;
+            for (int i = 0; i < keys.Length; i++)
+            {
+                while (hasDelta && comparer.Compare(delta.Current.Key, keys[i]) < 0)
+                {
+                    if (delta.Current.Value.Document is { } inserted) yield return inserted;
+                    hasDelta = delta.MoveNext();
+                }
+                if (hasDelta && comparer.Compare(delta.Current.Key, keys[i]) == 0)
+                {
+                    if (delta.Current.Value.Document is { } replaced) yield return replaced;
+                    hasDelta = delta.MoveNext();
+                    continue;
+                }
+                yield return documents[i];
+            }
+        }
+        while (hasDelta)
+        {
+            if (delta.Current.Value.Document is { } inserted) yield return inserted;
+            hasDelta = delta.MoveNext();
+        }
+    }
+
+    public T Copy(T stored) => _copy(stored);
+
+    // ---- writes ------------------------------------------------------------------------------------------
+
+    private enum PutMode { Insert, Update, Upsert }
+
+    public void Insert(T document) => _engine.Write(set => Put(set, document, PutMode.Insert));
+
+    public void InsertMany(IEnumerable<T> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var list = documents as IReadOnlyList<T> ?? documents.ToList();
+        _engine.Write(set =>
+        {
+            foreach (var document in list) Put(set, document, PutMode.Insert);
+        });
+    }
+
+    public void Update(T document) => _engine.Write(set => Put(set, document, PutMode.Update));
+
+    public void Upsert(T document) => _engine.Write(set => Put(set, document, PutMode.Upsert));
+
+    public bool Delete(object key)
+    {
+        if (key is null) throw new ZgDbValidationException(Name, "Delete(null): a key is required.");
+        var typed = ConvertKey(key);
+        bool deleted = false;
+        _engine.Write(set => deleted = Remove(set, typed));
+        return deleted;
+    }
+
+    public int DeleteMany(Func<T, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        int deleted = 0;
+        _engine.Write(set =>
+        {
+            var state = (CollectionState<TKey, T>)set.Base.Collections[Ordinal];
+            foreach (var key in Scan(state).Where(predicate).Select(_getKey).ToList())
+                if (Remove(set, key)) deleted++;
+        });
+        return deleted;
+    }
+
+    private void Put(WriteSet set, T document, PutMode mode)
+    {
+        if (document is null) throw new ZgDbValidationException(Name, "the document is null.");
+        _validator.Validate(document, Name);
+        var builder = set.For<TKey, T>(Ordinal);
+        var stored = _copy(document);
+        var key = _getKey(stored);
+        if (key is null || (key is string s && s.Length == 0))
+            throw new ZgDbValidationException(Name, $"{Entity.Name}.{Entity.Key.Name} is the key and must not be null or empty.");
+        bool assigned = false;
+        if (_keys.IsUnassigned(key))
+        {
+            if (mode == PutMode.Update)
+                throw new ZgDbNotFoundException(Name, key);
+            key = _keys.Kind == KeyKind.Guid ? (TKey)(object)Guid.NewGuid() : _keys.FromNumber(builder.NextKey);
+            _setKey(stored, key);
+            assigned = true;
+        }
+        var json = _engine.Serializer.Serialize(stored, Name);
+        if (json.Length > _engine.Options.MaxDocumentBytes)
+            throw new ZgDbValidationException(Name, $"the document with key {ZgDbDuplicateKeyException.FormatKey(key)} is {json.Length:N0} bytes of JSON, over the limit of {_engine.Options.MaxDocumentBytes:N0} (ZgDbOptions.MaxDocumentBytes).");
+        bool exists = Exists(builder, key);
+        if (exists && mode == PutMode.Insert) throw new ZgDbDuplicateKeyException(Name, key);
+        if (!exists && mode == PutMode.Update) throw new ZgDbNotFoundException(Name, key);
+
+        builder.Delta[key] = new DeltaEntry<T>(stored, set.Lsn);
+        if (!exists) builder.Count++;
+        if (_keys.Numeric(key) is { } number && number >= builder.NextKey) builder.NextKey = number + 1;
+        set.Ops.Add(new WalOp(WalOpKind.Put, Name, _keys.ToJson(key), json));
+        if (assigned) _setKey(document, key);
+    }
+
+    private bool Remove(WriteSet set, TKey key)
+    {
+        var builder = set.For<TKey, T>(Ordinal);
+        if (!Exists(builder, key)) return false;
+        builder.Delta[key] = new DeltaEntry<T>(null, set.Lsn);
+        builder.Count--;
+        set.Ops.Add(new WalOp(WalOpKind.Delete, Name, _keys.ToJson(key), null));
+        return true;
+    }
+
+    private bool Exists(CollectionStateBuilder<TKey, T> builder, TKey key) =>
+        builder.TryGetDelta(key, out var entry) ? entry.Document is not null : FromChunks(builder.Start, key) is not null;
+
+    // ---- engine operations -------------------------------------------------------------------------------
+
+    public CollectionState CreateState(Manifests.ManifestCollection? stored)
+    {
+        if (stored is null)
+            return new CollectionState<TKey, T>([], System.Collections.Immutable.ImmutableSortedDictionary.Create<TKey, DeltaEntry<T>>(_keys.Comparer), 0, 1);
+        var chunks = stored.Chunks.Select(c => new ChunkRef<TKey>(c.File, c.Count, _keys.FromJson(c.MinKey), _keys.FromJson(c.MaxKey), c.Bytes)).ToArray();
+        return new CollectionState<TKey, T>(chunks, System.Collections.Immutable.ImmutableSortedDictionary.Create<TKey, DeltaEntry<T>>(_keys.Comparer), stored.Count, stored.NextKey);
+    }
+
+    public void Replay(WriteSet set, WalOp op)
+    {
+        var builder = set.For<TKey, T>(Ordinal);
+        var key = _keys.FromJson(op.KeyJson);
+        bool exists = Exists(builder, key);
+        if (op.Kind == WalOpKind.Delete)
+        {
+            if (!exists) return;
+            builder.Delta[key] = new DeltaEntry<T>(null, set.Lsn);
+            builder.Count--;
+            return;
+        }
+        var document = _engine.Serializer.Deserialize<T>(op.DocumentJson);
+        builder.Delta[key] = new DeltaEntry<T>(document, set.Lsn);
+        if (!exists) builder.Count++;
+        if (_keys.Numeric(key) is { } number && number >= builder.NextKey) builder.NextKey = number + 1;
+    }
+
+    public CollectionState Checkpoint(CollectionState state, ChunkSink sink) =>
+        new ChunkMerger<TKey, T>(this, sink).Merge((CollectionState<TKey, T>)state);
+
+    public CollectionState Rebase(CollectionState current, CollectionState checkpointed, long checkpointLsn)
+    {
+        var now = (CollectionState<TKey, T>)current;
+        var done = (CollectionState<TKey, T>)checkpointed;
+        var delta = now.Delta.ToBuilder();
+        foreach (var (key, entry) in now.Delta)
+            if (entry.Lsn <= checkpointLsn) delta.Remove(key);
+        return new CollectionState<TKey, T>(done.Chunks, delta.ToImmutable(), now.Count, now.NextKey);
+    }
+
+    public Manifests.ManifestCollection Describe(CollectionState state)
+    {
+        var s = (CollectionState<TKey, T>)state;
+        return new Manifests.ManifestCollection
+        {
+            Name = Name,
+            KeyKind = Entity.KeyKind.ToString(),
+            NextKey = s.NextKey,
+            Count = s.Chunks.Sum(c => (long)c.Count),
+            Chunks = s.Chunks.Select(c => new Manifests.ManifestChunk
+            {
+                File = c.File,
+                Count = c.Count,
+                MinKey = System.Text.Json.JsonSerializer.SerializeToElement(c.Min),
+                MaxKey = System.Text.Json.JsonSerializer.SerializeToElement(c.Max),
+                Bytes = c.FileBytes,
+            }).ToList(),
+        };
+    }
+}

@@ -1,0 +1,366 @@
+using Microsoft.Extensions.Logging;
+using ZgDb.Storage.Chunks;
+using ZgDb.Storage.Documents;
+using ZgDb.Storage.IO;
+using ZgDb.Storage.Manifests;
+using ZgDb.Storage.Wal;
+
+namespace ZgDb.Storage.Engine;
+
+/// <summary>
+/// The storage engine of one open database: the published state, the single-writer pipeline, the WAL writer,
+/// checkpoints and the chunk cache. Concurrency: readers take <see cref="State"/> (an immutable snapshot) and
+/// never lock; writers serialize on one lock, build a <see cref="WriteSet"/>, enqueue its WAL record and publish
+/// a new state; checkpoints run beside writers and swap in their chunks under the write lock at the end.
+/// </summary>
+internal sealed class StorageEngine : IDisposable
+{
+    private readonly object _writeLock = new();
+    private readonly object _checkpointLock = new();
+    private readonly ICollectionStore[] _stores;
+    private readonly Dictionary<Type, object> _storesByType = new();
+    private readonly List<ManifestCollection> _orphans = [];
+    private DatabaseState _state;
+    private long _lastLsn;
+    private long _nextChunkId = 1;
+    private long _walBytesAtCheckpoint;
+    private int _checkpointScheduled;
+    private bool _disposed;
+    private Exception? _checkpointFault;
+    private readonly WalWriter? _wal;
+    private readonly ManifestStore? _manifests;
+    private readonly LockFile? _lock;
+
+    public StorageEngine(DatabaseModel model, string? directory, ZgDbOptions options)
+    {
+        options.Validate();
+        Model = model;
+        Options = options;
+        Directory = directory is null ? null : Path.GetFullPath(directory);
+        FileSystem = options.FileSystem;
+        Serializer = new DocumentSerializer(model);
+        Cloner = new DocumentCloner(model);
+        Cache = new ChunkCache(options.ChunkCacheBytes);
+        _stores = new ICollectionStore[model.Entities.Count];
+        for (int i = 0; i < _stores.Length; i++)
+        {
+            var entity = model.Entities[i];
+            var store = (ICollectionStore)Activator.CreateInstance(
+                typeof(CollectionStore<,>).MakeGenericType(entity.KeyClrType, entity.ClrType), this, entity, i)!;
+            _stores[i] = store;
+            _storesByType[entity.ClrType] = store;
+        }
+
+        if (Directory is null)
+        {
+            _state = new DatabaseState(_stores.Select(s => s.CreateState(null)).ToArray(), 0);
+            return;
+        }
+
+        FileSystem.CreateDirectory(Directory);
+        _lock = LockFile.Acquire(Directory);
+        try
+        {
+            FileSystem.CreateDirectory(ChunkDirectory);
+            FileSystem.CreateDirectory(WalDirectory);
+            _manifests = new ManifestStore(FileSystem, Directory, options.Logger);
+            var manifest = _manifests.Load();
+            if (manifest is not null) CheckModel(manifest);
+            _nextChunkId = manifest?.NextChunkId ?? 1;
+            _state = new DatabaseState(_stores.Select(s => s.CreateState(manifest?.Find(s.Name))).ToArray(), manifest?.CheckpointLsn ?? 0);
+            if (manifest is not null)
+                _orphans.AddRange(manifest.Collections.Where(c => model.FindCollection(c.Name) is null));
+            DeleteUnreferencedChunks();
+            _lastLsn = Recover(manifest?.CheckpointLsn ?? 0);
+            _state = new DatabaseState(_state.Collections, _lastLsn);
+            _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.Logger);
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+    }
+
+    public DatabaseModel Model { get; }
+    public ZgDbOptions Options { get; }
+    public string? Directory { get; }
+    public bool IsInMemory => Directory is null;
+    public IStorageFileSystem FileSystem { get; }
+    public DocumentSerializer Serializer { get; }
+    public DocumentCloner Cloner { get; }
+    public ChunkCache Cache { get; }
+
+    /// <summary>The newest published state. Readers hold on to it for a consistent view.</summary>
+    public DatabaseState State => Volatile.Read(ref _state);
+
+    public string ChunkDirectory => Path.Combine(Directory!, "chunks");
+    public string WalDirectory => Path.Combine(Directory!, "wal");
+    public string ChunkPath(string file) => Path.Combine(ChunkDirectory, file);
+
+    /// <summary>The highest LSN known durable (everything when in memory).</summary>
+    public long DurableLsn => _wal?.DurableLsn ?? _lastLsn;
+    public long LastLsn => Interlocked.Read(ref _lastLsn);
+    public long CheckpointLsn => _manifests?.Current?.CheckpointLsn ?? 0;
+    public long WalBytesWritten => _wal?.BytesWritten ?? 0;
+
+    public ICollectionStore<T> Store<T>() where T : class =>
+        _storesByType.TryGetValue(typeof(T), out var store)
+            ? (ICollectionStore<T>)store
+            : throw new ZgDbException($"{typeof(T).Name} is not an entity of this database: add a ZgCollection<{typeof(T).Name}> property to the database class.");
+
+    public IReadOnlyList<ICollectionStore> Stores => _stores;
+
+    // ---- writes ------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Runs <paramref name="write"/> under the write lock on a new <see cref="WriteSet"/>, then logs and publishes it
+    /// as one atomic unit. If <paramref name="write"/> throws, nothing is published or logged. With
+    /// <see cref="Durability.Synchronous"/>, returns only once the record is on disk.
+    /// </summary>
+    public void Write(Action<WriteSet> write)
+    {
+        long lsn;
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable();
+            var set = new WriteSet(_state, _lastLsn + 1);
+            write(set);
+            if (set.Ops.Count == 0) return;
+            _wal?.Enqueue(set.Lsn, WalBatch.Encode(set.Ops));
+            lsn = set.Lsn;
+            _lastLsn = lsn;
+            Volatile.Write(ref _state, set.Build());
+        }
+        if (_wal is not null && Options.Durability == Durability.Synchronous)
+            _wal.WaitDurableAsync(lsn).GetAwaiter().GetResult();
+        MaybeScheduleCheckpoint();
+    }
+
+    private void ThrowIfNotWritable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _wal?.ThrowIfFaulted();
+        if (_checkpointFault is not null)
+            throw new ZgDbFaultedException("A checkpoint failed to write its files, so the database no longer accepts writes; reopen it to recover. Cause: " + _checkpointFault.Message, _checkpointFault);
+    }
+
+    /// <summary>Completes when everything written so far is flushed to disk.</summary>
+    public Task FlushAsync() => _wal?.FlushAsync() ?? Task.CompletedTask;
+
+    // ---- recovery ----------------------------------------------------------------------------------------
+
+    private void CheckModel(Manifest manifest)
+    {
+        foreach (var entity in Model.Entities)
+        {
+            var stored = manifest.Find(entity.CollectionName);
+            if (stored is not null && stored.KeyKind != entity.KeyKind.ToString())
+                throw new ZgDbSchemaMismatchException(entity.CollectionName, entity.Key.Name,
+                    $"the stored key is {stored.KeyKind} but the model's key is {entity.KeyKind}. Changing a key's type needs an explicit migration; the files were left untouched.");
+        }
+        if (manifest.ModelFingerprint != Model.Stored.Fingerprint)
+            Options.Logger.LogInformation("ZgDb: the model changed since the last checkpoint (fingerprint {Old} -> {New}).", manifest.ModelFingerprint, Model.Stored.Fingerprint);
+    }
+
+    private long Recover(long checkpointLsn)
+    {
+        var byName = _stores.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var state = _state;
+        var result = WalRecovery.Replay(FileSystem, WalDirectory, checkpointLsn, Options.Logger, (lsn, payload, file, offset) =>
+        {
+            var set = new WriteSet(state, lsn);
+            foreach (var op in WalBatch.Decode(payload.Span, file, offset))
+            {
+                if (!byName.TryGetValue(op.Collection, out var store))
+                    throw new ZgDbSchemaMismatchException(op.Collection, null,
+                        $"the write-ahead log ('{file}', offset {offset}) holds changes to this collection, which the model no longer has. Open the database with the previous model once so they are checkpointed, or restore the collection.");
+                try
+                {
+                    store.Replay(set, op);
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    throw new ZgDbCorruptFileException(file, offset, $"a document of collection '{op.Collection}' in the log does not decode: {e.Message}", e);
+                }
+            }
+            state = set.Build();
+        });
+        _state = state;
+        if (result.RecordsApplied > 0)
+            Options.Logger.LogInformation("ZgDb recovery: replayed {Records} WAL records up to LSN {Lsn}.", result.RecordsApplied, result.LastLsn);
+        return result.LastLsn;
+    }
+
+    // ---- checkpoints -------------------------------------------------------------------------------------
+
+    private void MaybeScheduleCheckpoint()
+    {
+        if (_disposed) return;
+        var state = State;
+        long changed = 0;
+        foreach (var c in state.Collections) changed += c.DeltaCount;
+        bool due = changed >= Options.Checkpoint.MaxChangedDocuments
+            || (_wal is not null && _wal.BytesWritten - Interlocked.Read(ref _walBytesAtCheckpoint) >= Options.Checkpoint.MaxWalBytes);
+        if (!due || Interlocked.CompareExchange(ref _checkpointScheduled, 1, 0) != 0) return;
+        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        {
+            try
+            {
+                Checkpoint();
+            }
+            catch (Exception e)
+            {
+                Options.Logger.LogError(e, "ZgDb: a background checkpoint failed.");
+            }
+            finally
+            {
+                Volatile.Write(ref _checkpointScheduled, 0);
+            }
+        }, null);
+    }
+
+    /// <summary>
+    /// Folds every change into chunk files (new files, copy-on-write), then makes a new manifest durable, then
+    /// deletes what no manifest of the last two generations references. Writers go on meanwhile. In memory, it
+    /// folds the changes into pinned chunks.
+    /// </summary>
+    public void Checkpoint()
+    {
+        lock (_checkpointLock)
+        {
+            if (_checkpointFault is not null) throw new ZgDbFaultedException("A previous checkpoint failed; reopen the database.", _checkpointFault);
+            DatabaseState snapshot;
+            long walBytes;
+            lock (_writeLock)
+            {
+                snapshot = _state;
+                walBytes = _wal?.BytesWritten ?? 0;
+            }
+            var changed = Enumerable.Range(0, _stores.Length).Where(i => snapshot.Collections[i].DeltaCount > 0).ToList();
+            if (changed.Count == 0 && (_manifests is null || _manifests.Current is not null && _manifests.Current.CheckpointLsn == snapshot.Lsn))
+                return;
+            var written = new CollectionState[_stores.Length];
+            try
+            {
+                var sink = IsInMemory ? (ChunkSink)new PinnedChunkSink(this) : new FileChunkSink(this);
+                foreach (var i in changed) written[i] = _stores[i].Checkpoint(snapshot.Collections[i], sink);
+                if (!IsInMemory)
+                {
+                    FileSystem.FlushDirectory(ChunkDirectory);
+                    var collections = _stores.Select((s, i) => s.Describe(written[i] ?? snapshot.Collections[i])).Concat(_orphans).ToList();
+                    _manifests!.Write(new Manifest
+                    {
+                        Generation = (_manifests.Current?.Generation ?? 0) + 1,
+                        CheckpointLsn = snapshot.Lsn,
+                        NextChunkId = Interlocked.Read(ref _nextChunkId),
+                        CreatedUtc = DateTime.UtcNow,
+                        Model = Model.Stored,
+                        ModelFingerprint = Model.Stored.Fingerprint,
+                        Collections = collections,
+                    });
+                }
+            }
+            catch (Exception e) when (!IsInMemory && e is IOException or UnauthorizedAccessException)
+            {
+                _checkpointFault = e;
+                Options.Logger.LogError(e, "ZgDb: checkpoint failed; the database stops accepting writes. Reopening recovers from the last manifest and the WAL.");
+                throw new ZgDbFaultedException("The checkpoint could not write its files: " + e.Message + ". The database no longer accepts writes; reopen it to recover.", e);
+            }
+            lock (_writeLock)
+            {
+                var now = _state;
+                var states = (CollectionState[])now.Collections.Clone();
+                foreach (var i in changed) states[i] = _stores[i].Rebase(now.Collections[i], written[i], snapshot.Lsn);
+                Volatile.Write(ref _state, new DatabaseState(states, now.Lsn));
+            }
+            Interlocked.Exchange(ref _walBytesAtCheckpoint, walBytes);
+            if (!IsInMemory) DeleteObsoleteFiles();
+            Options.Logger.LogDebug("ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
+        }
+    }
+
+    internal long NextChunkId() => Interlocked.Increment(ref _nextChunkId) - 1;
+
+    private HashSet<string> ReferencedChunks()
+    {
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var manifest in new[] { _manifests?.Current, _manifests?.Previous })
+            if (manifest is not null)
+                foreach (var chunk in manifest.Collections.SelectMany(c => c.Chunks)) referenced.Add(chunk.File);
+        return referenced;
+    }
+
+    /// <summary>Chunk files a crashed checkpoint left behind (written, but no durable manifest lists them).</summary>
+    private void DeleteUnreferencedChunks()
+    {
+        var referenced = ReferencedChunks();
+        foreach (var name in FileSystem.ListFiles(ChunkDirectory, "*.zgc"))
+        {
+            if (referenced.Contains(name)) continue;
+            FileSystem.Delete(ChunkPath(name));
+            if (ParseChunkId(name) is { } id && id >= _nextChunkId) _nextChunkId = id + 1;
+        }
+    }
+
+    private void DeleteObsoleteFiles()
+    {
+        var referenced = ReferencedChunks();
+        foreach (var name in FileSystem.ListFiles(ChunkDirectory, "*.zgc"))
+        {
+            if (referenced.Contains(name)) continue;
+            FileSystem.Delete(ChunkPath(name));
+            Cache.Remove(name);
+        }
+        // The WAL is kept back to the previous manifest's checkpoint, so a damaged newest manifest can fall back.
+        _wal?.DeleteSegmentsUpTo(_manifests!.Previous?.CheckpointLsn ?? 0);
+    }
+
+    private static long? ParseChunkId(string name)
+    {
+        int dash = name.LastIndexOf('-');
+        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length), out var id) ? id : null;
+    }
+
+    private sealed class FileChunkSink(StorageEngine engine) : ChunkSink
+    {
+        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents)
+        {
+            var name = $"{store.Name}-{engine.NextChunkId():D8}.zgc";
+            var (fileBytes, rawBytes) = ChunkFile.Write(engine.FileSystem, engine.ChunkPath(name), store.Name, store.Keys, keys, documents, engine.Serializer);
+            engine.Cache.Add(name, new LoadedChunk<TKey, T>(keys, documents, ChunkFile.EstimateBytes(rawBytes, documents.Length)));
+            return new ChunkRef<TKey>(name, keys.Length, keys[0], keys[^1], fileBytes);
+        }
+    }
+
+    private sealed class PinnedChunkSink(StorageEngine engine) : ChunkSink
+    {
+        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents) =>
+            new($"memory-{engine.NextChunkId()}", keys.Length, keys[0], keys[^1], 0, new LoadedChunk<TKey, T>(keys, documents, 0));
+    }
+
+    // ---- shutdown ----------------------------------------------------------------------------------------
+
+    /// <summary>Flushes the WAL, checkpoints (by policy), stops the writer and releases the lock.</summary>
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        try
+        {
+            if (_wal is not null && _wal.Fault is null && _checkpointFault is null)
+            {
+                _wal.FlushAsync().GetAwaiter().GetResult();
+                if (Options.Checkpoint.OnDispose) Checkpoint();
+            }
+        }
+        finally
+        {
+            _wal?.Dispose();
+            _lock?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+
+namespace ZgDb.Storage.Engine;
+
+/// <summary>One immutable version of the whole database: a state per collection and the LSN it includes.</summary>
+internal sealed class DatabaseState(CollectionState[] collections, long lsn)
+{
+    public CollectionState[] Collections { get; } = collections;
+    public long Lsn { get; } = lsn;
+}
+
+/// <summary>
+/// The changes of one atomic write (a single call, a batch, a transaction) being built under the engine's write
+/// lock: private copies of the touched collections' states and the WAL operations that describe them. Nothing is
+/// visible to readers until the engine publishes it; a write that throws half-way simply drops its set.
+/// </summary>
+internal sealed class WriteSet(DatabaseState baseState, long lsn)
+{
+    private readonly object?[] _builders = new object?[baseState.Collections.Length];
+
+    public DatabaseState Base { get; } = baseState;
+
+    /// <summary>The LSN this write will have once published.</summary>
+    public long Lsn { get; } = lsn;
+
+    public List<Wal.WalOp> Ops { get; } = [];
+
+    public CollectionStateBuilder<TKey, T> For<TKey, T>(int collection) where TKey : notnull where T : class =>
+        (CollectionStateBuilder<TKey, T>)(_builders[collection] ??=
+            new CollectionStateBuilder<TKey, T>((CollectionState<TKey, T>)Base.Collections[collection]));
+
+    /// <summary>The current view of a collection inside this set: its builder if touched, else the base state.</summary>
+    public bool IsTouched(int collection) => _builders[collection] is not null;
+
+    public DatabaseState Build()
+    {
+        var states = (CollectionState[])Base.Collections.Clone();
+        for (int i = 0; i < states.Length; i++)
+            if (_builders[i] is ICollectionStateBuilder builder) states[i] = builder.Build();
+        return new DatabaseState(states, Lsn);
+    }
+}
+
+internal interface ICollectionStateBuilder
+{
+    CollectionState Build();
+}
+
+/// <summary>A mutable copy of a collection's state inside a <see cref="WriteSet"/>.</summary>
+internal sealed class CollectionStateBuilder<TKey, T>(CollectionState<TKey, T> start) : ICollectionStateBuilder
+    where TKey : notnull where T : class
+{
+    private ImmutableSortedDictionary<TKey, DeltaEntry<T>>.Builder? _delta;
+
+    public CollectionState<TKey, T> Start { get; } = start;
+    public long Count { get; set; } = start.Count;
+    public long NextKey { get; set; } = start.NextKey;
+
+    public ImmutableSortedDictionary<TKey, DeltaEntry<T>>.Builder Delta => _delta ??= Start.Delta.ToBuilder();
+
+    public bool TryGetDelta(TKey key, out DeltaEntry<T> entry)
+    {
+        if (_delta is not null) return _delta.TryGetValue(key, out entry);
+        return Start.Delta.TryGetValue(key, out entry);
+    }
+
+    public CollectionState Build() => _delta is null && Count == Start.Count && NextKey == Start.NextKey
+        ? Start
+        : new CollectionState<TKey, T>(Start.Chunks, _delta?.ToImmutable() ?? Start.Delta, Count, NextKey);
+}

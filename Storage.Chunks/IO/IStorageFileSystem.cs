@@ -1,0 +1,46 @@
+namespace ZgDb.Storage.IO;
+
+/// <summary>
+/// The one seam between the engine and the disk. Every byte the engine writes or reads goes through it, so
+/// tests can make any step fail, tear or run out of space (see tests' FaultyFileSystem).
+/// </summary>
+internal interface IStorageFileSystem
+{
+    bool FileExists(string path);
+    bool DirectoryExists(string path);
+    void CreateDirectory(string path);
+
+    /// <summary>File names (not paths) in <paramref name="directory"/> matching <paramref name="pattern"/>, sorted ordinally.</summary>
+    string[] ListFiles(string directory, string pattern);
+
+    /// <summary>Opens a file; the handle is only valid until disposed.</summary>
+    IStorageFile Open(string path, FileMode mode, FileAccess access, FileShare share);
+
+    byte[] ReadAllBytes(string path);
+
+    /// <summary>Renames a file, replacing the target if it exists (atomic on POSIX file systems).</summary>
+    void Move(string source, string destination);
+
+    void Delete(string path);
+
+    /// <summary>Makes the directory's entries (created, renamed, deleted files) durable: fsync on the directory.</summary>
+    void FlushDirectory(string directory);
+}
+
+/// <summary>An open file. Writes append at the end; reads are positional.</summary>
+internal interface IStorageFile : IDisposable
+{
+    string Path { get; }
+    long Length { get; }
+
+    /// <summary>Appends <paramref name="data"/> at the end of the file.</summary>
+    void Append(ReadOnlySpan<byte> data);
+
+    /// <summary>Reads up to <paramref name="buffer"/>'s length at <paramref name="offset"/>; returns the bytes read.</summary>
+    int ReadAt(long offset, Span<byte> buffer);
+
+    void SetLength(long length);
+
+    /// <summary>Flushes the file's data to the disk itself (fsync), not only to the OS cache.</summary>
+    void FlushToDisk();
+}

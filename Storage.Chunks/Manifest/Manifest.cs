@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace ZgDb.Storage.Manifests;
+
+/// <summary>
+/// The manifest: which chunk files make up each collection at a checkpoint, and the checkpoint's LSN (every
+/// WAL record at or below it is already in the chunks). Serialized as JSON inside a <see cref="Format.ManifestLayout"/> file.
+/// </summary>
+internal sealed record Manifest
+{
+    public int FormatVersion { get; init; } = 1;
+    public long Generation { get; init; }
+    public long CheckpointLsn { get; init; }
+    public long NextChunkId { get; init; } = 1;
+    public DateTime CreatedUtc { get; init; }
+    public StoredModel Model { get; init; } = new();
+    public string ModelFingerprint { get; init; } = "";
+    public List<ManifestCollection> Collections { get; init; } = [];
+
+    public ManifestCollection? Find(string name) => Collections.FirstOrDefault(c => c.Name == name);
+}
+
+internal sealed record ManifestCollection
+{
+    public string Name { get; init; } = "";
+    public string KeyKind { get; init; } = "";
+    /// <summary>The next int/long key to assign (monotonic, never reused).</summary>
+    public long NextKey { get; init; } = 1;
+    public long Count { get; init; }
+    public List<ManifestChunk> Chunks { get; init; } = [];
+}
+
+internal sealed record ManifestChunk
+{
+    public string File { get; init; } = "";
+    public int Count { get; init; }
+    public JsonElement MinKey { get; init; }
+    public JsonElement MaxKey { get; init; }
+    public long Bytes { get; init; }
+}

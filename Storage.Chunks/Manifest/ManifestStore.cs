@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ZgDb.Storage.Format;
+using ZgDb.Storage.IO;
+
+namespace ZgDb.Storage.Manifests;
+
+/// <summary>
+/// Reads and atomically replaces the manifest. A new generation is written to a temp file, flushed to disk,
+/// renamed into place and the directory flushed; the two newest generations are kept, so a damaged newest one
+/// falls back to the one before (plus the WAL, which is kept back to that generation's checkpoint).
+/// </summary>
+internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILogger logger)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
+
+    /// <summary>The manifest in use, and the one before it (whose files must be kept).</summary>
+    public Manifest? Current { get; private set; }
+    public Manifest? Previous { get; private set; }
+
+    /// <summary>
+    /// Loads the newest manifest that validates. Returns null for a new database. If the newest is damaged and an
+    /// older one is good, logs a warning and uses the older one; if every manifest is damaged, throws.
+    /// </summary>
+    public Manifest? Load()
+    {
+        var names = fs.ListFiles(directory, "manifest-*.zgm").Reverse().ToArray();
+        ZgDbCorruptFileException? newestError = null;
+        foreach (var name in names)
+        {
+            var path = Path.Combine(directory, name);
+            try
+            {
+                var manifest = Read(path);
+                if (newestError is not null)
+                    logger.LogWarning(newestError, "ZgDb recovery: the newest manifest is damaged; opened the previous checkpoint '{File}' and replayed the WAL from there.", path);
+                Current = manifest;
+                Previous = names.SkipWhile(n => n != name).Skip(1).Select(n => TryRead(Path.Combine(directory, n))).FirstOrDefault(m => m is not null);
+                return manifest;
+            }
+            catch (ZgDbCorruptFileException e)
+            {
+                newestError ??= e;
+            }
+        }
+        if (newestError is not null) throw newestError;
+        return null;
+    }
+
+    public static Manifest Read(IStorageFileSystem fs, string path)
+    {
+        var data = fs.ReadAllBytes(path);
+        var (generation, body) = ManifestLayout.Validate(data, path);
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<Manifest>(body.Span, JsonOptions)
+                ?? throw new JsonException("the manifest is the JSON null.");
+            if (manifest.Generation != generation)
+                throw new ZgDbCorruptFileException(path, 8, $"the header says generation {generation} but the body says {manifest.Generation}.");
+            return manifest;
+        }
+        catch (JsonException e)
+        {
+            throw new ZgDbCorruptFileException(path, ManifestLayout.HeaderLength, "the manifest body is not valid: " + e.Message, e);
+        }
+    }
+
+    private Manifest Read(string path) => Read(fs, path);
+
+    private Manifest? TryRead(string path)
+    {
+        try { return Read(path); }
+        catch (ZgDbCorruptFileException) { return null; }
+    }
+
+    /// <summary>Writes <paramref name="manifest"/> as the new current generation, durably, then drops generations older than the previous one.</summary>
+    public void Write(Manifest manifest)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(manifest, JsonOptions);
+        var bytes = ManifestLayout.Encode(manifest.Generation, body);
+        var final = Path.Combine(directory, ManifestLayout.FileName(manifest.Generation));
+        var temp = final + ".tmp";
+        using (var file = fs.Open(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Append(bytes);
+            file.FlushToDisk();
+        }
+        fs.Move(temp, final);
+        fs.FlushDirectory(directory);
+        Previous = Current;
+        Current = manifest;
+        foreach (var name in fs.ListFiles(directory, "manifest-*.zgm"))
+        {
+            var path = Path.Combine(directory, name);
+            if (path != final && (Previous is null || name != ManifestLayout.FileName(Previous.Generation)))
+                fs.Delete(path);
+        }
+        foreach (var name in fs.ListFiles(directory, "manifest-*.tmp"))
+            fs.Delete(Path.Combine(directory, name));
+    }
+}

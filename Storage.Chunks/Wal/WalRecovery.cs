@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging;
+using ZgDb.Storage.Format;
+using ZgDb.Storage.IO;
+
+namespace ZgDb.Storage.Wal;
+
+/// <summary>
+/// Replays the write-ahead log on open. Every record is checked (length, kind, checksum, LSN one more than the
+/// previous). An invalid record is a torn tail, cut off and logged, only if it is in the last segment and no
+/// valid record follows it (a crash mid-append); anything else is corruption, reported with the file and offset.
+/// </summary>
+internal static class WalRecovery
+{
+    /// <summary>What replay found.</summary>
+    public sealed record Result(long LastLsn, int RecordsApplied, long TornBytesCut, string? TornFile, long TornOffset);
+
+    /// <param name="apply">Called for every valid record with an LSN above <paramref name="checkpointLsn"/>, in order.</param>
+    public static Result Replay(IStorageFileSystem fs, string directory, long checkpointLsn, ILogger logger,
+        Action<long, ReadOnlyMemory<byte>, string, long> apply)
+    {
+        var names = fs.ListFiles(directory, "*.zgw");
+        long lastLsn = checkpointLsn;
+        long expected = -1; // the LSN the next record must carry; -1 until the first record is read
+        int applied = 0;
+        for (int s = 0; s < names.Length; s++)
+        {
+            var path = Path.Combine(directory, names[s]);
+            bool isLast = s == names.Length - 1;
+            var data = fs.ReadAllBytes(path);
+            long firstLsn;
+            try
+            {
+                firstLsn = WalLayout.ValidateSegmentHeader(data, path);
+            }
+            catch (ZgDbCorruptFileException) when (isLast && data.Length <= WalLayout.SegmentHeaderLength)
+            {
+                // A crash while the segment was being created: it holds no record. Remove it.
+                logger.LogWarning("ZgDb recovery: removed WAL segment '{File}' whose header was never completed ({Bytes} bytes).", path, data.Length);
+                fs.Delete(path);
+                fs.FlushDirectory(directory);
+                return new Result(lastLsn, applied, data.Length, path, 0);
+            }
+            if (expected == -1)
+            {
+                if (firstLsn > checkpointLsn + 1)
+                    throw new ZgDbCorruptFileException(path, 8, $"the log starts at LSN {firstLsn} but the checkpoint holds only up to LSN {checkpointLsn}: records {checkpointLsn + 1}..{firstLsn - 1} are missing.");
+            }
+            else if (firstLsn != expected)
+            {
+                throw new ZgDbCorruptFileException(path, 8, $"the segment starts at LSN {firstLsn} but the previous segment ended before LSN {expected}.");
+            }
+            expected = firstLsn;
+
+            int offset = WalLayout.SegmentHeaderLength;
+            var span = data.AsSpan();
+            while (offset < data.Length)
+            {
+                if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var payload) || lsn != expected)
+                {
+                    bool lsnOnly = WalLayout.TryReadRecord(span, offset, out _, out _);
+                    if (!isLast || lsnOnly || ValidRecordFollows(span, offset + 1, expected))
+                        throw new ZgDbCorruptFileException(path, offset, lsnOnly
+                            ? $"a record carries LSN {lsn} where LSN {expected} was expected."
+                            : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones: the log is damaged, not torn.");
+                    long cut = data.Length - offset;
+                    using (var file = fs.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                    {
+                        file.SetLength(offset);
+                        file.FlushToDisk();
+                    }
+                    logger.LogWarning("ZgDb recovery: cut off a torn WAL tail of {Bytes} bytes at offset {Offset} of '{File}' (a write interrupted by a crash; it was never acknowledged durable).", cut, offset, path);
+                    return new Result(lastLsn, applied, cut, path, offset);
+                }
+                if (lsn > checkpointLsn)
+                {
+                    apply(lsn, data.AsMemory(offset + WalLayout.RecordHeaderLength, payload.Length), path, offset);
+                    applied++;
+                }
+                lastLsn = Math.Max(lastLsn, lsn);
+                expected = lsn + 1;
+                offset += WalLayout.RecordHeaderLength + payload.Length;
+            }
+        }
+        return new Result(lastLsn, applied, 0, null, 0);
+    }
+
+    /// <summary>Whether any offset at or after <paramref name="from"/> holds a valid record with a plausible LSN.</summary>
+    private static bool ValidRecordFollows(ReadOnlySpan<byte> segment, int from, long expected)
+    {
+        for (int offset = from; offset + WalLayout.RecordHeaderLength <= segment.Length; offset++)
+        {
+            long lsn = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(segment[(offset + 8)..]);
+            if (lsn < expected || lsn > expected + (1 << 24)) continue;
+            if (WalLayout.TryReadRecord(segment, offset, out _, out _)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ZgDb.Storage.IO;
+
+namespace ZgDb;
+
+/// <summary>When a write is acknowledged.</summary>
+public enum Durability
+{
+    /// <summary>
+    /// Writes return as soon as they are applied in memory and queued; the background writer group-commits them to
+    /// the write-ahead log and flushes it to disk within milliseconds. <c>FlushAsync</c> waits for that flush.
+    /// </summary>
+    Background,
+
+    /// <summary>Each write returns only after its write-ahead log record has been flushed to disk.</summary>
+    Synchronous,
+}
+
+/// <summary>When the engine folds the write-ahead log into chunk files.</summary>
+public sealed class CheckpointPolicy
+{
+    /// <summary>Checkpoint in the background once this many documents changed since the last checkpoint. Default 50,000.</summary>
+    public int MaxChangedDocuments { get; set; } = 50_000;
+
+    /// <summary>Checkpoint in the background once the write-ahead log grew by this many bytes. Default 64 MiB.</summary>
+    public long MaxWalBytes { get; set; } = 64L << 20;
+
+    /// <summary>Checkpoint when the database is disposed, so the next open replays nothing. Default true.</summary>
+    public bool OnDispose { get; set; } = true;
+
+    /// <summary>Never checkpoint automatically (only <c>Checkpoint()</c> and dispose do).</summary>
+    public static CheckpointPolicy Manual => new() { MaxChangedDocuments = int.MaxValue, MaxWalBytes = long.MaxValue };
+}
+
+/// <summary>Options for opening a database. Every option has a sensible default: <c>new ZgDbOptions()</c> is zero-config.</summary>
+public sealed class ZgDbOptions
+{
+    /// <summary>When writes are acknowledged. Default <see cref="ZgDb.Durability.Background"/>.</summary>
+    public Durability Durability { get; set; } = Durability.Background;
+
+    /// <summary>The memory budget of the chunk cache, in bytes (an estimate of the decoded documents' size). Default 512 MiB.
+    /// Chunks past the budget are evicted, least recently used first, and loaded again on demand.</summary>
+    public long ChunkCacheBytes { get; set; } = 512L << 20;
+
+    /// <summary>When checkpoints run.</summary>
+    public CheckpointPolicy Checkpoint { get; set; } = new();
+
+    /// <summary>The largest document accepted, in bytes of JSON. Default 16 MiB.</summary>
+    public int MaxDocumentBytes { get; set; } = 16 << 20;
+
+    /// <summary>The most documents in one chunk file. Default 2,048.</summary>
+    public int ChunkDocuments { get; set; } = 2048;
+
+    /// <summary>Where recovery notes (a torn write-ahead log tail cut off, a manifest fallback) and checkpoints are logged.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>The file system the engine uses; tests replace it to inject faults.</summary>
+    internal IStorageFileSystem FileSystem { get; set; } = PhysicalFileSystem.Instance;
+
+    /// <summary>The size at which a write-ahead log segment is closed and a new one started. Default 64 MiB.</summary>
+    internal long WalSegmentBytes { get; set; } = 64L << 20;
+
+    internal void Validate()
+    {
+        if (ChunkCacheBytes < 0) throw new ArgumentOutOfRangeException(nameof(ChunkCacheBytes), ChunkCacheBytes, "ChunkCacheBytes must not be negative.");
+        if (MaxDocumentBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxDocumentBytes), MaxDocumentBytes, "MaxDocumentBytes must be positive.");
+        if (ChunkDocuments < 16) throw new ArgumentOutOfRangeException(nameof(ChunkDocuments), ChunkDocuments, "ChunkDocuments must be at least 16.");
+        ArgumentNullException.ThrowIfNull(Checkpoint);
+        ArgumentNullException.ThrowIfNull(Logger);
+    }
+}
