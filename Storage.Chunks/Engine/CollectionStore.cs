@@ -27,6 +27,12 @@ internal interface ICollectionStore<T> where T : class
 
     /// <summary>A deep copy of a stored document, for handing to the caller.</summary>
     T Copy(T stored);
+
+    /// <summary>A consistent read-only view of the collection as of now.</summary>
+    ICollectionSnapshot<T> Snapshot();
+
+    /// <summary>The collection as of <paramref name="state"/> (for reads that span several collections of one state).</summary>
+    ICollectionSnapshot<T> Snapshot(DatabaseState state);
 }
 
 /// <summary>Untyped operations the engine runs on every collection (replay, checkpoint, manifest).</summary>
@@ -120,23 +126,43 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     public IEnumerable<T> ScanStored() => Scan(Current);
 
     /// <summary>Every stored document of <paramref name="state"/> in key order: the chunks merged with the delta.</summary>
-    public IEnumerable<T> Scan(CollectionState<TKey, T> state)
+    public IEnumerable<T> Scan(CollectionState<TKey, T> state) => Scan(state, null, null);
+
+    /// <summary>
+    /// Stored documents of <paramref name="state"/> with keys within the optional bounds, in key order: the chunks
+    /// overlapping the range merged with the delta. Chunks outside the range are not loaded.
+    /// </summary>
+    public IEnumerable<T> Scan(CollectionState<TKey, T> state, (TKey Key, bool Inclusive)? lower, (TKey Key, bool Inclusive)? upper)
     {
         var comparer = _keys.Comparer;
-        using var delta = state.Delta.GetEnumerator();
+        bool AboveLower(TKey key) => lower is not { } lo || comparer.Compare(key, lo.Key) is var c && (c > 0 || c == 0 && lo.Inclusive);
+        bool BelowUpper(TKey key) => upper is not { } hi || comparer.Compare(key, hi.Key) is var c && (c < 0 || c == 0 && hi.Inclusive);
+        IEnumerable<KeyValuePair<TKey, DeltaEntry<T>>> deltaRange = state.Delta;
+        if (lower is not null) deltaRange = deltaRange.SkipWhile(e => !AboveLower(e.Key));
+        using var delta = deltaRange.GetEnumerator();
         bool hasDelta = delta.MoveNext();
         foreach (var chunkRef in state.Chunks)
         {
+            if (!AboveLower(chunkRef.Max)) continue;
+            if (!BelowUpper(chunkRef.Min)) break;
             var chunk = Load(chunkRef);
             var keys = chunk.Keys;
             var documents = chunk.Documents;
-            for (int i = 0; i < keys.Length; i++)
+            int start = 0;
+            if (lower is not null)
+            {
+                start = Array.BinarySearch(keys, lower.Value.Key, comparer);
+                start = start < 0 ? ~start : lower.Value.Inclusive ? start : start + 1;
+            }
+            for (int i = start; i < keys.Length; i++)
             {
                 while (hasDelta && comparer.Compare(delta.Current.Key, keys[i]) < 0)
                 {
+                    if (!BelowUpper(delta.Current.Key)) yield break;
                     if (delta.Current.Value.Document is { } inserted) yield return inserted;
                     hasDelta = delta.MoveNext();
                 }
+                if (!BelowUpper(keys[i])) yield break;
                 if (hasDelta && comparer.Compare(delta.Current.Key, keys[i]) == 0)
                 {
                     if (delta.Current.Value.Document is { } replaced) yield return replaced;
@@ -146,7 +172,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
                 yield return documents[i];
             }
         }
-        while (hasDelta)
+        while (hasDelta && BelowUpper(delta.Current.Key))
         {
             if (delta.Current.Value.Document is { } inserted) yield return inserted;
             hasDelta = delta.MoveNext();
@@ -154,6 +180,23 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     }
 
     public T Copy(T stored) => _copy(stored);
+
+    public ICollectionSnapshot<T> Snapshot() => Snapshot(_engine.State);
+
+    public ICollectionSnapshot<T> Snapshot(DatabaseState state) => new CollectionSnapshot<TKey, T>(this, (CollectionState<TKey, T>)state.Collections[Ordinal]);
+
+    /// <summary>Stored documents of <paramref name="state"/> with keys between the bounds, in key order or reversed.</summary>
+    public IEnumerable<T> KeyRange(CollectionState<TKey, T> state, Indexes.IndexBound? lower, Indexes.IndexBound? upper, bool descending)
+    {
+        var lo = lower is { } l ? (ConvertBound(l.Value), l.Inclusive) : ((TKey, bool)?)null;
+        var hi = upper is { } u ? (ConvertBound(u.Value), u.Inclusive) : ((TKey, bool)?)null;
+        var range = Scan(state, lo, hi);
+        return descending ? range.Reverse() : range;
+    }
+
+    private TKey ConvertBound(object? value) => _keys.TryConvert(value, out var typed)
+        ? typed
+        : throw new ZgDbValidationException(Name, $"the key bound {value} is not a {typeof(TKey).Name}.");
 
     // ---- writes ------------------------------------------------------------------------------------------
 
