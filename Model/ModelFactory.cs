@@ -74,7 +74,7 @@ public static class ModelFactory
             properties.Add(property);
         }
         foreach (var name in config.Required.Keys.Concat(config.MaxLength.Keys))
-            if (properties.All(p => p.Name != name))
+            if (properties.All(p => p.Name != name) && !config.Ignored.Contains(name))
                 throw new ZgDbModelException(type.Name, name, "is configured but is not a stored property of the entity.");
 
         var keyInfo = config.Key?[0] ?? FindConventionalKey(type)
