@@ -5,7 +5,8 @@ namespace ZgDb.Storage.Chunks;
 /// <summary>
 /// Decoded chunks kept in memory under a byte budget, shared by all collections of a database. Chunks are
 /// immutable and always clean (changes live in the collection's delta until a checkpoint writes new chunks), so
-/// any of them can be evicted; the least recently used go first. Thread-safe; a hit takes no lock.
+/// any of them can be evicted; the least recently used go first. Thread-safe. A hit takes no lock and no lookup:
+/// the <see cref="ChunkRef{TKey}"/> points at its cache entry while the entry lives.
 /// </summary>
 internal sealed class ChunkCache(long budgetBytes)
 {
@@ -14,7 +15,6 @@ internal sealed class ChunkCache(long budgetBytes)
     private long _clock;
     private long _bytes;
     private long _loads;
-    private long _hits;
 
     public long BudgetBytes { get; } = budgetBytes;
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -22,70 +22,83 @@ internal sealed class ChunkCache(long budgetBytes)
 
     /// <summary>How many chunks were loaded from disk (misses) since the database opened.</summary>
     public long Loads => Interlocked.Read(ref _loads);
-    public long Hits => Interlocked.Read(ref _hits);
 
     public LoadedChunk<TKey, T> GetOrLoad<TKey, T>(ChunkRef<TKey> chunk, Func<ChunkRef<TKey>, LoadedChunk<TKey, T>> load)
     {
         if (chunk.Pinned is LoadedChunk<TKey, T> pinned) return pinned;
-        if (_entries.TryGetValue(chunk.File, out var entry) && entry.Value.IsValueCreated)
+        if (chunk.Cached is Entry { Loaded: LoadedChunk<TKey, T> hit } cached)
         {
-            entry.LastUse = ++_clock; // approximate LRU: a lost increment under a race only blurs the order.
-            _hits++;
-            return (LoadedChunk<TKey, T>)entry.Value.Value;
+            cached.LastUse = ++_clock; // approximate LRU: a lost increment under a race only blurs the order.
+            return hit;
         }
-        entry = _entries.GetOrAdd(chunk.File, _ => new Entry(new Lazy<object>(() => load(chunk), LazyThreadSafetyMode.ExecutionAndPublication)));
+        var entry = _entries.GetOrAdd(chunk.File, _ => new Entry());
         LoadedChunk<TKey, T> loaded;
-        try
+        lock (entry)
         {
-            loaded = (LoadedChunk<TKey, T>)entry.Value.Value;
-        }
-        catch
-        {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(chunk.File, entry));
-            throw;
+            if (entry.Loaded is null)
+            {
+                entry.Loaded = load(chunk); // a failure leaves the entry empty; the next reader tries again
+                entry.Bytes = ((LoadedChunk<TKey, T>)entry.Loaded).EstimatedBytes;
+                Interlocked.Increment(ref _loads);
+                Interlocked.Add(ref _bytes, entry.Bytes);
+            }
+            loaded = (LoadedChunk<TKey, T>)entry.Loaded;
+            entry.Owners.Add(chunk);
+            chunk.Cached = entry;
         }
         entry.LastUse = ++_clock;
-        if (Interlocked.CompareExchange(ref entry.Counted, 1, 0) == 0)
-        {
-            Interlocked.Increment(ref _loads);
-            entry.Bytes = loaded.EstimatedBytes;
-            if (Interlocked.Add(ref _bytes, loaded.EstimatedBytes) > BudgetBytes) Evict(chunk.File);
-        }
+        if (Bytes > BudgetBytes) Evict(entry);
         return loaded;
     }
 
     /// <summary>Adds a chunk the engine just wrote (a checkpoint), so readers need not load it again.</summary>
-    public void Add<TKey, T>(string file, LoadedChunk<TKey, T> chunk)
+    public void Add<TKey, T>(ChunkRef<TKey> chunk, LoadedChunk<TKey, T> loaded)
     {
-        var entry = new Entry(new Lazy<object>(chunk)) { LastUse = ++_clock, Counted = 1, Bytes = chunk.EstimatedBytes };
-        if (_entries.TryAdd(file, entry) && Interlocked.Add(ref _bytes, chunk.EstimatedBytes) > BudgetBytes) Evict(file);
+        var entry = new Entry { Loaded = loaded, Bytes = loaded.EstimatedBytes, LastUse = ++_clock };
+        entry.Owners.Add(chunk);
+        if (!_entries.TryAdd(chunk.File, entry)) return;
+        chunk.Cached = entry;
+        if (Interlocked.Add(ref _bytes, entry.Bytes) > BudgetBytes) Evict(entry);
     }
 
     /// <summary>Forgets a chunk (its file was deleted).</summary>
     public void Remove(string file)
     {
-        if (_entries.TryRemove(file, out var entry) && entry.Counted == 1) Interlocked.Add(ref _bytes, -entry.Bytes);
+        if (_entries.TryRemove(file, out var entry)) Drop(entry);
     }
 
-    private void Evict(string keep)
+    private void Evict(Entry keep)
     {
         lock (_evictLock)
         {
             if (Bytes <= BudgetBytes) return;
-            foreach (var (file, entry) in _entries.Where(e => e.Value.Counted == 1).OrderBy(e => e.Value.LastUse).ToList())
+            foreach (var (file, entry) in _entries.Where(e => e.Value.Loaded is not null).OrderBy(e => e.Value.LastUse).ToList())
             {
                 if (Bytes <= BudgetBytes) break;
-                if (file == keep) continue;
-                if (_entries.TryRemove(new KeyValuePair<string, Entry>(file, entry))) Interlocked.Add(ref _bytes, -entry.Bytes);
+                if (entry == keep) continue;
+                if (_entries.TryRemove(new KeyValuePair<string, Entry>(file, entry))) Drop(entry);
             }
         }
     }
 
-    private sealed class Entry(Lazy<object> value)
+    private void Drop(Entry entry)
     {
-        public Lazy<object> Value { get; } = value;
-        public long LastUse;
+        lock (entry)
+        {
+            if (entry.Loaded is null) return;
+            foreach (var owner in entry.Owners) owner.ClearCached(entry);
+            entry.Owners.Clear();
+            entry.Loaded = null;
+            Interlocked.Add(ref _bytes, -entry.Bytes);
+        }
+    }
+
+    /// <summary>One cached chunk. <see cref="Owners"/> are the refs pointing at it, unhooked on eviction.</summary>
+    internal sealed class Entry
+    {
+        public object? Loaded;
         public long Bytes;
-        public int Counted;
+        public long LastUse;
+        public readonly List<IChunkRef> Owners = [];
     }
 }

@@ -5,7 +5,12 @@ namespace ZgDb.Storage.Chunks;
 /// Immutable; a checkpoint replaces changed chunks with new ones. An in-memory database keeps its chunks
 /// <see cref="Pinned"/> instead of in files.
 /// </summary>
-internal sealed class ChunkRef<TKey>(string file, int count, TKey min, TKey max, long fileBytes, object? pinned = null)
+internal interface IChunkRef
+{
+    void ClearCached(object entry);
+}
+
+internal sealed class ChunkRef<TKey>(string file, int count, TKey min, TKey max, long fileBytes, object? pinned = null) : IChunkRef
 {
     /// <summary>The chunk file's name inside <c>chunks/</c>; for pinned chunks a unique label.</summary>
     public string File { get; } = file;
@@ -16,6 +21,11 @@ internal sealed class ChunkRef<TKey>(string file, int count, TKey min, TKey max,
 
     /// <summary>The decoded chunk itself, for an in-memory database (never evicted: it is the only copy).</summary>
     public object? Pinned { get; } = pinned;
+
+    /// <summary>The decoded chunk while the cache holds it (set and cleared by <see cref="ChunkCache"/>): a cache hit is one field read.</summary>
+    internal volatile object? Cached;
+
+    void IChunkRef.ClearCached(object entry) => Interlocked.CompareExchange(ref Cached, null, entry);
 }
 
 /// <summary>A chunk's decoded documents, sorted by key. Shared by every reader; never mutated after loading.</summary>

@@ -71,7 +71,7 @@ internal sealed class DocumentCloner
     private List<TElement>? CopyList<TElement>(IEnumerable<TElement>? values)
     {
         if (values is null) return null;
-        if (IsImmutable(typeof(TElement))) return new List<TElement>(values);
+        if (Immutable<TElement>.Value) return new List<TElement>(values);
         var copy = new List<TElement>(values is ICollection<TElement> c ? c.Count : 4);
         foreach (var v in values) copy.Add(CopyElement(v));
         return copy;
@@ -80,7 +80,7 @@ internal sealed class DocumentCloner
     private TElement[]? CopyArray<TElement>(TElement[]? values)
     {
         if (values is null) return null;
-        if (IsImmutable(typeof(TElement))) return (TElement[])values.Clone();
+        if (Immutable<TElement>.Value) return (TElement[])values.Clone();
         var copy = new TElement[values.Length];
         for (int i = 0; i < values.Length; i++) copy[i] = CopyElement(values[i]);
         return copy;
@@ -94,4 +94,10 @@ internal sealed class DocumentCloner
     }
 
     private static bool IsImmutable(Type type) => type != typeof(byte[]) && ModelFactory.IsScalar(Nullable.GetUnderlyingType(type) ?? type);
+
+    /// <summary>Whether <typeparamref name="TElement"/> needs no copy, computed once per type.</summary>
+    private static class Immutable<TElement>
+    {
+        public static readonly bool Value = IsImmutable(typeof(TElement));
+    }
 }

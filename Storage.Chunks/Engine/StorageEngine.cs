@@ -275,6 +275,7 @@ internal sealed class StorageEngine : IDisposable
                 Volatile.Write(ref _state, new DatabaseState(states, now.Lsn));
             }
             Interlocked.Exchange(ref _walBytesAtCheckpoint, walBytes);
+            _wal?.RollOver();
             if (!IsInMemory) DeleteObsoleteFiles();
             Options.Logger.LogDebug("ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
         }
@@ -328,8 +329,9 @@ internal sealed class StorageEngine : IDisposable
         {
             var name = $"{store.Name}-{engine.NextChunkId():D8}.zgc";
             var (fileBytes, rawBytes) = ChunkFile.Write(engine.FileSystem, engine.ChunkPath(name), store.Name, store.Keys, keys, documents, engine.Serializer);
-            engine.Cache.Add(name, new LoadedChunk<TKey, T>(keys, documents, ChunkFile.EstimateBytes(rawBytes, documents.Length)));
-            return new ChunkRef<TKey>(name, keys.Length, keys[0], keys[^1], fileBytes);
+            var chunk = new ChunkRef<TKey>(name, keys.Length, keys[0], keys[^1], fileBytes);
+            engine.Cache.Add(chunk, new LoadedChunk<TKey, T>(keys, documents, ChunkFile.EstimateBytes(rawBytes, documents.Length)));
+            return chunk;
         }
     }
 

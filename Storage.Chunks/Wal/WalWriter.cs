@@ -28,6 +28,7 @@ internal sealed class WalWriter : IDisposable
     private long _durableLsn;
     private long _bytesWritten;
     private bool _stopping;
+    private volatile bool _rollOver;
     private Exception? _fault;
     private byte[] _buffer = new byte[1 << 16];
 
@@ -100,6 +101,12 @@ internal sealed class WalWriter : IDisposable
             "reopen it to recover everything acknowledged as durable. Cause: " + fault.Message, fault);
 
     /// <summary>
+    /// Starts a new segment with the next record (after a checkpoint), so the records the checkpoint folded into
+    /// chunks end up in segments that can be deleted whole once no manifest needs them.
+    /// </summary>
+    public void RollOver() => _rollOver = true;
+
+    /// <summary>
     /// Deletes segments whose every record has an LSN at most <paramref name="lsn"/> (already in chunk files of a
     /// durable manifest). The segment being written is never deleted.
     /// </summary>
@@ -165,8 +172,11 @@ internal sealed class WalWriter : IDisposable
         foreach (var (lsn, payload) in batch)
         {
             int recordLength = WalLayout.RecordHeaderLength + payload.Length;
-            if (_segment is null || (_segment.Length + length + recordLength > _segmentBytes && _segment.Length + length > WalLayout.SegmentHeaderLength))
+            bool full = _segment is not null && _segment.Length + length > WalLayout.SegmentHeaderLength
+                && (_rollOver || _segment.Length + length + recordLength > _segmentBytes);
+            if (_segment is null || full)
             {
+                _rollOver = false;
                 Append(length);
                 length = 0;
                 StartSegment(lsn);
