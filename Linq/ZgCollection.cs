@@ -65,6 +65,16 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T> where T : class
         return _store.DeleteMany(predicate.Compile());
     }
 
+    /// <summary>
+    /// Applies <paramref name="update"/> to a copy of every document matching <paramref name="predicate"/> and stores
+    /// them, as one atomic write; returns how many. The update may not change keys.
+    /// </summary>
+    public int UpdateMany(Expression<Func<T, bool>> predicate, Action<T> update)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        return _store.UpdateMany(predicate.Compile(), update);
+    }
+
     /// <summary>The number of documents, without loading any chunk.</summary>
     public int Count() => checked((int)_store.Count());
 

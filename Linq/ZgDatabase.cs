@@ -86,6 +86,12 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// </summary>
     public void Checkpoint() => Engine.Checkpoint();
 
+    /// <summary>
+    /// Begins a transaction on the current thread or async flow: <c>using var tx = db.BeginTransaction(); ...; tx.Commit();</c>.
+    /// Writers on other flows wait until it ends; transactions do not nest.
+    /// </summary>
+    public ZgTransaction BeginTransaction() => new(Engine.BeginTransaction());
+
     /// <summary>Figures about the open database (for tools and tests).</summary>
     public DatabaseStatistics GetStatistics()
     {

@@ -20,6 +20,7 @@ internal interface ICollectionStore<T> where T : class
     void Upsert(T document);
     bool Delete(object key);
     int DeleteMany(Func<T, bool> predicate);
+    int UpdateMany(Func<T, bool> predicate, Action<T> update);
     long Count();
 
     /// <summary>The stored documents of the current snapshot, in key order. They are shared: read them, never mutate or return them.</summary>
@@ -86,7 +87,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     public TKey KeyOf(T document) => _getKey(document);
     public int ChunkDocuments => _engine.Options.ChunkDocuments;
 
-    private CollectionState<TKey, T> Current => (CollectionState<TKey, T>)_engine.State.Collections[Ordinal];
+    private CollectionState<TKey, T> Current => (CollectionState<TKey, T>)_engine.ReadState().Collections[Ordinal];
 
     // ---- reads -------------------------------------------------------------------------------------------
 
@@ -181,7 +182,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
 
     public T Copy(T stored) => _copy(stored);
 
-    public ICollectionSnapshot<T> Snapshot() => Snapshot(_engine.State);
+    public ICollectionSnapshot<T> Snapshot() => Snapshot(_engine.ReadState());
 
     public ICollectionSnapshot<T> Snapshot(DatabaseState state) => new CollectionSnapshot<TKey, T>(this, (CollectionState<TKey, T>)state.Collections[Ordinal]);
 
@@ -227,14 +228,34 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         return deleted;
     }
 
+    public int UpdateMany(Func<T, bool> predicate, Action<T> update)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(update);
+        int updated = 0;
+        _engine.Write(set =>
+        {
+            foreach (var stored in Scan(set.View<TKey, T>(Ordinal)).Where(predicate).ToList())
+            {
+                var copy = _copy(stored);
+                var key = _getKey(copy);
+                update(copy);
+                if (_keys.Comparer.Compare(key, _getKey(copy)) != 0)
+                    throw new ZgDbValidationException(Name, $"UpdateMany changed the key of document {ZgDbDuplicateKeyException.FormatKey(key)}; keys cannot change.");
+                Put(set, copy, PutMode.Update);
+                updated++;
+            }
+        });
+        return updated;
+    }
+
     public int DeleteMany(Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         int deleted = 0;
         _engine.Write(set =>
         {
-            var state = (CollectionState<TKey, T>)set.Base.Collections[Ordinal];
-            foreach (var key in Scan(state).Where(predicate).Select(_getKey).ToList())
+            foreach (var key in Scan(set.View<TKey, T>(Ordinal)).Where(predicate).Select(_getKey).ToList())
                 if (Remove(set, key)) deleted++;
         });
         return deleted;

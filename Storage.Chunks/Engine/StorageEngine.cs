@@ -15,7 +15,8 @@ namespace ZgDb.Storage.Engine;
 /// </summary>
 internal sealed class StorageEngine : IDisposable
 {
-    private readonly object _writeLock = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly AsyncLocal<EngineTransaction?> _ambient = new();
     private readonly object _checkpointLock = new();
     private readonly ICollectionStore[] _stores;
     private readonly Dictionary<Type, object> _storesByType = new();
@@ -94,6 +95,12 @@ internal sealed class StorageEngine : IDisposable
     /// <summary>The newest published state. Readers hold on to it for a consistent view.</summary>
     public DatabaseState State => Volatile.Read(ref _state);
 
+    /// <summary>What a read on this flow sees: the open transaction's view (its own writes included), else <see cref="State"/>.</summary>
+    public DatabaseState ReadState() => CurrentTransaction?.View() ?? State;
+
+    /// <summary>The transaction open on this async flow, if any.</summary>
+    public EngineTransaction? CurrentTransaction => _ambient.Value is { IsActive: true } tx ? tx : null;
+
     public string ChunkDirectory => Path.Combine(Directory!, "chunks");
     public string WalDirectory => Path.Combine(Directory!, "wal");
     public string ChunkPath(string file) => Path.Combine(ChunkDirectory, file);
@@ -120,21 +127,89 @@ internal sealed class StorageEngine : IDisposable
     /// </summary>
     public void Write(Action<WriteSet> write)
     {
+        if (CurrentTransaction is { } transaction)
+        {
+            transaction.Apply(write);
+            return;
+        }
         long lsn;
-        lock (_writeLock)
+        _writeGate.Wait();
+        try
         {
             ThrowIfNotWritable();
             var set = new WriteSet(_state, _lastLsn + 1);
             write(set);
             if (set.Ops.Count == 0) return;
-            _wal?.Enqueue(set.Lsn, WalBatch.Encode(set.Ops));
-            lsn = set.Lsn;
-            _lastLsn = lsn;
-            Volatile.Write(ref _state, set.Build());
+            lsn = Publish(set);
         }
+        finally
+        {
+            _writeGate.Release();
+        }
+        AfterPublish(lsn);
+    }
+
+    /// <summary>Logs and publishes a set. The caller holds the write gate.</summary>
+    private long Publish(WriteSet set)
+    {
+        _wal?.Enqueue(set.Lsn, WalBatch.Encode(set.Ops));
+        _lastLsn = set.Lsn;
+        Volatile.Write(ref _state, set.Build());
+        return set.Lsn;
+    }
+
+    private void AfterPublish(long lsn)
+    {
         if (_wal is not null && Options.Durability == Durability.Synchronous)
             _wal.WaitDurableAsync(lsn).GetAwaiter().GetResult();
         MaybeScheduleCheckpoint();
+    }
+
+    /// <summary>
+    /// Opens a transaction on the current async flow: takes the write gate (other writers wait) until it commits or
+    /// is disposed. Its writes go to a private <see cref="WriteSet"/> that reads on this flow see.
+    /// </summary>
+    public EngineTransaction BeginTransaction()
+    {
+        if (CurrentTransaction is not null)
+            throw new InvalidOperationException("A transaction is already open on this flow; ZgDb does not nest transactions. Commit or dispose it first.");
+        _writeGate.Wait();
+        try
+        {
+            ThrowIfNotWritable();
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+        var transaction = new EngineTransaction(this, new WriteSet(_state, _lastLsn + 1));
+        _ambient.Value = transaction;
+        return transaction;
+    }
+
+    /// <summary>Publishes a transaction's set as one WAL record (all or nothing) and releases the gate.</summary>
+    internal void Commit(EngineTransaction transaction)
+    {
+        long lsn = 0;
+        try
+        {
+            ThrowIfNotWritable();
+            if (transaction.Set.Ops.Count > 0) lsn = Publish(transaction.Set);
+        }
+        finally
+        {
+            End(transaction);
+        }
+        if (lsn > 0) AfterPublish(lsn);
+    }
+
+    /// <summary>Drops a transaction (rollback) or finishes a commit: releases the gate once.</summary>
+    internal void End(EngineTransaction transaction)
+    {
+        if (!transaction.Finish()) return;
+        if (_ambient.Value == transaction) _ambient.Value = null;
+        _writeGate.Release();
     }
 
     private void ThrowIfNotWritable()
@@ -232,10 +307,15 @@ internal sealed class StorageEngine : IDisposable
             if (_checkpointFault is not null) throw new ZgDbFaultedException("A previous checkpoint failed; reopen the database.", _checkpointFault);
             DatabaseState snapshot;
             long walBytes;
-            lock (_writeLock)
+            _writeGate.Wait();
+            try
             {
                 snapshot = _state;
                 walBytes = _wal?.BytesWritten ?? 0;
+            }
+            finally
+            {
+                _writeGate.Release();
             }
             var changed = Enumerable.Range(0, _stores.Length).Where(i => snapshot.Collections[i].DeltaCount > 0).ToList();
             if (changed.Count == 0 && (_manifests is null || _manifests.Current is not null && _manifests.Current.CheckpointLsn == snapshot.Lsn))
@@ -267,12 +347,17 @@ internal sealed class StorageEngine : IDisposable
                 Options.Logger.LogError(e, "ZgDb: checkpoint failed; the database stops accepting writes. Reopening recovers from the last manifest and the WAL.");
                 throw new ZgDbFaultedException("The checkpoint could not write its files: " + e.Message + ". The database no longer accepts writes; reopen it to recover.", e);
             }
-            lock (_writeLock)
+            _writeGate.Wait();
+            try
             {
                 var now = _state;
                 var states = (CollectionState[])now.Collections.Clone();
                 foreach (var i in changed) states[i] = _stores[i].Rebase(now.Collections[i], written[i], snapshot.Lsn);
                 Volatile.Write(ref _state, new DatabaseState(states, now.Lsn));
+            }
+            finally
+            {
+                _writeGate.Release();
             }
             Interlocked.Exchange(ref _walBytesAtCheckpoint, walBytes);
             _wal?.RollOver();
@@ -346,10 +431,16 @@ internal sealed class StorageEngine : IDisposable
     /// <summary>Flushes the WAL, checkpoints (by policy), stops the writer and releases the lock.</summary>
     public void Dispose()
     {
-        lock (_writeLock)
+        if (CurrentTransaction is { } open) End(open);
+        _writeGate.Wait();
+        try
         {
             if (_disposed) return;
             _disposed = true;
+        }
+        finally
+        {
+            _writeGate.Release();
         }
         try
         {

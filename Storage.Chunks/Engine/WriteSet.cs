@@ -32,6 +32,25 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
     /// <summary>The current view of a collection inside this set: its builder if touched, else the base state.</summary>
     public bool IsTouched(int collection) => _builders[collection] is not null;
 
+    /// <summary>The collection as this set sees it now: its own changes on top of the base state.</summary>
+    public CollectionState<TKey, T> View<TKey, T>(int collection) where TKey : notnull where T : class =>
+        _builders[collection] is ICollectionStateBuilder builder
+            ? (CollectionState<TKey, T>)builder.Build()
+            : (CollectionState<TKey, T>)Base.Collections[collection];
+
+    /// <summary>Remembers the set as it is, so a failed operation inside a transaction can be undone alone.</summary>
+    public object Save() => new Savepoint(_builders.Select(b => (object?)(b as ICollectionStateBuilder)?.Save()).ToArray(), Ops.Count);
+
+    private sealed record Savepoint(object?[] Builders, int Ops);
+
+    /// <summary>Returns the set to a <see cref="Save"/>d point.</summary>
+    public void Restore(object savepoint)
+    {
+        var (builders, ops) = (Savepoint)savepoint;
+        for (int i = 0; i < _builders.Length; i++) _builders[i] = builders[i];
+        Ops.RemoveRange(ops, Ops.Count - ops);
+    }
+
     public DatabaseState Build()
     {
         var states = (CollectionState[])Base.Collections.Clone();
@@ -44,6 +63,9 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
 internal interface ICollectionStateBuilder
 {
     CollectionState Build();
+
+    /// <summary>An independent builder holding the same changes (later changes to either do not show in the other).</summary>
+    ICollectionStateBuilder Save();
 }
 
 /// <summary>A mutable copy of a collection's state inside a <see cref="WriteSet"/>.</summary>
@@ -63,6 +85,13 @@ internal sealed class CollectionStateBuilder<TKey, T>(CollectionState<TKey, T> s
         if (_delta is not null) return _delta.TryGetValue(key, out entry);
         return Start.Delta.TryGetValue(key, out entry);
     }
+
+    public ICollectionStateBuilder Save() => new CollectionStateBuilder<TKey, T>(Start)
+    {
+        _delta = _delta?.ToImmutable().ToBuilder(),
+        Count = Count,
+        NextKey = NextKey,
+    };
 
     public CollectionState Build() => _delta is null && Count == Start.Count && NextKey == Start.NextKey
         ? Start

@@ -1,0 +1,37 @@
+using ZgDb.Storage.Engine;
+
+namespace ZgDb;
+
+/// <summary>
+/// A group of writes on any collections that becomes visible and durable as one unit: all or nothing in memory,
+/// in the write-ahead log and after a crash. Begun with <see cref="ZgDatabase.BeginTransaction"/>; other writers
+/// wait until it commits or is disposed, readers outside it keep seeing the state before it until
+/// <see cref="Commit"/> publishes everything at once. Reads on the same flow (thread or async flow) see its writes.
+/// A call that fails inside the transaction (a duplicate key, a unique or foreign-key violation, a validation
+/// error) throws and has no effect; the transaction stays usable. Disposing without committing rolls back.
+/// Use a transaction from one flow at a time and keep it short: it holds the writer's turn.
+/// </summary>
+public sealed class ZgTransaction : IDisposable
+{
+    private readonly EngineTransaction _transaction;
+
+    internal ZgTransaction(EngineTransaction transaction) => _transaction = transaction;
+
+    /// <summary>Whether the transaction is still open.</summary>
+    public bool IsActive => _transaction.IsActive;
+
+    /// <summary>
+    /// Publishes every write of the transaction at once and logs them as one record. With
+    /// <see cref="Durability.Synchronous"/>, returns once that record is on disk; otherwise
+    /// <see cref="ZgDatabase.FlushAsync"/> waits for it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The transaction was already committed or rolled back.</exception>
+    /// <exception cref="ZgDbFaultedException">The write-ahead log failed; nothing was published.</exception>
+    public void Commit() => _transaction.Commit();
+
+    /// <summary>Discards every write of the transaction.</summary>
+    public void Rollback() => _transaction.Rollback();
+
+    /// <summary>Rolls back unless committed.</summary>
+    public void Dispose() => _transaction.Rollback();
+}
