@@ -92,6 +92,9 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// </summary>
     public ZgTransaction BeginTransaction() => new(Engine.BeginTransaction());
 
+    /// <summary>Explicit loading of <paramref name="entity"/>'s navigations: <c>db.Entry(post).Reference(p =&gt; p.Author).Load()</c>.</summary>
+    public ZgEntry<T> Entry<T>(T entity) where T : class => new(this, entity);
+
     /// <summary>Figures about the open database (for tools and tests).</summary>
     public DatabaseStatistics GetStatistics()
     {

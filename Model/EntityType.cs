@@ -127,16 +127,20 @@ public sealed class PropertyPath : IEquatable<PropertyPath>
 /// <summary>An entity type: a class stored in one collection, with its key, stored properties and indexes.</summary>
 public sealed class EntityType
 {
+    private readonly List<EntityIndex> _indexes;
+
     internal EntityType(string collectionName, Type clrType, EntityProperty key, KeyKind keyKind,
-        IReadOnlyList<EntityProperty> properties, IReadOnlyList<EntityIndex> indexes)
+        IReadOnlyList<EntityProperty> properties, List<EntityIndex> indexes)
     {
         CollectionName = collectionName;
         ClrType = clrType;
         Key = key;
         KeyKind = keyKind;
         Properties = properties;
-        Indexes = indexes;
+        _indexes = indexes;
     }
+
+    internal void AddIndex(EntityIndex index) => _indexes.Add(index);
 
     /// <summary>The collection's name: the name of the <c>ZgCollection&lt;T&gt;</c> property on the database class.</summary>
     public string CollectionName { get; }
@@ -156,8 +160,8 @@ public sealed class EntityType
     /// <summary>Every stored property, the key included, in declaration order.</summary>
     public IReadOnlyList<EntityProperty> Properties { get; }
 
-    /// <summary>The secondary indexes.</summary>
-    public IReadOnlyList<EntityIndex> Indexes { get; }
+    /// <summary>The secondary indexes (declared ones, and one per foreign key).</summary>
+    public IReadOnlyList<EntityIndex> Indexes => _indexes;
 
     /// <summary>The CLR type of the key.</summary>
     public Type KeyClrType => KeyKind switch
@@ -175,11 +179,21 @@ public sealed class EntityType
 /// <summary>The whole model of a database: its entity types, one per collection. Immutable once built.</summary>
 public sealed class DatabaseModel
 {
-    internal DatabaseModel(IReadOnlyList<EntityType> entities)
+    internal DatabaseModel(IReadOnlyList<EntityType> entities, IReadOnlyList<Relationship> relationships)
     {
         Entities = entities;
+        Relationships = relationships;
         Stored = StoredModel.From(this);
     }
+
+    /// <summary>Every relationship between the entities.</summary>
+    public IReadOnlyList<Relationship> Relationships { get; }
+
+    /// <summary>The relationships in which <paramref name="entity"/> is the principal (its dependents).</summary>
+    public IEnumerable<Relationship> DependentsOf(EntityType entity) => Relationships.Where(r => r.Principal == entity);
+
+    /// <summary>The relationships in which <paramref name="entity"/> holds the foreign key.</summary>
+    public IEnumerable<Relationship> PrincipalsOf(EntityType entity) => Relationships.Where(r => r.Dependent == entity);
 
     /// <summary>The entity types, in the order the database class declares its collections.</summary>
     public IReadOnlyList<EntityType> Entities { get; }

@@ -164,3 +164,24 @@ public sealed class ZgDbFaultedException : ZgDbException
     /// <summary>Creates the error.</summary>
     public ZgDbFaultedException(string message, Exception? inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// A write would leave a foreign key without its principal: a dependent whose principal does not exist, or the
+/// delete of a principal that still has dependents under <see cref="DeleteBehavior.Restrict"/>. Nothing was written.
+/// </summary>
+public sealed class ZgDbForeignKeyException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbForeignKeyException(string collection, string relationship, string message)
+        : base($"Collection '{collection}', relationship {relationship}: {message}")
+    {
+        Collection = collection;
+        Relationship = relationship;
+    }
+
+    /// <summary>The collection written to.</summary>
+    public string Collection { get; }
+
+    /// <summary>The relationship at fault (<c>Post.AuthorId -&gt; User</c>).</summary>
+    public string Relationship { get; }
+}

@@ -10,11 +10,19 @@ namespace ZgDb;
 public sealed class ModelBuilder
 {
     private readonly Dictionary<Type, EntityConfiguration> _entities = new();
+    private readonly List<RelationshipConfiguration> _relationships = [];
 
     internal IReadOnlyDictionary<Type, EntityConfiguration> Entities => _entities;
+    internal IReadOnlyList<RelationshipConfiguration> Relationships => _relationships;
+
+    internal RelationshipConfiguration AddRelationship(RelationshipConfiguration relationship)
+    {
+        _relationships.Add(relationship);
+        return relationship;
+    }
 
     /// <summary>Configures the entity type <typeparamref name="T"/>.</summary>
-    public EntityTypeBuilder<T> Entity<T>() where T : class => new(GetOrAdd(typeof(T)));
+    public EntityTypeBuilder<T> Entity<T>() where T : class => new(this, GetOrAdd(typeof(T)));
 
     internal EntityConfiguration GetOrAdd(Type type)
     {
@@ -47,9 +55,22 @@ internal sealed class IndexConfiguration(List<List<PropertyInfo>> paths)
 /// <summary>Configures one entity type. Returned by <see cref="ModelBuilder.Entity{T}"/>.</summary>
 public sealed class EntityTypeBuilder<T> where T : class
 {
+    private readonly ModelBuilder _model;
     private readonly EntityConfiguration _config;
 
-    internal EntityTypeBuilder(EntityConfiguration config) => _config = config;
+    internal EntityTypeBuilder(ModelBuilder model, EntityConfiguration config)
+    {
+        _model = model;
+        _config = config;
+    }
+
+    /// <summary>A reference navigation to another entity (<c>HasOne(p =&gt; p.Author)</c>); continue with WithMany or WithOne.</summary>
+    public ReferenceNavigationBuilder<T, TRelated> HasOne<TRelated>(Expression<Func<T, TRelated?>> navigation) where TRelated : class =>
+        new(_model, NavigationExpressions.Parse(navigation, typeof(T))!);
+
+    /// <summary>A collection navigation to other entities (<c>HasMany(u =&gt; u.Posts)</c>); continue with WithOne.</summary>
+    public CollectionNavigationBuilder<T, TRelated> HasMany<TRelated>(Expression<Func<T, IEnumerable<TRelated>?>> navigation) where TRelated : class =>
+        new(_model, NavigationExpressions.Parse(navigation, typeof(T))!);
 
     /// <summary>Sets the primary key property (<c>HasKey(u =&gt; u.Code)</c>). Composite keys are not supported.</summary>
     public EntityTypeBuilder<T> HasKey(Expression<Func<T, object?>> key)

@@ -33,7 +33,8 @@ public static class ModelFactory
 
         var entityTypes = collections.Select(c => c.ClrType).ToHashSet();
         var entities = collections.Select(c => BuildEntity(c.Name, builder.Entities[c.ClrType], entityTypes)).ToList();
-        return new DatabaseModel(entities);
+        var relationships = RelationshipResolver.Resolve(entities, builder.Relationships);
+        return new DatabaseModel(entities, relationships);
     }
 
     private static void ApplyAttributes(EntityConfiguration config)

@@ -17,6 +17,9 @@ public sealed record StoredModel
     /// <summary>One entry per collection.</summary>
     public List<StoredEntity> Entities { get; init; } = [];
 
+    /// <summary>The relationships.</summary>
+    public List<StoredRelationship> Relationships { get; init; } = [];
+
     /// <summary>An XxHash64 (hex) of the canonical JSON of <see cref="Entities"/>.</summary>
     [JsonIgnore]
     public string Fingerprint => ComputeFingerprint(Entities);
@@ -31,6 +34,17 @@ public sealed record StoredModel
             KeyKind = e.KeyKind.ToString(),
             Properties = e.Properties.Select(Store).ToList(),
             Indexes = e.Indexes.Select(i => new StoredIndex { Name = i.Name, Unique = i.IsUnique }).ToList(),
+        }).ToList(),
+        Relationships = model.Relationships.Select(r => new StoredRelationship
+        {
+            Principal = r.Principal.CollectionName,
+            Dependent = r.Dependent.CollectionName,
+            ForeignKey = r.ForeignKey.Name,
+            PrincipalNavigation = r.PrincipalNavigation?.Name,
+            DependentNavigation = r.DependentNavigation?.Name,
+            Unique = r.IsUnique,
+            Required = r.IsRequired,
+            OnDelete = r.DeleteBehavior.ToString(),
         }).ToList(),
     };
 
@@ -62,9 +76,9 @@ public sealed record StoredModel
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private static string ComputeFingerprint(List<StoredEntity> entities)
+    private string ComputeFingerprint(List<StoredEntity> entities)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(entities, CanonicalOptions);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { entities, Relationships }, CanonicalOptions);
         return XxHash64.HashToUInt64(json).ToString("x16");
     }
 
@@ -111,4 +125,25 @@ public sealed record StoredIndex
     public string Name { get; init; } = "";
     /// <summary>Whether the index is unique.</summary>
     public bool Unique { get; init; }
+}
+
+/// <summary>A relationship in the stored model.</summary>
+public sealed record StoredRelationship
+{
+    /// <summary>The principal's collection.</summary>
+    public string Principal { get; init; } = "";
+    /// <summary>The dependent's collection.</summary>
+    public string Dependent { get; init; } = "";
+    /// <summary>The dependent's foreign key property.</summary>
+    public string ForeignKey { get; init; } = "";
+    /// <summary>The principal's navigation, if any.</summary>
+    public string? PrincipalNavigation { get; init; }
+    /// <summary>The dependent's navigation, if any.</summary>
+    public string? DependentNavigation { get; init; }
+    /// <summary>One-to-one.</summary>
+    public bool Unique { get; init; }
+    /// <summary>Whether a principal is required.</summary>
+    public bool Required { get; init; }
+    /// <summary>The delete behaviour.</summary>
+    public string OnDelete { get; init; } = "";
 }

@@ -29,6 +29,9 @@ internal interface ICollectionStore<T> where T : class
     /// <summary>A deep copy of a stored document, for handing to the caller.</summary>
     T Copy(T stored);
 
+    /// <summary>Copies of the documents whose foreign key of <paramref name="relationship"/> equals <paramref name="principalKey"/>, in key order.</summary>
+    List<T> FindDependents(Relationship relationship, object principalKey);
+
     /// <summary>A consistent read-only view of the collection as of now.</summary>
     ICollectionSnapshot<T> Snapshot();
 
@@ -49,6 +52,21 @@ internal interface ICollectionStore
     /// <summary>The state after a checkpoint: the new chunks, and only the delta entries newer than <paramref name="checkpointLsn"/>.</summary>
     CollectionState Rebase(CollectionState current, CollectionState checkpointed, long checkpointLsn);
     Manifests.ManifestCollection Describe(CollectionState state);
+
+    /// <summary>Wires the relationships to the other collections' stores (after every store exists).</summary>
+    void Link(IReadOnlyList<ICollectionStore> stores);
+
+    /// <summary>Whether the write set's view of this collection holds <paramref name="key"/>.</summary>
+    bool ContainsKey(WriteSet set, object key);
+
+    /// <summary>Keys of the documents whose foreign key of <paramref name="relationship"/> equals <paramref name="principalKey"/>.</summary>
+    List<object> DependentKeys(WriteSet set, Relationship relationship, object principalKey);
+
+    /// <summary>Deletes a document inside a write set (applying its own delete behaviours); false if absent.</summary>
+    bool RemoveKey(WriteSet set, object key);
+
+    /// <summary>Sets a document's foreign key of <paramref name="relationship"/> to null.</summary>
+    void ClearForeignKey(WriteSet set, object key, Relationship relationship);
 }
 
 /// <summary>
@@ -63,6 +81,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     private readonly Action<T, TKey> _setKey;
     private readonly Func<T, T> _copy;
     private readonly DocumentValidator<T> _validator;
+    private (Relationship Relationship, ICollectionStore Principal)[] _principals = [];
+    private (Relationship Relationship, ICollectionStore Dependent)[] _dependents = [];
 
     public CollectionStore(StorageEngine engine, EntityType entity, int ordinal)
     {
@@ -184,7 +204,17 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
 
     public ICollectionSnapshot<T> Snapshot() => Snapshot(_engine.ReadState());
 
-    public ICollectionSnapshot<T> Snapshot(DatabaseState state) => new CollectionSnapshot<TKey, T>(this, (CollectionState<TKey, T>)state.Collections[Ordinal]);
+    public List<T> FindDependents(Relationship relationship, object principalKey)
+    {
+        var snapshot = Snapshot(Current);
+        var foreignKey = relationship.ForeignKey.Info;
+        var found = snapshot.GetIndex(relationship.ForeignKeyIndexName) is { } index
+            ? index.Range([principalKey], null, null, descending: false).Select(k => snapshot.Get(k)!).OrderBy(_getKey, _keys.Comparer)
+            : Scan(snapshot.State).Where(d => Equals(foreignKey.GetValue(d), principalKey));
+        return found.Select(_copy).ToList();
+    }
+
+    public ICollectionSnapshot<T> Snapshot(DatabaseState state) => Snapshot((CollectionState<TKey, T>)state.Collections[Ordinal]);
 
     /// <summary>Stored documents of <paramref name="state"/> with keys between the bounds, in key order or reversed.</summary>
     public IEnumerable<T> KeyRange(CollectionState<TKey, T> state, Indexes.IndexBound? lower, Indexes.IndexBound? upper, bool descending)
@@ -285,6 +315,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         bool exists = Exists(builder, key);
         if (exists && mode == PutMode.Insert) throw new ZgDbDuplicateKeyException(Name, key);
         if (!exists && mode == PutMode.Update) throw new ZgDbNotFoundException(Name, key);
+        CheckPrincipals(set, stored, key);
 
         builder.Delta[key] = new DeltaEntry<T>(stored, set.Lsn);
         if (!exists) builder.Count++;
@@ -297,11 +328,80 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         var builder = set.For<TKey, T>(Ordinal);
         if (!Exists(builder, key)) return false;
+        // Tombstone first, so a cycle of cascades comes back to a document that is already gone.
         builder.Delta[key] = new DeltaEntry<T>(null, set.Lsn);
         builder.Count--;
         set.Ops.Add(new WalOp(WalOpKind.Delete, Name, _keys.ToJson(key), null));
+        foreach (var (relationship, dependents) in _dependents)
+        {
+            var keys = dependents.DependentKeys(set, relationship, key);
+            if (keys.Count == 0) continue;
+            switch (relationship.DeleteBehavior)
+            {
+                case DeleteBehavior.Cascade or DeleteBehavior.ClientCascade:
+                    foreach (var dependent in keys) dependents.RemoveKey(set, dependent);
+                    break;
+                case DeleteBehavior.SetNull:
+                    foreach (var dependent in keys) dependents.ClearForeignKey(set, dependent, relationship);
+                    break;
+                default:
+                    throw new ZgDbForeignKeyException(Name, relationship.ToString(),
+                        $"cannot delete {Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)}: {keys.Count} {relationship.Dependent.Name} document(s) " +
+                        $"(keys {string.Join(", ", keys.Take(5).Select(ZgDbDuplicateKeyException.FormatKey))}{(keys.Count > 5 ? ", ..." : "")}) still reference it through " +
+                        $"{relationship.Dependent.Name}.{relationship.ForeignKey.Name} and the delete behaviour is {relationship.DeleteBehavior}. Delete or re-point them first.");
+            }
+        }
         return true;
     }
+
+    private void CheckPrincipals(WriteSet set, T document, TKey key)
+    {
+        foreach (var (relationship, principal) in _principals)
+        {
+            var value = relationship.ForeignKey.Info.GetValue(document);
+            if (value is null)
+            {
+                if (relationship.IsRequired)
+                    throw new ZgDbForeignKeyException(Name, relationship.ToString(),
+                        $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} has no {relationship.ForeignKey.Name}, but every {Entity.Name} needs a {relationship.Principal.Name}.");
+                continue;
+            }
+            if (!principal.ContainsKey(set, value))
+                throw new ZgDbForeignKeyException(Name, relationship.ToString(),
+                    $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} refers to {relationship.Principal.Name} {ZgDbDuplicateKeyException.FormatKey(value)} through {relationship.ForeignKey.Name}, which does not exist in '{relationship.Principal.CollectionName}'.");
+        }
+    }
+
+    public void Link(IReadOnlyList<ICollectionStore> stores)
+    {
+        ICollectionStore StoreOf(EntityType entity) => stores.First(s => s.Entity == entity);
+        _principals = _engine.Model.PrincipalsOf(Entity).Select(r => (r, StoreOf(r.Principal))).ToArray();
+        _dependents = _engine.Model.DependentsOf(Entity).Select(r => (r, StoreOf(r.Dependent))).ToArray();
+    }
+
+    public bool ContainsKey(WriteSet set, object key) =>
+        _keys.TryConvert(key, out var typed) && Exists(set.For<TKey, T>(Ordinal), typed);
+
+    public List<object> DependentKeys(WriteSet set, Relationship relationship, object principalKey)
+    {
+        var view = set.View<TKey, T>(Ordinal);
+        var index = Snapshot(view).GetIndex(relationship.ForeignKeyIndexName);
+        if (index is not null) return index.Range([principalKey], null, null, descending: false).ToList();
+        var foreignKey = relationship.ForeignKey.Info;
+        return Scan(view).Where(d => Equals(foreignKey.GetValue(d), principalKey)).Select(d => (object)_getKey(d)).ToList();
+    }
+
+    public bool RemoveKey(WriteSet set, object key) => _keys.TryConvert(key, out var typed) && Remove(set, typed);
+
+    public void ClearForeignKey(WriteSet set, object key, Relationship relationship)
+    {
+        if (!_keys.TryConvert(key, out var typed) || TryGetStored(set.View<TKey, T>(Ordinal), typed) is not { } stored) return;
+        var copy = _copy(stored);
+        relationship.ForeignKey.Info.SetValue(copy, null);
+        Put(set, copy, PutMode.Update);
+    }
+
+    private CollectionSnapshot<TKey, T> Snapshot(CollectionState<TKey, T> state) => new(this, state);
 
     private bool Exists(CollectionStateBuilder<TKey, T> builder, TKey key) =>
         builder.TryGetDelta(key, out var entry) ? entry.Document is not null : FromChunks(builder.Start, key) is not null;

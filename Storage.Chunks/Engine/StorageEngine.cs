@@ -51,6 +51,7 @@ internal sealed class StorageEngine : IDisposable
             _stores[i] = store;
             _storesByType[entity.ClrType] = store;
         }
+        foreach (var store in _stores) store.Link(_stores);
 
         if (Directory is null)
         {

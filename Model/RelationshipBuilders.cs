@@ -1,0 +1,154 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace ZgDb;
+
+/// <summary>What the fluent API said about one relationship.</summary>
+internal sealed class RelationshipConfiguration
+{
+    public Type? Principal { get; set; }
+    public Type? Dependent { get; set; }
+    /// <summary>For one-to-one before HasForeignKey: the two ends, either of which may turn out to be the dependent.</summary>
+    public (Type A, PropertyInfo? NavigationOnA, Type B, PropertyInfo? NavigationOnB)? OneToOne { get; set; }
+    public PropertyInfo? PrincipalNavigation { get; set; }
+    public PropertyInfo? DependentNavigation { get; set; }
+    public PropertyInfo? ForeignKey { get; set; }
+    public bool IsUnique { get; set; }
+    public bool? IsRequired { get; set; }
+    public DeleteBehavior? DeleteBehavior { get; set; }
+}
+
+internal static class NavigationExpressions
+{
+    public static PropertyInfo? Parse(LambdaExpression? lambda, Type entity)
+    {
+        if (lambda is null) return null;
+        var path = PropertyExpressions.ParseSingle(lambda.Body, lambda.Parameters[0], entity, lambda);
+        if (path.Count != 1) throw new ZgDbModelException(entity.Name, null, $"'{lambda}' must name a navigation property of {entity.Name}.");
+        return path[0];
+    }
+}
+
+/// <summary>Configures a reference navigation (<c>HasOne(p =&gt; p.Author)</c>); continue with WithMany or WithOne.</summary>
+public sealed class ReferenceNavigationBuilder<TEntity, TRelated> where TEntity : class where TRelated : class
+{
+    private readonly ModelBuilder _model;
+    private readonly PropertyInfo _navigation;
+
+    internal ReferenceNavigationBuilder(ModelBuilder model, PropertyInfo navigation)
+    {
+        _model = model;
+        _navigation = navigation;
+    }
+
+    /// <summary>Many <typeparamref name="TEntity"/> per <typeparamref name="TRelated"/>: <typeparamref name="TEntity"/> holds the foreign key.</summary>
+    public ReferenceCollectionBuilder<TRelated, TEntity> WithMany(Expression<Func<TRelated, IEnumerable<TEntity>?>>? navigation = null)
+    {
+        var config = _model.AddRelationship(new RelationshipConfiguration
+        {
+            Principal = typeof(TRelated), Dependent = typeof(TEntity), DependentNavigation = _navigation,
+            PrincipalNavigation = NavigationExpressions.Parse(navigation, typeof(TRelated)),
+        });
+        return new ReferenceCollectionBuilder<TRelated, TEntity>(config);
+    }
+
+    /// <summary>One-to-one; say which side holds the foreign key with <c>HasForeignKey&lt;TDependent&gt;</c>.</summary>
+    public ReferenceReferenceBuilder WithOne(Expression<Func<TRelated, TEntity?>>? navigation = null)
+    {
+        var config = _model.AddRelationship(new RelationshipConfiguration
+        {
+            IsUnique = true,
+            OneToOne = (typeof(TEntity), _navigation, typeof(TRelated), NavigationExpressions.Parse(navigation, typeof(TRelated))),
+        });
+        return new ReferenceReferenceBuilder(config);
+    }
+}
+
+/// <summary>Configures a collection navigation (<c>HasMany(u =&gt; u.Posts)</c>); continue with WithOne.</summary>
+public sealed class CollectionNavigationBuilder<TEntity, TRelated> where TEntity : class where TRelated : class
+{
+    private readonly ModelBuilder _model;
+    private readonly PropertyInfo _navigation;
+
+    internal CollectionNavigationBuilder(ModelBuilder model, PropertyInfo navigation)
+    {
+        _model = model;
+        _navigation = navigation;
+    }
+
+    /// <summary>Each <typeparamref name="TRelated"/> belongs to one <typeparamref name="TEntity"/> and holds the foreign key.</summary>
+    public ReferenceCollectionBuilder<TEntity, TRelated> WithOne(Expression<Func<TRelated, TEntity?>>? navigation = null)
+    {
+        var config = _model.AddRelationship(new RelationshipConfiguration
+        {
+            Principal = typeof(TEntity), Dependent = typeof(TRelated), PrincipalNavigation = _navigation,
+            DependentNavigation = NavigationExpressions.Parse(navigation, typeof(TRelated)),
+        });
+        return new ReferenceCollectionBuilder<TEntity, TRelated>(config);
+    }
+}
+
+/// <summary>Configures a one-to-many relationship: the foreign key, whether it is required, the delete behaviour.</summary>
+public sealed class ReferenceCollectionBuilder<TPrincipal, TDependent> where TPrincipal : class where TDependent : class
+{
+    private readonly RelationshipConfiguration _config;
+
+    internal ReferenceCollectionBuilder(RelationshipConfiguration config) => _config = config;
+
+    /// <summary>The dependent's foreign key property (<c>p =&gt; p.AuthorId</c>).</summary>
+    public ReferenceCollectionBuilder<TPrincipal, TDependent> HasForeignKey(Expression<Func<TDependent, object?>> foreignKey)
+    {
+        _config.ForeignKey = NavigationExpressions.Parse(foreignKey, typeof(TDependent));
+        return this;
+    }
+
+    /// <summary>What deleting a principal does to its dependents.</summary>
+    public ReferenceCollectionBuilder<TPrincipal, TDependent> OnDelete(DeleteBehavior behavior)
+    {
+        _config.DeleteBehavior = behavior;
+        return this;
+    }
+
+    /// <summary>Whether every dependent must have a principal.</summary>
+    public ReferenceCollectionBuilder<TPrincipal, TDependent> IsRequired(bool required = true)
+    {
+        _config.IsRequired = required;
+        return this;
+    }
+}
+
+/// <summary>Configures a one-to-one relationship.</summary>
+public sealed class ReferenceReferenceBuilder
+{
+    private readonly RelationshipConfiguration _config;
+
+    internal ReferenceReferenceBuilder(RelationshipConfiguration config) => _config = config;
+
+    /// <summary>The foreign key, on the side that is the dependent (<c>HasForeignKey&lt;Profile&gt;(p =&gt; p.UserId)</c>).</summary>
+    public ReferenceReferenceBuilder HasForeignKey<TDependent>(Expression<Func<TDependent, object?>> foreignKey) where TDependent : class
+    {
+        var (a, navA, b, navB) = _config.OneToOne!.Value;
+        if (typeof(TDependent) != a && typeof(TDependent) != b)
+            throw new ZgDbModelException(typeof(TDependent).Name, null, $"is not an end of the one-to-one relationship between {a.Name} and {b.Name}.");
+        _config.Dependent = typeof(TDependent);
+        _config.Principal = typeof(TDependent) == a ? b : a;
+        _config.DependentNavigation = typeof(TDependent) == a ? navA : navB;
+        _config.PrincipalNavigation = typeof(TDependent) == a ? navB : navA;
+        _config.ForeignKey = NavigationExpressions.Parse(foreignKey, typeof(TDependent));
+        return this;
+    }
+
+    /// <summary>What deleting a principal does to its dependent.</summary>
+    public ReferenceReferenceBuilder OnDelete(DeleteBehavior behavior)
+    {
+        _config.DeleteBehavior = behavior;
+        return this;
+    }
+
+    /// <summary>Whether every dependent must have a principal.</summary>
+    public ReferenceReferenceBuilder IsRequired(bool required = true)
+    {
+        _config.IsRequired = required;
+        return this;
+    }
+}
