@@ -19,9 +19,16 @@ internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
 
     public IQueryable<TElement> CreateQuery<TElement>(Expression expression) => new ZgQuery<TElement>(this, expression);
 
-    public object? Execute(Expression expression) => LinqToObjects.Execute(new RootRewriter().Visit(expression));
+    public object? Execute(Expression expression) => Execute<object?>(expression);
 
-    public TResult Execute<TResult>(Expression expression) => LinqToObjects.Execute<TResult>(new RootRewriter().Visit(expression));
+    public TResult Execute<TResult>(Expression expression)
+    {
+        // Relations first: Include calls come out (applied to the results), navigations become index lookups.
+        var (query, includes) = Relations.IncludeProcessor.Strip(expression, Database);
+        query = new Relations.NavigationExpander(Database).Visit(query);
+        var result = LinqToObjects.Execute<TResult>(new RootRewriter().Visit(query));
+        return includes is null ? result : (TResult)includes.ApplyTo(result)!;
+    }
 
     /// <summary>System.Linq's own LINQ-to-Objects provider: it rewrites Queryable calls over in-memory roots to Enumerable calls.</summary>
     private static readonly IQueryProvider LinqToObjects = new EnumerableQuery<object>(Array.Empty<object>());

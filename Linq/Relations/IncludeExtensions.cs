@@ -1,0 +1,58 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace ZgDb;
+
+/// <summary>A query with an Include, which ThenInclude can extend (as EF Core's).</summary>
+public interface IIncludableQueryable<out TEntity, out TProperty> : IQueryable<TEntity>;
+
+/// <summary>
+/// Eager loading of navigations, as in EF Core: <c>db.Posts.Include(p =&gt; p.Author)</c>,
+/// <c>db.Users.Include(u =&gt; u.Posts).ThenInclude(p =&gt; p.Comments)</c>, and filtered collection includes
+/// (<c>Include(u =&gt; u.Posts.Where(p =&gt; p.Published).OrderBy(p =&gt; p.Title).Take(5))</c>). Navigations are resolved
+/// by primary-key lookups and the foreign-key indexes. On a query that is not a ZgDb query these do nothing.
+/// </summary>
+public static class IncludeExtensions
+{
+    internal static readonly MethodInfo IncludeMethod = typeof(IncludeExtensions).GetMethod(nameof(Include))!;
+    internal static readonly MethodInfo ThenIncludeAfterCollection = typeof(IncludeExtensions).GetMethods()
+        .Single(m => m.Name == nameof(ThenInclude) && m.GetParameters()[0].ParameterType.GetGenericArguments()[1].IsGenericType);
+    internal static readonly MethodInfo ThenIncludeAfterReference = typeof(IncludeExtensions).GetMethods()
+        .Single(m => m.Name == nameof(ThenInclude) && m != ThenIncludeAfterCollection);
+
+    /// <summary>Loads the navigation (reference or collection, optionally filtered) on every entity the query returns.</summary>
+    public static IIncludableQueryable<TEntity, TProperty> Include<TEntity, TProperty>(this IQueryable<TEntity> source, Expression<Func<TEntity, TProperty>> navigationPath)
+        where TEntity : class =>
+        Wrap<TEntity, TProperty>(source, IncludeMethod.MakeGenericMethod(typeof(TEntity), typeof(TProperty)), navigationPath);
+
+    /// <summary>Loads a navigation of each element of the collection loaded by the previous Include.</summary>
+    public static IIncludableQueryable<TEntity, TProperty> ThenInclude<TEntity, TPreviousProperty, TProperty>(
+        this IIncludableQueryable<TEntity, IEnumerable<TPreviousProperty>> source, Expression<Func<TPreviousProperty, TProperty>> navigationPath)
+        where TEntity : class =>
+        Wrap<TEntity, TProperty>(source, ThenIncludeAfterCollection.MakeGenericMethod(typeof(TEntity), typeof(TPreviousProperty), typeof(TProperty)), navigationPath);
+
+    /// <summary>Loads a navigation of the reference loaded by the previous Include.</summary>
+    public static IIncludableQueryable<TEntity, TProperty> ThenInclude<TEntity, TPreviousProperty, TProperty>(
+        this IIncludableQueryable<TEntity, TPreviousProperty> source, Expression<Func<TPreviousProperty, TProperty>> navigationPath)
+        where TEntity : class =>
+        Wrap<TEntity, TProperty>(source, ThenIncludeAfterReference.MakeGenericMethod(typeof(TEntity), typeof(TPreviousProperty), typeof(TProperty)), navigationPath);
+
+    private static IIncludableQueryable<TEntity, TProperty> Wrap<TEntity, TProperty>(IQueryable<TEntity> source, MethodInfo method, LambdaExpression path)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(path);
+        if (source.Provider is not Query.ZgQueryProvider)
+            return new IncludableQueryable<TEntity, TProperty>(source);
+        var call = Expression.Call(null, method, source.Expression, Expression.Quote(path));
+        return new IncludableQueryable<TEntity, TProperty>(source.Provider.CreateQuery<TEntity>(call));
+    }
+
+    private sealed class IncludableQueryable<TEntity, TProperty>(IQueryable<TEntity> inner) : IIncludableQueryable<TEntity, TProperty>, IOrderedQueryable<TEntity>
+    {
+        public Type ElementType => inner.ElementType;
+        public Expression Expression => inner.Expression;
+        public IQueryProvider Provider => inner.Provider;
+        public IEnumerator<TEntity> GetEnumerator() => inner.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

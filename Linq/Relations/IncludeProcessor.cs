@@ -1,0 +1,135 @@
+using System.Collections;
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace ZgDb.Relations;
+
+/// <summary>
+/// Takes Include/ThenInclude calls out of a query expression (the query runs without them) and applies them to
+/// the entities the query returns: each include path is compiled once, with its navigation expanded by
+/// <see cref="NavigationExpander"/>, and its value assigned to the navigation property.
+/// </summary>
+internal sealed class IncludeProcessor
+{
+    private readonly List<List<(PropertyInfo Navigation, Func<object, object?> Load)>> _chains = [];
+
+    private IncludeProcessor(Type root) => Root = root;
+
+    public Type Root { get; }
+    public bool IsEmpty => _chains.Count == 0;
+
+    /// <summary>Removes the Include calls from <paramref name="expression"/>; returns the remaining query and what to load.</summary>
+    public static (Expression Query, IncludeProcessor? Includes) Strip(Expression expression, ZgDatabase database)
+    {
+        var calls = new List<MethodCallExpression>();
+        // Includes sit anywhere in the chain; collect them and rebuild the chain without them.
+        var stripped = new Stripper(calls).Visit(expression);
+        if (calls.Count == 0) return (expression, null);
+        var root = calls[0].Method.GetGenericArguments()[0];
+        var processor = new IncludeProcessor(root);
+        var expander = new NavigationExpander(database);
+        List<(PropertyInfo, Func<object, object?>)>? chain = null;
+        foreach (var call in calls) // in source order: Include, ThenInclude, ThenInclude, Include...
+        {
+            var path = (LambdaExpression)((UnaryExpression)call.Arguments[1]).Operand;
+            var navigation = RootNavigation(path, expander)
+                ?? throw new NotSupportedException($"Include path '{path}' must start with a navigation property of {path.Parameters[0].Type.Name} (optionally filtered with Where/OrderBy/Skip/Take).");
+            var body = expander.Visit(path.Body);
+            var parameter = Expression.Parameter(typeof(object), "entity");
+            var load = Expression.Lambda<Func<object, object?>>(
+                Expression.Convert(Materialize(Expression.Invoke(Expression.Lambda(body, path.Parameters), Expression.Convert(parameter, path.Parameters[0].Type)), navigation.PropertyType), typeof(object)),
+                parameter).Compile();
+            if (call.Method.Name == nameof(IncludeExtensions.Include)) processor._chains.Add(chain = []);
+            chain!.Add((navigation, load));
+        }
+        return (stripped, processor);
+    }
+
+    private static PropertyInfo? RootNavigation(LambdaExpression path, NavigationExpander expander)
+    {
+        Expression current = path.Body;
+        while (true)
+        {
+            switch (current)
+            {
+                case MethodCallExpression { Method.DeclaringType: var t } call when t == typeof(Enumerable) && call.Arguments.Count > 0:
+                    current = call.Arguments[0];
+                    continue;
+                case UnaryExpression { NodeType: ExpressionType.Convert } convert:
+                    current = convert.Operand;
+                    continue;
+                case MemberExpression { Member: PropertyInfo property } member when member.Expression == path.Parameters[0] && expander.IsNavigation(property):
+                    return property;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>A filtered include yields an IEnumerable; make it a list (or array) the navigation property accepts.</summary>
+    private static Expression Materialize(Expression value, Type navigationType)
+    {
+        if (navigationType.IsAssignableFrom(value.Type) && !(value.Type.IsGenericType && value.Type.GetGenericTypeDefinition() == typeof(IEnumerable<>) && navigationType != value.Type))
+            return value;
+        var element = ZgDb.ModelFactory.ElementType(navigationType) ?? navigationType;
+        var method = navigationType.IsArray ? nameof(Enumerable.ToArray) : nameof(Enumerable.ToList);
+        return Expression.Call(typeof(Enumerable).GetMethod(method)!.MakeGenericMethod(element), value);
+    }
+
+    /// <summary>Loads every include chain on one result entity.</summary>
+    public void Apply(object? entity)
+    {
+        if (entity is null || !Root.IsInstanceOfType(entity)) return;
+        foreach (var chain in _chains) Load(entity, chain, 0);
+    }
+
+    private static void Load(object entity, List<(PropertyInfo Navigation, Func<object, object?> Load)> chain, int level)
+    {
+        var (navigation, load) = chain[level];
+        var value = load(entity);
+        navigation.SetValue(entity, value);
+        if (level + 1 == chain.Count || value is null) return;
+        if (value is IEnumerable many and not string)
+            foreach (var item in many) Load(item!, chain, level + 1);
+        else
+            Load(value, chain, level + 1);
+    }
+
+    /// <summary>Applies the includes to a query's result: each entity of a sequence as it is enumerated, or a single entity.</summary>
+    public object? ApplyTo(object? result)
+    {
+        if (result is IEnumerable sequence and not string && !Root.IsInstanceOfType(result))
+        {
+            var element = result.GetType().GetInterfaces().Concat([result.GetType()])
+                .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+            if (element is null) return result;
+            var apply = typeof(IncludeProcessor).GetMethod(nameof(ApplyEach), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(element);
+            return apply.Invoke(this, [sequence]);
+        }
+        Apply(result);
+        return result;
+    }
+
+    private IEnumerable<T> ApplyEach<T>(IEnumerable<T> items)
+    {
+        foreach (var item in items)
+        {
+            Apply(item);
+            yield return item;
+        }
+    }
+
+    private sealed class Stripper(List<MethodCallExpression> calls) : ExpressionVisitor
+    {
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+        {
+            if (node.Method.DeclaringType == typeof(IncludeExtensions))
+            {
+                var source = Visit(node.Arguments[0]);
+                calls.Add(node);
+                return source;
+            }
+            return base.VisitMethodCall(node);
+        }
+    }
+}
