@@ -31,9 +31,16 @@ internal sealed class ChunkCache(long budgetBytes)
             cached.LastUse = ++_clock; // approximate LRU: a lost increment under a race only blurs the order.
             return hit;
         }
-        var entry = _entries.GetOrAdd(chunk.File, _ => new Entry());
+        Entry entry;
         LoadedChunk<TKey, T> loaded;
-        lock (entry)
+        while (true)
+        {
+            entry = _entries.GetOrAdd(chunk.File, _ => new Entry());
+            Monitor.Enter(entry);
+            if (!entry.Dropped) break;
+            Monitor.Exit(entry); // evicted between the lookup and the lock: take a fresh entry
+        }
+        try
         {
             if (entry.Loaded is null)
             {
@@ -45,6 +52,10 @@ internal sealed class ChunkCache(long budgetBytes)
             loaded = (LoadedChunk<TKey, T>)entry.Loaded;
             entry.Owners.Add(chunk);
             chunk.Cached = entry;
+        }
+        finally
+        {
+            Monitor.Exit(entry);
         }
         entry.LastUse = ++_clock;
         if (Bytes > BudgetBytes) Evict(entry);
@@ -85,6 +96,7 @@ internal sealed class ChunkCache(long budgetBytes)
     {
         lock (entry)
         {
+            entry.Dropped = true;
             if (entry.Loaded is null) return;
             foreach (var owner in entry.Owners) owner.ClearCached(entry);
             entry.Owners.Clear();
@@ -99,6 +111,7 @@ internal sealed class ChunkCache(long budgetBytes)
         public object? Loaded;
         public long Bytes;
         public long LastUse;
+        public bool Dropped;
         public readonly List<IChunkRef> Owners = [];
     }
 }

@@ -303,6 +303,8 @@ internal sealed class StorageEngine : IDisposable
     /// </summary>
     public void Checkpoint()
     {
+        if (CurrentTransaction is not null)
+            throw new InvalidOperationException("Checkpoint() cannot run inside a transaction: commit or dispose the transaction first.");
         lock (_checkpointLock)
         {
             if (_checkpointFault is not null) throw new ZgDbFaultedException("A previous checkpoint failed; reopen the database.", _checkpointFault);
