@@ -32,11 +32,13 @@ internal static class WalBatch
     {
         var writer = new ArrayBufferWriter<byte>(256);
         WriteInt(writer, ops.Count);
+        string? lastName = null;
+        byte[] name = [];
         foreach (var op in ops)
         {
             writer.GetSpan(1)[0] = (byte)op.Kind;
             writer.Advance(1);
-            var name = Encoding.UTF8.GetBytes(op.Collection);
+            if (!ReferenceEquals(op.Collection, lastName)) (lastName, name) = (op.Collection, Encoding.UTF8.GetBytes(op.Collection));
             BinaryPrimitives.WriteUInt16LittleEndian(writer.GetSpan(2), checked((ushort)name.Length));
             writer.Advance(2);
             writer.Write(name);
