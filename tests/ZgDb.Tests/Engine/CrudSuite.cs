@@ -3,19 +3,8 @@ using ZgDb.Tests.Support;
 namespace ZgDb.Tests.Engine;
 
 /// <summary>The CRUD contract of a collection, run once in memory and once on disk (STYLE.md #10).</summary>
-public abstract class CrudSuite<TBackend> : IDisposable where TBackend : Backend, new()
+public abstract class CrudSuite<TBackend> : DatabaseSuite<TBackend> where TBackend : Backend, new()
 {
-    protected readonly TBackend Backend = new();
-    protected TestDb Db;
-
-    protected CrudSuite() => Db = Backend.Open<TestDb>();
-
-    public void Dispose()
-    {
-        Db.Dispose();
-        Backend.Dispose();
-    }
-
     private void Reopen() => Db = Backend.Reopen(Db);
 
     [Fact]

@@ -3,19 +3,8 @@ using ZgDb.Tests.Support;
 namespace ZgDb.Tests.Engine;
 
 /// <summary>Transactions, in memory and on disk.</summary>
-public abstract class TransactionSuite<TBackend> : IDisposable where TBackend : Backend, new()
+public abstract class TransactionSuite<TBackend> : DatabaseSuite<TBackend> where TBackend : Backend, new()
 {
-    protected readonly TBackend Backend = new();
-    protected TestDb Db;
-
-    protected TransactionSuite() => Db = Backend.Open<TestDb>();
-
-    public void Dispose()
-    {
-        Db.Dispose();
-        Backend.Dispose();
-    }
-
     [Fact]
     public async Task Commit_publishes_every_collection_at_once_and_reads_inside_see_own_writes()
     {

@@ -38,3 +38,18 @@ public sealed class OnDiskBackend : Backend
 
     public override void Dispose() => _dir.Dispose();
 }
+
+/// <summary>The base of a generic suite: a <see cref="TestDb"/> opened on <typeparamref name="TBackend"/>, disposed with the suite.</summary>
+public abstract class DatabaseSuite<TBackend> : IDisposable where TBackend : Backend, new()
+{
+    protected readonly TBackend Backend = new();
+    protected TestDb Db;
+
+    protected DatabaseSuite() => Db = Backend.Open<TestDb>();
+
+    public void Dispose()
+    {
+        Db.Dispose();
+        Backend.Dispose();
+    }
+}
