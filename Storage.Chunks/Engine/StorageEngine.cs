@@ -59,12 +59,18 @@ internal sealed class StorageEngine : IDisposable
             return;
         }
 
+        bool created = !FileSystem.DirectoryExists(Directory);
         FileSystem.CreateDirectory(Directory);
         _lock = LockFile.Acquire(Directory);
         try
         {
-            FileSystem.CreateDirectory(ChunkDirectory);
-            FileSystem.CreateDirectory(WalDirectory);
+            if (created && Path.GetDirectoryName(Directory) is { } parent) FileSystem.FlushDirectory(parent);
+            if (!FileSystem.DirectoryExists(ChunkDirectory) || !FileSystem.DirectoryExists(WalDirectory))
+            {
+                FileSystem.CreateDirectory(ChunkDirectory);
+                FileSystem.CreateDirectory(WalDirectory);
+                FileSystem.FlushDirectory(Directory); // the new directories' entries are durable before any file in them is relied on
+            }
             _manifests = new ManifestStore(FileSystem, Directory, options.Logger);
             var manifest = _manifests.Load();
             if (manifest is not null) CheckModel(manifest);
