@@ -61,6 +61,9 @@ public sealed class EntityProperty
     /// <summary>The longest string (or collection) allowed, from <c>[MaxLength]</c>, <c>[StringLength]</c> or <c>HasMaxLength</c>.</summary>
     public int? MaxLength { get; internal set; }
 
+    /// <summary>Names the property had before (<c>HasFormerName</c>): documents stored under them are read into this property.</summary>
+    public IReadOnlyList<string> FormerNames { get; internal set; } = [];
+
     /// <summary>For nested classes and collections of them: the nested class's stored properties.</summary>
     public IReadOnlyList<EntityProperty> NestedProperties { get; internal set; } = [];
 }

@@ -43,6 +43,7 @@ internal sealed class EntityConfiguration(Type clrType)
     public HashSet<string> Ignored { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, bool> Required { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, int> MaxLength { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<string>> FormerNames { get; } = new(StringComparer.Ordinal);
     public List<IndexConfiguration> Indexes { get; } = [];
 }
 
@@ -153,6 +154,18 @@ public sealed class PropertyBuilder
     public PropertyBuilder IsRequired(bool required = true)
     {
         _config.Required[_name] = required;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares a name the property had in an earlier version of the model: documents stored under that name are
+    /// read into this property (and written under the new name from then on).
+    /// </summary>
+    public PropertyBuilder HasFormerName(string formerName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(formerName);
+        if (!_config.FormerNames.TryGetValue(_name, out var names)) _config.FormerNames[_name] = names = [];
+        if (!names.Contains(formerName)) names.Add(formerName);
         return this;
     }
 

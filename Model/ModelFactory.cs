@@ -66,6 +66,7 @@ public static class ModelFactory
             if (config.Ignored.Contains(info.Name) || IsNavigation(info.PropertyType, entityTypes)) continue;
             var property = Describe(type, info, [type]);
             if (config.Required.TryGetValue(info.Name, out var required)) property.IsRequired = required;
+            if (config.FormerNames.TryGetValue(info.Name, out var former)) property.FormerNames = former;
             if (config.MaxLength.TryGetValue(info.Name, out var max))
             {
                 if (property.ValueType != typeof(string) && property.Shape != PropertyShape.Collection)
@@ -74,7 +75,7 @@ public static class ModelFactory
             }
             properties.Add(property);
         }
-        foreach (var name in config.Required.Keys.Concat(config.MaxLength.Keys))
+        foreach (var name in config.Required.Keys.Concat(config.MaxLength.Keys).Concat(config.FormerNames.Keys))
             if (properties.All(p => p.Name != name) && !config.Ignored.Contains(name))
                 throw new ZgDbModelException(type.Name, name, "is configured but is not a stored property of the entity.");
 

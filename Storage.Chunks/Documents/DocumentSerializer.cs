@@ -13,15 +13,27 @@ internal sealed class DocumentSerializer
 {
     public DocumentSerializer(DatabaseModel model)
     {
-        var stored = new Dictionary<Type, HashSet<string>>();
+        var stored = new Dictionary<Type, IReadOnlyList<EntityProperty>>();
         foreach (var entity in model.Entities)
             Collect(entity.ClrType, entity.Properties, stored);
         var resolver = new DefaultJsonTypeInfoResolver();
         resolver.Modifiers.Add(info =>
         {
-            if (info.Kind != JsonTypeInfoKind.Object || !stored.TryGetValue(info.Type, out var names)) return;
+            if (info.Kind != JsonTypeInfoKind.Object || !stored.TryGetValue(info.Type, out var properties)) return;
             for (int i = info.Properties.Count - 1; i >= 0; i--)
-                if (!names.Contains(info.Properties[i].Name)) info.Properties.RemoveAt(i);
+                if (properties.All(p => p.Name != info.Properties[i].Name)) info.Properties.RemoveAt(i);
+            // A renamed property (HasFormerName) also reads under its former names; it is written under the new one.
+            foreach (var property in properties.Where(p => p.FormerNames.Count > 0))
+            {
+                var current = info.Properties.First(p => p.Name == property.Name);
+                foreach (var former in property.FormerNames)
+                {
+                    var alias = info.CreateJsonPropertyInfo(current.PropertyType, former);
+                    alias.Set = current.Set;
+                    alias.Get = null;
+                    info.Properties.Add(alias);
+                }
+            }
         });
         Options = new JsonSerializerOptions
         {
@@ -38,10 +50,10 @@ internal sealed class DocumentSerializer
 
     public JsonSerializerOptions Options { get; }
 
-    private static void Collect(Type type, IReadOnlyList<EntityProperty> properties, Dictionary<Type, HashSet<string>> stored)
+    private static void Collect(Type type, IReadOnlyList<EntityProperty> properties, Dictionary<Type, IReadOnlyList<EntityProperty>> stored)
     {
         if (stored.ContainsKey(type)) return;
-        stored[type] = properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        stored[type] = properties;
         foreach (var p in properties)
             if (p.Shape != PropertyShape.Scalar && p.NestedProperties.Count > 0)
                 Collect(p.ValueType, p.NestedProperties, stored);

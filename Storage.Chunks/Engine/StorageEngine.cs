@@ -79,6 +79,8 @@ internal sealed class StorageEngine : IDisposable
             if (manifest is not null)
                 _orphans.AddRange(manifest.Collections.Where(c => model.FindCollection(c.Name) is null));
             DeleteUnreferencedChunks();
+            if (manifest is null || manifest.ModelFingerprint != model.Stored.Fingerprint)
+                RecordModel(manifest); // the model every later WAL record is written under is on disk first
             _lastLsn = Recover(manifest?.CheckpointLsn ?? 0);
             _state = new DatabaseState(_state.Collections, _lastLsn);
             _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.Logger);
@@ -232,17 +234,20 @@ internal sealed class StorageEngine : IDisposable
 
     // ---- recovery ----------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Compares the stored model with the application's (<see cref="SchemaDiff"/>): refused changes stop the open
+    /// before any file is written; the others are logged and handled as documents are read.
+    /// </summary>
     private void CheckModel(Manifest manifest)
     {
-        foreach (var entity in Model.Entities)
-        {
-            var stored = manifest.Find(entity.CollectionName);
-            if (stored is not null && stored.KeyKind != entity.KeyKind.ToString())
-                throw new ZgDbSchemaMismatchException(entity.CollectionName, entity.Key.Name,
-                    $"the stored key is {stored.KeyKind} but the model's key is {entity.KeyKind}. Changing a key's type needs an explicit migration; the files were left untouched.");
-        }
-        if (manifest.ModelFingerprint != Model.Stored.Fingerprint)
-            Options.Logger.LogInformation("ZgDb: the model changed since the last checkpoint (fingerprint {Old} -> {New}).", manifest.ModelFingerprint, Model.Stored.Fingerprint);
+        if (manifest.ModelFingerprint == Model.Stored.Fingerprint) return;
+        var changes = SchemaDiff.Compare(manifest.Model, Model);
+        if (changes.FirstOrDefault(c => c.IsRefused) is { } refused)
+            throw new ZgDbSchemaMismatchException(refused.Collection, refused.Property,
+                refused.Detail + ". The files were left untouched." + (changes.Count(c => c.IsRefused) > 1
+                    ? " Other refused changes: " + string.Join("; ", changes.Where(c => c.IsRefused).Skip(1)) : ""));
+        foreach (var change in changes)
+            Options.Logger.LogInformation("ZgDb: model change {Change}", change.ToString());
     }
 
     private long Recover(long checkpointLsn)
@@ -373,6 +378,21 @@ internal sealed class StorageEngine : IDisposable
             if (!IsInMemory) DeleteObsoleteFiles();
             Options.Logger.LogDebug("ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
         }
+    }
+
+    /// <summary>Writes a manifest generation that changes nothing but the stored model (same chunks, same checkpoint LSN).</summary>
+    private void RecordModel(Manifest? current)
+    {
+        _manifests!.Write(new Manifest
+        {
+            Generation = (current?.Generation ?? 0) + 1,
+            CheckpointLsn = current?.CheckpointLsn ?? 0,
+            NextChunkId = _nextChunkId,
+            CreatedUtc = DateTime.UtcNow,
+            Model = Model.Stored,
+            ModelFingerprint = Model.Stored.Fingerprint,
+            Collections = _stores.Select((s, i) => s.Describe(_state.Collections[i])).Concat(_orphans).ToList(),
+        });
     }
 
     internal long NextChunkId() => Interlocked.Increment(ref _nextChunkId) - 1;
