@@ -43,6 +43,15 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
             var collection = Activator.CreateInstance(typeof(ZgCollection<>).MakeGenericType(clrType), BindingFlags.NonPublic | BindingFlags.Instance, null, [db], null)!;
             db._collections[clrType] = collection;
         }
+        try
+        {
+            db.ApplyMigrations();
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
         return db;
     }
 
@@ -55,6 +64,44 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
         if (collections.Length == 0)
             throw new ZgDbModelException(db.GetType().Name, null, "the database class declares no ZgCollection<T> property.");
         return (ModelFactory.Build(collections, db.OnModelCreating), collections);
+    }
+
+    internal const string SchemaVersionKey = "schema-version";
+
+    /// <summary>The explicit migration steps of this database, in any order (see <see cref="ZgMigration"/>).</summary>
+    protected virtual IEnumerable<ZgMigration> Migrations => [];
+
+    /// <summary>The schema version reached by explicit migration steps (0 when none ever ran).</summary>
+    public int SchemaVersion =>
+        Engine.ReadState().Metadata.TryGetValue(SchemaVersionKey, out var value) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+    private void ApplyMigrations()
+    {
+        var steps = Migrations.OrderBy(m => m.Version).ToList();
+        if (steps.Count == 0) return;
+        if (steps.FirstOrDefault(m => m.Version <= 0) is { } invalid)
+            throw new ZgDbModelException(GetType().Name, null, $"migration step {invalid.Description} has version {invalid.Version}; versions start at 1.");
+        if (steps.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ZgDbModelException(GetType().Name, null, $"two migration steps have version {twice.Key}: {string.Join(", ", twice.Select(m => m.Description))}.");
+        int current = SchemaVersion;
+        var pending = steps.Where(m => m.Version > current).ToList();
+        if (pending.Count == 0) return;
+        var logger = Engine.Options.Logger;
+        using var transaction = BeginTransaction();
+        foreach (var step in pending)
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "ZgDb: migration step {Version} ({Description}) running.", step.Version, step.Description);
+            try
+            {
+                step.Up(this);
+            }
+            catch (Exception e)
+            {
+                throw new ZgDbException($"Migration step {step.Version} ({step.Description}) failed, so no step was applied and the database stays at schema version {current}: {e.Message}", e);
+            }
+        }
+        Engine.Write(set => set.SetMetadata(SchemaVersionKey, pending[^1].Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        transaction.Commit();
     }
 
     /// <summary>Configures the model: keys, indexes, required properties, maximum lengths, ignored properties.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using ZgDb.Storage.Chunks;
 using ZgDb.Storage.Documents;
@@ -75,14 +76,15 @@ internal sealed class StorageEngine : IDisposable
             var manifest = _manifests.Load();
             if (manifest is not null) CheckModel(manifest);
             _nextChunkId = manifest?.NextChunkId ?? 1;
-            _state = new DatabaseState(_stores.Select(s => s.CreateState(manifest?.Find(s.Name))).ToArray(), manifest?.CheckpointLsn ?? 0);
+            _state = new DatabaseState(_stores.Select(s => s.CreateState(manifest?.Find(s.Name))).ToArray(), manifest?.CheckpointLsn ?? 0,
+                manifest?.Metadata.ToImmutableSortedDictionary(StringComparer.Ordinal));
             if (manifest is not null)
                 _orphans.AddRange(manifest.Collections.Where(c => model.FindCollection(c.Name) is null));
             DeleteUnreferencedChunks();
             if (manifest is null || manifest.ModelFingerprint != model.Stored.Fingerprint)
                 RecordModel(manifest); // the model every later WAL record is written under is on disk first
             _lastLsn = Recover(manifest?.CheckpointLsn ?? 0);
-            _state = new DatabaseState(_state.Collections, _lastLsn);
+            _state = new DatabaseState(_state.Collections, _lastLsn, _state.Metadata);
             _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.Logger);
         }
         catch
@@ -259,6 +261,11 @@ internal sealed class StorageEngine : IDisposable
             var set = new WriteSet(state, lsn);
             foreach (var op in WalBatch.Decode(payload.Span, file, offset))
             {
+                if (op.Kind == WalOpKind.Meta)
+                {
+                    set.SetMetadata(System.Text.Json.JsonSerializer.Deserialize<string>(op.KeyJson)!, System.Text.Json.JsonSerializer.Deserialize<string>(op.DocumentJson)!, log: false);
+                    continue;
+                }
                 if (!byName.TryGetValue(op.Collection, out var store))
                     throw new ZgDbSchemaMismatchException(op.Collection, null,
                         $"the write-ahead log ('{file}', offset {offset}) holds changes to this collection, which the model no longer has. Open the database with the previous model once so they are checkpointed, or restore the collection.");
@@ -352,6 +359,7 @@ internal sealed class StorageEngine : IDisposable
                         Model = Model.Stored,
                         ModelFingerprint = Model.Stored.Fingerprint,
                         Collections = collections,
+                        Metadata = snapshot.Metadata.ToDictionary(),
                     });
                 }
             }
@@ -367,7 +375,7 @@ internal sealed class StorageEngine : IDisposable
                 var now = _state;
                 var states = (CollectionState[])now.Collections.Clone();
                 foreach (var i in changed) states[i] = _stores[i].Rebase(now.Collections[i], written[i], snapshot.Lsn);
-                Volatile.Write(ref _state, new DatabaseState(states, now.Lsn));
+                Volatile.Write(ref _state, new DatabaseState(states, now.Lsn, now.Metadata));
             }
             finally
             {
@@ -392,6 +400,7 @@ internal sealed class StorageEngine : IDisposable
             Model = Model.Stored,
             ModelFingerprint = Model.Stored.Fingerprint,
             Collections = _stores.Select((s, i) => s.Describe(_state.Collections[i])).Concat(_orphans).ToList(),
+            Metadata = _state.Metadata.ToDictionary(),
         });
     }
 

@@ -3,10 +3,14 @@ using System.Collections.Immutable;
 namespace ZgDb.Storage.Engine;
 
 /// <summary>One immutable version of the whole database: a state per collection and the LSN it includes.</summary>
-internal sealed class DatabaseState(CollectionState[] collections, long lsn)
+internal sealed class DatabaseState(CollectionState[] collections, long lsn, System.Collections.Immutable.ImmutableSortedDictionary<string, string>? metadata = null)
 {
     public CollectionState[] Collections { get; } = collections;
     public long Lsn { get; } = lsn;
+
+    /// <summary>Database-wide entries written atomically with data (the schema version of explicit migrations).</summary>
+    public System.Collections.Immutable.ImmutableSortedDictionary<string, string> Metadata { get; } =
+        metadata ?? System.Collections.Immutable.ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -25,6 +29,17 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
 
     public List<Wal.WalOp> Ops { get; } = [];
 
+    /// <summary>Metadata entries set by this write.</summary>
+    public System.Collections.Immutable.ImmutableSortedDictionary<string, string> Metadata { get; private set; } = baseState.Metadata;
+
+    /// <summary>Sets a metadata entry (logged with the write's other operations).</summary>
+    public void SetMetadata(string name, string value, bool log = true)
+    {
+        Metadata = Metadata.SetItem(name, value);
+        if (log)
+            Ops.Add(new Wal.WalOp(Wal.WalOpKind.Meta, "", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(name), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value)));
+    }
+
     public CollectionStateBuilder<TKey, T> For<TKey, T>(int collection) where TKey : notnull where T : class =>
         (CollectionStateBuilder<TKey, T>)(_builders[collection] ??=
             new CollectionStateBuilder<TKey, T>((CollectionState<TKey, T>)Base.Collections[collection]));
@@ -39,14 +54,15 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
             : (CollectionState<TKey, T>)Base.Collections[collection];
 
     /// <summary>Remembers the set as it is, so a failed operation inside a transaction can be undone alone.</summary>
-    public object Save() => new Savepoint(_builders.Select(b => (object?)(b as ICollectionStateBuilder)?.Save()).ToArray(), Ops.Count);
+    public object Save() => new Savepoint(_builders.Select(b => (object?)(b as ICollectionStateBuilder)?.Save()).ToArray(), Ops.Count, Metadata);
 
-    private sealed record Savepoint(object?[] Builders, int Ops);
+    private sealed record Savepoint(object?[] Builders, int Ops, System.Collections.Immutable.ImmutableSortedDictionary<string, string> Metadata);
 
     /// <summary>Returns the set to a <see cref="Save"/>d point.</summary>
     public void Restore(object savepoint)
     {
-        var (builders, ops) = (Savepoint)savepoint;
+        var (builders, ops, metadata) = (Savepoint)savepoint;
+        Metadata = metadata;
         for (int i = 0; i < _builders.Length; i++) _builders[i] = builders[i];
         Ops.RemoveRange(ops, Ops.Count - ops);
     }
@@ -56,7 +72,7 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
         var states = (CollectionState[])Base.Collections.Clone();
         for (int i = 0; i < states.Length; i++)
             if (_builders[i] is ICollectionStateBuilder builder) states[i] = builder.Build();
-        return new DatabaseState(states, Lsn);
+        return new DatabaseState(states, Lsn, Metadata);
     }
 }
 

@@ -17,6 +17,9 @@ internal sealed record Manifest
     public string ModelFingerprint { get; init; } = "";
     public List<ManifestCollection> Collections { get; init; } = [];
 
+    /// <summary>Database metadata as of the checkpoint (e.g. the schema version of explicit migrations).</summary>
+    public Dictionary<string, string> Metadata { get; init; } = [];
+
     public ManifestCollection? Find(string name) => Collections.FirstOrDefault(c => c.Name == name);
 }
 

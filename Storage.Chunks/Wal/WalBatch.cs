@@ -9,6 +9,8 @@ internal enum WalOpKind : byte
 {
     Put = 1,
     Delete = 2,
+    /// <summary>A database metadata entry (collection ""; key = the entry's name, document = its value, both JSON strings).</summary>
+    Meta = 3,
 }
 
 /// <summary>One operation: a document stored (put) or removed (delete) under a key, in a named collection.</summary>
@@ -20,10 +22,10 @@ internal readonly record struct WalOp(WalOpKind Kind, string Collection, byte[] 
 /// <code>
 /// [u32] operation count
 /// per operation:
-///   [u8]  kind (1 = put, 2 = delete)
+///   [u8]  kind (1 = put, 2 = delete, 3 = metadata entry, e.g. the schema version)
 ///   [u16 n][n bytes UTF-8] collection name
 ///   [u32 n][n bytes]       key as JSON
-///   put only: [u32 n][n bytes] document as JSON
+///   put and metadata only: [u32 n][n bytes] document (or metadata value) as JSON
 /// </code>
 /// </summary>
 internal static class WalBatch
@@ -44,7 +46,7 @@ internal static class WalBatch
             writer.Write(name);
             WriteInt(writer, op.KeyJson.Length);
             writer.Write(op.KeyJson);
-            if (op.Kind == WalOpKind.Put)
+            if (op.Kind is WalOpKind.Put or WalOpKind.Meta)
             {
                 WriteInt(writer, op.DocumentJson!.Length);
                 writer.Write(op.DocumentJson);
@@ -65,13 +67,13 @@ internal static class WalBatch
             for (int i = 0; i < count; i++)
             {
                 var kind = (WalOpKind)payload[position++];
-                if (kind is not (WalOpKind.Put or WalOpKind.Delete)) throw new FormatException($"operation kind {(byte)kind}");
+                if (kind is not (WalOpKind.Put or WalOpKind.Delete or WalOpKind.Meta)) throw new FormatException($"operation kind {(byte)kind}");
                 int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(payload[position..]);
                 position += 2;
                 var name = Encoding.UTF8.GetString(payload.Slice(position, nameLength));
                 position += nameLength;
                 var key = ReadBlob(payload, ref position);
-                var document = kind == WalOpKind.Put ? ReadBlob(payload, ref position) : null;
+                var document = kind is WalOpKind.Put or WalOpKind.Meta ? ReadBlob(payload, ref position) : null;
                 ops.Add(new WalOp(kind, name, key, document));
             }
             if (position != payload.Length) throw new FormatException($"{payload.Length - position} bytes left over");
