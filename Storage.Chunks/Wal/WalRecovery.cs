@@ -26,6 +26,8 @@ internal static class WalRecovery
         {
             var path = Path.Combine(directory, names[s]);
             bool isLast = s == names.Length - 1;
+            if (!isLast && expected == -1 && long.TryParse(Path.GetFileNameWithoutExtension(names[s + 1]), out var nextFirst) && nextFirst - 1 <= checkpointLsn)
+                continue; // every record here is already in the chunks (kept only for a manifest fallback): not read
             var data = fs.ReadAllBytes(path);
             long firstLsn;
             try
