@@ -73,10 +73,40 @@ internal sealed class IndexBase<TKey>
         return Comparer.Keys.Compare(Keys[a], Keys[b]);
     }
 
-    /// <summary>The first row not below <paramref name="probe"/> (rows before it sort before the probe).</summary>
-    public int LowerBound(in IndexEntry<TKey> probe)
+    /// <summary>
+    /// <see cref="LowerBound(in IndexEntry{TKey})"/> within rows [<paramref name="lo"/>, <paramref name="hi"/>), galloping up
+    /// from <paramref name="lo"/>: O(log d) comparisons for an answer d rows away.
+    /// </summary>
+    public int LowerBoundFrom(in IndexEntry<TKey> entry, int lo, int hi)
     {
-        int lo = 0, hi = Keys.Length;
+        int step = 1, bound = lo;
+        while (bound < hi && CompareRow(bound, entry) < 0)
+        {
+            lo = bound + 1;
+            bound = lo + step;
+            step <<= 1;
+        }
+        return Search(entry, lo, Math.Min(bound, hi));
+    }
+
+    /// <summary>The same, galloping down from <paramref name="hi"/> (for descending reads).</summary>
+    public int LowerBoundBack(in IndexEntry<TKey> entry, int lo, int hi)
+    {
+        int step = 1, bound = hi - 1;
+        while (bound >= lo && CompareRow(bound, entry) >= 0)
+        {
+            hi = bound;
+            bound = hi - step;
+            step <<= 1;
+        }
+        return Search(entry, Math.Max(bound + 1, lo), hi);
+    }
+
+    /// <summary>The first row not below <paramref name="probe"/> (rows before it sort before the probe).</summary>
+    public int LowerBound(in IndexEntry<TKey> probe) => Search(probe, 0, Keys.Length);
+
+    private int Search(in IndexEntry<TKey> probe, int lo, int hi)
+    {
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;

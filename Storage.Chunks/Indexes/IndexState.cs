@@ -130,34 +130,82 @@ internal sealed class IndexState<TKey>
         int rl = Position(Removed, lower), rh = Position(Removed, upper);
         var added = Added;
         var removed = Removed;
+        // Each delta element (fetched once: the sets' indexers cost O(log n)) finds its base row by a galloping
+        // search from the current row, so base rows between delta elements are emitted without comparisons.
         if (!descending)
         {
             int bi = bl, ai = al, ri = rl;
-            while (bi < bh || ai < ah)
+            var nextAdded = ai < ah ? added[ai] : default;
+            var nextRemoved = ri < rh ? removed[ri] : default;
+            int addedRow = ai < ah ? b.LowerBoundFrom(nextAdded, bi, bh) : bh;   // base rows before it sort before it
+            int removedRow = ri < rh ? b.LowerBoundFrom(nextRemoved, bi, bh) : bh; // the base row it removes
+            while (true)
             {
-                if (bi < bh && ri < rh)
+                int stop = Math.Min(addedRow, removedRow);
+                while (bi < stop) yield return (bi++, default);
+                if (ai < ah && addedRow == bi)
                 {
-                    int c = b.CompareRow(bi, removed[ri]);
-                    if (c == 0) { bi++; ri++; continue; }
-                    if (c > 0) { ri++; continue; }
+                    yield return (-1, nextAdded);
+                    if (++ai < ah)
+                    {
+                        nextAdded = added[ai];
+                        addedRow = b.LowerBoundFrom(nextAdded, bi, bh);
+                    }
+                    else addedRow = bh;
+                    continue;
                 }
-                if (bi < bh && (ai >= ah || b.CompareRow(bi, added[ai]) < 0)) yield return (bi++, default);
-                else yield return (-1, added[ai++]);
+                if (ri < rh && removedRow == bi && bi < bh)
+                {
+                    bi++;
+                    if (++ri < rh)
+                    {
+                        nextRemoved = removed[ri];
+                        removedRow = b.LowerBoundFrom(nextRemoved, bi, bh);
+                    }
+                    else removedRow = bh;
+                    continue;
+                }
+                if (bi >= bh && ai >= ah) yield break;
+                ri = rh; // not reached while the invariants hold (a removed entry is a base row): emit the rest
+                removedRow = bh;
             }
         }
         else
         {
             int bi = bh - 1, ai = ah - 1, ri = rh - 1;
-            while (bi >= bl || ai >= al)
+            var nextAdded = ai >= al ? added[ai] : default;
+            var nextRemoved = ri >= rl ? removed[ri] : default;
+            int addedRow = ai >= al ? b.LowerBoundBack(nextAdded, bl, bh) : bl;     // base rows from here up sort after it
+            int removedRow = ri >= rl ? b.LowerBoundBack(nextRemoved, bl, bh) : bl - 1;
+            while (true)
             {
-                if (bi >= bl && ri >= rl)
+                int stop = Math.Max(addedRow, removedRow + 1);
+                while (bi >= stop) yield return (bi--, default);
+                if (ai >= al && bi == addedRow - 1)
                 {
-                    int c = b.CompareRow(bi, removed[ri]);
-                    if (c == 0) { bi--; ri--; continue; }
-                    if (c < 0) { ri--; continue; }
+                    yield return (-1, nextAdded);
+                    if (--ai >= al)
+                    {
+                        nextAdded = added[ai];
+                        addedRow = b.LowerBoundBack(nextAdded, bl, bi + 1);
+                    }
+                    else addedRow = bl;
+                    continue;
                 }
-                if (bi >= bl && (ai < al || b.CompareRow(bi, added[ai]) > 0)) yield return (bi--, default);
-                else yield return (-1, added[ai--]);
+                if (ri >= rl && removedRow == bi && bi >= bl)
+                {
+                    bi--;
+                    if (--ri >= rl)
+                    {
+                        nextRemoved = removed[ri];
+                        removedRow = b.LowerBoundBack(nextRemoved, bl, bi + 1);
+                    }
+                    else removedRow = bl - 1;
+                    continue;
+                }
+                if (bi < bl && ai < al) yield break;
+                ri = rl - 1; // not reached while the invariants hold (a removed entry is a base row): emit the rest
+                removedRow = bl - 1;
             }
         }
     }
