@@ -90,8 +90,9 @@ internal sealed class IndexState<TKey>
     {
         var b = Base;
         long count = Math.Max(0, b.LowerBound(upper) - b.LowerBound(lower));
-        count -= Math.Max(0, Position(Removed, upper) - Position(Removed, lower));
-        count += Math.Max(0, Position(Added, upper) - Position(Added, lower));
+        var (added, removed) = Views();
+        count -= Math.Max(0, removed.Position(upper, Comparer) - removed.Position(lower, Comparer));
+        count += Math.Max(0, added.Position(upper, Comparer) - added.Position(lower, Comparer));
         return count;
     }
 
@@ -99,6 +100,17 @@ internal sealed class IndexState<TKey>
     public IEnumerable<TKey> Keys(IndexEntry<TKey> lower, IndexEntry<TKey> upper, bool descending)
     {
         var b = Base;
+        if (IsClean)
+        {
+            // no delta: a plain walk over the base's rows
+            int lo = b.LowerBound(lower), hi = b.LowerBound(upper);
+            var keys = b.Keys;
+            if (!descending)
+                for (int row = lo; row < hi; row++) yield return keys[row];
+            else
+                for (int row = hi - 1; row >= lo; row--) yield return keys[row];
+            yield break;
+        }
         foreach (var (row, added) in Merge(b, lower, upper, descending))
             yield return row >= 0 ? b.Keys[row] : added.Key;
     }
@@ -126,10 +138,10 @@ internal sealed class IndexState<TKey>
     private IEnumerable<(int Row, IndexEntry<TKey> Added)> Merge(IndexBase<TKey> b, IndexEntry<TKey> lower, IndexEntry<TKey> upper, bool descending)
     {
         int bl = b.LowerBound(lower), bh = b.LowerBound(upper);
-        int al = Position(Added, lower), ah = Position(Added, upper);
-        int rl = Position(Removed, lower), rh = Position(Removed, upper);
-        var added = Added;
-        var removed = Removed;
+        var (added, removed) = Views();
+        int al = added.Position(lower, Comparer), ah = added.Position(upper, Comparer);
+        int rl = removed.Position(lower, Comparer), rh = removed.Position(upper, Comparer);
+        Touched((ah - al) + (rh - rl));
         // Each delta element (fetched once: the sets' indexers cost O(log n)) finds its base row by a galloping
         // search from the current row, so base rows between delta elements are emitted without comparisons.
         if (!descending)
@@ -210,11 +222,44 @@ internal sealed class IndexState<TKey>
         }
     }
 
-    private static int Position(ImmutableSortedSet<IndexEntry<TKey>> set, in IndexEntry<TKey> probe)
+    /// <summary>
+    /// The sorted sets cost O(log n) pointer chases per element read. Once reads of this state have touched as many
+    /// delta elements as the delta holds, the sets are copied to arrays (once per state, shared by its readers), so
+    /// repeated reads of a large delta cost what reads of the base cost; the copy at most doubles what was spent.
+    /// </summary>
+    private sealed class DeltaArrays(IndexEntry<TKey>[] added, IndexEntry<TKey>[] removed)
     {
-        if (set.IsEmpty) return 0;
-        int i = set.IndexOf(probe);
-        return i < 0 ? ~i : i;
+        public IndexEntry<TKey>[] Added { get; } = added;
+        public IndexEntry<TKey>[] Removed { get; } = removed;
+    }
+
+    private DeltaArrays? _arrays;
+    private long _deltaReads;
+
+    private (DeltaView Added, DeltaView Removed) Views()
+    {
+        var arrays = Volatile.Read(ref _arrays);
+        return (new DeltaView(Added, arrays?.Added), new DeltaView(Removed, arrays?.Removed));
+    }
+
+    private void Touched(int elements)
+    {
+        if (elements <= 0 || Volatile.Read(ref _arrays) is not null) return;
+        if (Interlocked.Add(ref _deltaReads, elements) > Added.Count + Removed.Count)
+            Volatile.Write(ref _arrays, new DeltaArrays([.. Added], [.. Removed]));
+    }
+
+    /// <summary>A delta set, read through its array copy when there is one.</summary>
+    private readonly struct DeltaView(ImmutableSortedSet<IndexEntry<TKey>> set, IndexEntry<TKey>[]? array)
+    {
+        public IndexEntry<TKey> this[int index] => array is null ? set[index] : array[index];
+
+        public int Position(in IndexEntry<TKey> probe, IComparer<IndexEntry<TKey>> comparer)
+        {
+            if (set.IsEmpty) return 0;
+            int i = array is null ? set.IndexOf(probe) : Array.BinarySearch(array, probe, comparer);
+            return i < 0 ? ~i : i;
+        }
     }
 
     /// <summary>
