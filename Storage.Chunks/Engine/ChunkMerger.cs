@@ -6,6 +6,12 @@ namespace ZgDb.Storage.Engine;
 internal abstract class ChunkSink
 {
     public abstract ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents) where TKey : notnull where T : class;
+
+    /// <summary>
+    /// Writes an encoded index file (<see cref="Indexes.IndexFile"/>) of <paramref name="collection"/> and returns its
+    /// name and size; null when indexes live only in memory (then nothing is encoded).
+    /// </summary>
+    public abstract Func<byte[], (string File, long Bytes)>? IndexWriter(string collection);
 }
 
 /// <summary>
@@ -49,7 +55,7 @@ internal sealed class ChunkMerger<TKey, T>(CollectionStore<TKey, T> store, Chunk
             next = end;
         }
         if (next < changes.Length) Emit(result, [], [], changes.AsSpan(next));
-        return new CollectionState<TKey, T>(result.ToArray(), state.Delta.Clear(), state.Count, state.NextKey);
+        return new CollectionState<TKey, T>(result.ToArray(), state.Delta.Clear(), state.Count, state.NextKey, state.Indexes);
     }
 
     private void Emit(List<ChunkRef<TKey>> result, TKey[] keys, T[] documents, ReadOnlySpan<KeyValuePair<TKey, DeltaEntry<T>>> changes)

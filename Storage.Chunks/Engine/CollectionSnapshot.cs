@@ -18,7 +18,7 @@ internal sealed class CollectionSnapshot<TKey, T>(CollectionStore<TKey, T> store
 
     public IEnumerable<T> KeyRange(IndexBound? lower, IndexBound? upper, bool descending) => store.KeyRange(state, lower, upper, descending);
 
-    public IIndexSnapshot? GetIndex(string name) => null; // secondary indexes: see Storage.Chunks/Indexes (issue 3)
+    public IIndexSnapshot? GetIndex(string name) => store.GetIndex(state, name);
 
     public T Copy(T stored) => store.Copy(stored);
 }

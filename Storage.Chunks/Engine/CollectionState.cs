@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ZgDb.Storage.Chunks;
+using ZgDb.Storage.Indexes;
 
 namespace ZgDb.Storage.Engine;
 
@@ -21,14 +22,15 @@ internal abstract class CollectionState
 
 /// <summary>
 /// One immutable version of a collection: its chunks (sorted, non-overlapping key ranges) and the sorted delta of
-/// changes since the last checkpoint. Readers take a state and keep a consistent view however long they hold it;
+/// changes since the last checkpoint, and its index states. Readers take a state and keep a consistent view however long they hold it;
 /// writers publish new states. Documents reachable from a state are never mutated.
 /// </summary>
 internal sealed class CollectionState<TKey, T> : CollectionState where TKey : notnull where T : class
 {
-    public CollectionState(ChunkRef<TKey>[] chunks, ImmutableSortedDictionary<TKey, DeltaEntry<T>> delta, long count, long nextKey)
+    public CollectionState(ChunkRef<TKey>[] chunks, ImmutableSortedDictionary<TKey, DeltaEntry<T>> delta, long count, long nextKey, IndexState<TKey>[] indexes)
     {
         Chunks = chunks;
+        Indexes = indexes;
         Delta = delta;
         _count = count;
         _nextKey = nextKey;
@@ -39,6 +41,9 @@ internal sealed class CollectionState<TKey, T> : CollectionState where TKey : no
 
     public ChunkRef<TKey>[] Chunks { get; }
     public ImmutableSortedDictionary<TKey, DeltaEntry<T>> Delta { get; }
+
+    /// <summary>The secondary indexes, one per <see cref="EntityType.Indexes"/> entry, consistent with the documents.</summary>
+    public IndexState<TKey>[] Indexes { get; }
     public override long Count => _count;
     public override int DeltaCount => Delta.Count;
     public override long NextKey => _nextKey;

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using ZgDb.Storage.Chunks;
 using ZgDb.Storage.Documents;
+using ZgDb.Storage.Indexes;
 using ZgDb.Storage.Wal;
 
 namespace ZgDb.Storage.Engine;
@@ -49,8 +50,13 @@ internal interface ICollectionStore
     void Replay(WriteSet set, WalOp op);
     /// <summary>Folds the delta of <paramref name="state"/> into chunks; returns the new chunk list (as an opaque state) .</summary>
     CollectionState Checkpoint(CollectionState state, ChunkSink sink);
-    /// <summary>The state after a checkpoint: the new chunks, and only the delta entries newer than <paramref name="checkpointLsn"/>.</summary>
-    CollectionState Rebase(CollectionState current, CollectionState checkpointed, long checkpointLsn);
+    /// <summary>Whether a checkpoint must visit the collection even without changes (an index not yet in a file, a dropped index still listed).</summary>
+    bool NeedsCheckpoint(CollectionState state);
+    /// <summary>
+    /// The state after a checkpoint of <paramref name="snapshot"/> produced <paramref name="checkpointed"/>: the new
+    /// chunks and index bases, and only the changes newer than <paramref name="checkpointLsn"/>.
+    /// </summary>
+    CollectionState Rebase(CollectionState current, CollectionState snapshot, CollectionState checkpointed, long checkpointLsn);
     Manifests.ManifestCollection Describe(CollectionState state);
 
     /// <summary>Wires the relationships to the other collections' stores (after every store exists).</summary>
@@ -83,6 +89,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     private readonly DocumentValidator<T> _validator;
     private (Relationship Relationship, ICollectionStore Principal)[] _principals = [];
     private (Relationship Relationship, ICollectionStore Dependent)[] _dependents = [];
+    private readonly CollectionIndexes<TKey, T> _indexes;
+    private bool _manifestListsDroppedIndexes;
 
     public CollectionStore(StorageEngine engine, EntityType entity, int ordinal)
     {
@@ -97,6 +105,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         _setKey = Expression.Lambda<Action<T, TKey>>(Expression.Assign(keyProperty, value), doc, value).Compile();
         _copy = engine.Cloner.For<T>();
         _validator = new DocumentValidator<T>(entity);
+        _indexes = new CollectionIndexes<TKey, T>(engine, entity, _keys.Comparer, _getKey);
     }
 
     public EntityType Entity { get; }
@@ -106,6 +115,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     public IComparer<TKey> Comparer => _keys.Comparer;
     public TKey KeyOf(T document) => _getKey(document);
     public int ChunkDocuments => _engine.Options.ChunkDocuments;
+    public CollectionIndexes<TKey, T> Indexes => _indexes;
 
     private CollectionState<TKey, T> Current => (CollectionState<TKey, T>)_engine.ReadState().Collections[Ordinal];
 
@@ -201,6 +211,13 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     }
 
     public T Copy(T stored) => _copy(stored);
+
+    /// <summary>The named secondary index as of <paramref name="state"/>, or null when the collection has none of that name.</summary>
+    public IIndexSnapshot? GetIndex(CollectionState<TKey, T> state, string name)
+    {
+        int i = _indexes.Find(name);
+        return i < 0 ? null : new IndexSnapshot<TKey>(_indexes.Definitions[i].Index, state.Indexes[i], state.Count);
+    }
 
     public ICollectionSnapshot<T> Snapshot() => Snapshot(_engine.ReadState());
 
@@ -312,10 +329,12 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         var json = _engine.Serializer.Serialize(stored, Name);
         if (json.Length > _engine.Options.MaxDocumentBytes)
             throw new ZgDbValidationException(Name, $"the document with key {ZgDbDuplicateKeyException.FormatKey(key)} is {json.Length:N0} bytes of JSON, over the limit of {_engine.Options.MaxDocumentBytes:N0} (ZgDbOptions.MaxDocumentBytes).");
-        bool exists = Exists(builder, key);
+        var old = CurrentDocument(builder, key);
+        bool exists = old is not null;
         if (exists && mode == PutMode.Insert) throw new ZgDbDuplicateKeyException(Name, key);
         if (!exists && mode == PutMode.Update) throw new ZgDbNotFoundException(Name, key);
         CheckPrincipals(set, stored, key);
+        if (_indexes.Definitions.Length > 0) _indexes.Apply(builder.Indexes, key, old, stored, checkUnique: true);
 
         builder.Delta[key] = new DeltaEntry<T>(stored, set.Lsn);
         if (!exists) builder.Count++;
@@ -327,7 +346,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     private bool Remove(WriteSet set, TKey key)
     {
         var builder = set.For<TKey, T>(Ordinal);
-        if (!Exists(builder, key)) return false;
+        var old = CurrentDocument(builder, key);
+        if (old is null) return false;
+        if (_indexes.Definitions.Length > 0) _indexes.Apply(builder.Indexes, key, old, null, checkUnique: false);
         // Tombstone first, so a cycle of cascades comes back to a document that is already gone.
         builder.Delta[key] = new DeltaEntry<T>(null, set.Lsn);
         builder.Count--;
@@ -406,45 +427,67 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     private bool Exists(CollectionStateBuilder<TKey, T> builder, TKey key) =>
         builder.TryGetDelta(key, out var entry) ? entry.Document is not null : FromChunks(builder.Start, key) is not null;
 
+    /// <summary>The document under <paramref name="key"/> as the write set sees it (its own changes first), or null.</summary>
+    private T? CurrentDocument(CollectionStateBuilder<TKey, T> builder, TKey key) =>
+        builder.TryGetDelta(key, out var entry) ? entry.Document : FromChunks(builder.Start, key);
+
     // ---- engine operations -------------------------------------------------------------------------------
 
     public CollectionState CreateState(Manifests.ManifestCollection? stored)
     {
+        var empty = System.Collections.Immutable.ImmutableSortedDictionary.Create<TKey, DeltaEntry<T>>(_keys.Comparer);
         if (stored is null)
-            return new CollectionState<TKey, T>([], System.Collections.Immutable.ImmutableSortedDictionary.Create<TKey, DeltaEntry<T>>(_keys.Comparer), 0, 1);
+            return new CollectionState<TKey, T>([], empty, 0, 1, _indexes.Open(null, 0, () => []));
         var chunks = stored.Chunks.Select(c => new ChunkRef<TKey>(c.File, c.Count, _keys.FromJson(c.MinKey), _keys.FromJson(c.MaxKey), c.Bytes)).ToArray();
-        return new CollectionState<TKey, T>(chunks, System.Collections.Immutable.ImmutableSortedDictionary.Create<TKey, DeltaEntry<T>>(_keys.Comparer), stored.Count, stored.NextKey);
+        // An index missing from the manifest is built from the checkpointed documents (the chunks alone): the WAL
+        // replay then brings it up to date like every other index.
+        var checkpointed = new CollectionState<TKey, T>(chunks, empty, stored.Count, stored.NextKey, []);
+        _manifestListsDroppedIndexes = _indexes.HasDroppedIndexes(stored);
+        return new CollectionState<TKey, T>(chunks, empty, stored.Count, stored.NextKey, _indexes.Open(stored, chunks.Sum(c => (long)c.Count), () => Scan(checkpointed)));
     }
 
     public void Replay(WriteSet set, WalOp op)
     {
         var builder = set.For<TKey, T>(Ordinal);
         var key = _keys.FromJson(op.KeyJson);
-        bool exists = Exists(builder, key);
+        var old = CurrentDocument(builder, key);
+        bool exists = old is not null;
         if (op.Kind == WalOpKind.Delete)
         {
             if (!exists) return;
+            if (_indexes.Definitions.Length > 0) _indexes.Apply(builder.Indexes, key, old, null, checkUnique: false);
             builder.Delta[key] = new DeltaEntry<T>(null, set.Lsn);
             builder.Count--;
             return;
         }
         var document = _engine.Serializer.Deserialize<T>(op.DocumentJson);
+        if (_indexes.Definitions.Length > 0) _indexes.Apply(builder.Indexes, key, old, document, checkUnique: false);
         builder.Delta[key] = new DeltaEntry<T>(document, set.Lsn);
         if (!exists) builder.Count++;
         if (_keys.Numeric(key) is { } number && number >= builder.NextKey) builder.NextKey = number + 1;
     }
 
-    public CollectionState Checkpoint(CollectionState state, ChunkSink sink) =>
-        new ChunkMerger<TKey, T>(this, sink).Merge((CollectionState<TKey, T>)state);
+    public CollectionState Checkpoint(CollectionState state, ChunkSink sink)
+    {
+        var s = (CollectionState<TKey, T>)state;
+        var merged = new ChunkMerger<TKey, T>(this, sink).Merge(s);
+        var indexes = _indexes.Checkpoint(s.Indexes, sink.IndexWriter(Name));
+        _manifestListsDroppedIndexes = false;
+        return new CollectionState<TKey, T>(merged.Chunks, merged.Delta, merged.Count, merged.NextKey, indexes);
+    }
 
-    public CollectionState Rebase(CollectionState current, CollectionState checkpointed, long checkpointLsn)
+    public bool NeedsCheckpoint(CollectionState state) =>
+        _manifestListsDroppedIndexes || CollectionIndexes<TKey, T>.NeedsCheckpoint(((CollectionState<TKey, T>)state).Indexes);
+
+    public CollectionState Rebase(CollectionState current, CollectionState snapshot, CollectionState checkpointed, long checkpointLsn)
     {
         var now = (CollectionState<TKey, T>)current;
         var done = (CollectionState<TKey, T>)checkpointed;
+        var indexes = CollectionIndexes<TKey, T>.Rebase(now.Indexes, ((CollectionState<TKey, T>)snapshot).Indexes, done.Indexes);
         var delta = now.Delta.ToBuilder();
         foreach (var (key, entry) in now.Delta)
             if (entry.Lsn <= checkpointLsn) delta.Remove(key);
-        return new CollectionState<TKey, T>(done.Chunks, delta.ToImmutable(), now.Count, now.NextKey);
+        return new CollectionState<TKey, T>(done.Chunks, delta.ToImmutable(), now.Count, now.NextKey, indexes);
     }
 
     public Manifests.ManifestCollection Describe(CollectionState state)
@@ -464,6 +507,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
                 MaxKey = System.Text.Json.JsonSerializer.SerializeToElement(c.Max),
                 Bytes = c.FileBytes,
             }).ToList(),
+            Indexes = _indexes.Describe(s.Indexes),
         };
     }
 }

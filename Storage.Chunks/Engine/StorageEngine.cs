@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using ZgDb.Storage.Chunks;
 using ZgDb.Storage.Documents;
+using ZgDb.Storage.Indexes;
 using ZgDb.Storage.IO;
 using ZgDb.Storage.Manifests;
 using ZgDb.Storage.Wal;
@@ -102,6 +103,9 @@ internal sealed class StorageEngine : IDisposable
     public DocumentSerializer Serializer { get; }
     public DocumentCloner Cloner { get; }
     public ChunkCache Cache { get; }
+
+    /// <summary>Index files loaded and indexes built from documents since open (tests assert a reopen builds nothing).</summary>
+    public IndexCounters IndexCounters { get; } = new();
 
     /// <summary>The newest published state. Readers hold on to it for a consistent view.</summary>
     public DatabaseState State => Volatile.Read(ref _state);
@@ -338,7 +342,7 @@ internal sealed class StorageEngine : IDisposable
             {
                 _writeGate.Release();
             }
-            var changed = Enumerable.Range(0, _stores.Length).Where(i => snapshot.Collections[i].DeltaCount > 0).ToList();
+            var changed = Enumerable.Range(0, _stores.Length).Where(i => snapshot.Collections[i].DeltaCount > 0 || _stores[i].NeedsCheckpoint(snapshot.Collections[i])).ToList();
             if (changed.Count == 0 && (_manifests is null || _manifests.Current is not null && _manifests.Current.CheckpointLsn == snapshot.Lsn))
                 return;
             var written = new CollectionState[_stores.Length];
@@ -374,7 +378,7 @@ internal sealed class StorageEngine : IDisposable
             {
                 var now = _state;
                 var states = (CollectionState[])now.Collections.Clone();
-                foreach (var i in changed) states[i] = _stores[i].Rebase(now.Collections[i], written[i], snapshot.Lsn);
+                foreach (var i in changed) states[i] = _stores[i].Rebase(now.Collections[i], snapshot.Collections[i], written[i], snapshot.Lsn);
                 Volatile.Write(ref _state, new DatabaseState(states, now.Lsn, now.Metadata));
             }
             finally
@@ -411,7 +415,10 @@ internal sealed class StorageEngine : IDisposable
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var manifest in new[] { _manifests?.Current, _manifests?.Previous })
             if (manifest is not null)
+            {
                 foreach (var chunk in manifest.Collections.SelectMany(c => c.Chunks)) referenced.Add(chunk.File);
+                foreach (var index in manifest.Collections.SelectMany(c => c.Indexes)) referenced.Add(index.File);
+            }
         return referenced;
     }
 
@@ -419,7 +426,7 @@ internal sealed class StorageEngine : IDisposable
     private void DeleteUnreferencedChunks()
     {
         var referenced = ReferencedChunks();
-        foreach (var name in FileSystem.ListFiles(ChunkDirectory, "*.zgc"))
+        foreach (var name in StoredFiles())
         {
             if (referenced.Contains(name)) continue;
             FileSystem.Delete(ChunkPath(name));
@@ -430,7 +437,7 @@ internal sealed class StorageEngine : IDisposable
     private void DeleteObsoleteFiles()
     {
         var referenced = ReferencedChunks();
-        foreach (var name in FileSystem.ListFiles(ChunkDirectory, "*.zgc"))
+        foreach (var name in StoredFiles())
         {
             if (referenced.Contains(name)) continue;
             FileSystem.Delete(ChunkPath(name));
@@ -440,10 +447,14 @@ internal sealed class StorageEngine : IDisposable
         _wal?.DeleteSegmentsUpTo(_manifests!.Previous?.CheckpointLsn ?? 0);
     }
 
+    /// <summary>Chunk files (<c>*.zgc</c>) and index files (<c>*.zgi</c>) in <c>chunks/</c>; both share the id counter.</summary>
+    private IEnumerable<string> StoredFiles() =>
+        FileSystem.ListFiles(ChunkDirectory, "*.zgc").Concat(FileSystem.ListFiles(ChunkDirectory, "*.zgi"));
+
     private static long? ParseChunkId(string name)
     {
         int dash = name.LastIndexOf('-');
-        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length), out var id) ? id : null;
+        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length).TrimStart('i'), out var id) ? id : null;
     }
 
     private sealed class FileChunkSink(StorageEngine engine) : ChunkSink
@@ -456,12 +467,21 @@ internal sealed class StorageEngine : IDisposable
             engine.Cache.Add(chunk, new LoadedChunk<TKey, T>(keys, documents, ChunkFile.EstimateBytes(rawBytes, documents.Length)));
             return chunk;
         }
+
+        public override Func<byte[], (string File, long Bytes)> IndexWriter(string collection) => content =>
+        {
+            var name = $"{collection}-i{engine.NextChunkId():D8}.zgi";
+            IndexFile.Write(engine.FileSystem, engine.ChunkPath(name), content);
+            return (name, content.Length);
+        };
     }
 
     private sealed class PinnedChunkSink(StorageEngine engine) : ChunkSink
     {
         public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents) =>
             new($"memory-{engine.NextChunkId()}", keys.Length, keys[0], keys[^1], 0, new LoadedChunk<TKey, T>(keys, documents, 0));
+
+        public override Func<byte[], (string File, long Bytes)>? IndexWriter(string collection) => null;
     }
 
     // ---- shutdown ----------------------------------------------------------------------------------------

@@ -89,12 +89,16 @@ internal sealed class CollectionStateBuilder<TKey, T>(CollectionState<TKey, T> s
     where TKey : notnull where T : class
 {
     private ImmutableSortedDictionary<TKey, DeltaEntry<T>>.Builder? _delta;
+    private Indexes.IndexState<TKey>[]? _indexes;
 
     public CollectionState<TKey, T> Start { get; } = start;
     public long Count { get; set; } = start.Count;
     public long NextKey { get; set; } = start.NextKey;
 
     public ImmutableSortedDictionary<TKey, DeltaEntry<T>>.Builder Delta => _delta ??= Start.Delta.ToBuilder();
+
+    /// <summary>The index states as this write set changed them (a private copy of the array; the states are immutable).</summary>
+    public Indexes.IndexState<TKey>[] Indexes => _indexes ??= (Indexes.IndexState<TKey>[])Start.Indexes.Clone();
 
     public bool TryGetDelta(TKey key, out DeltaEntry<T> entry)
     {
@@ -105,11 +109,12 @@ internal sealed class CollectionStateBuilder<TKey, T>(CollectionState<TKey, T> s
     public ICollectionStateBuilder Save() => new CollectionStateBuilder<TKey, T>(Start)
     {
         _delta = _delta?.ToImmutable().ToBuilder(),
+        _indexes = (Indexes.IndexState<TKey>[]?)_indexes?.Clone(),
         Count = Count,
         NextKey = NextKey,
     };
 
-    public CollectionState Build() => _delta is null && Count == Start.Count && NextKey == Start.NextKey
+    public CollectionState Build() => _delta is null && _indexes is null && Count == Start.Count && NextKey == Start.NextKey
         ? Start
-        : new CollectionState<TKey, T>(Start.Chunks, _delta?.ToImmutable() ?? Start.Delta, Count, NextKey);
+        : new CollectionState<TKey, T>(Start.Chunks, _delta?.ToImmutable() ?? Start.Delta, Count, NextKey, _indexes ?? Start.Indexes);
 }

@@ -31,6 +31,8 @@ internal sealed record ManifestCollection
     public long NextKey { get; init; } = 1;
     public long Count { get; init; }
     public List<ManifestChunk> Chunks { get; init; } = [];
+    /// <summary>The index files of the collection's secondary indexes (an index missing here is built from the documents).</summary>
+    public List<ManifestIndex> Indexes { get; init; } = [];
 }
 
 internal sealed record ManifestChunk
@@ -39,5 +41,15 @@ internal sealed record ManifestChunk
     public int Count { get; init; }
     public JsonElement MinKey { get; init; }
     public JsonElement MaxKey { get; init; }
+    public long Bytes { get; init; }
+}
+
+/// <summary>One index file: the index it holds (name and signature, see <c>IndexDefinition</c>) as of the checkpoint.</summary>
+internal sealed record ManifestIndex
+{
+    public string Name { get; init; } = "";
+    /// <summary>The column types and key kind; a file whose signature differs from the model's index is not used.</summary>
+    public string Signature { get; init; } = "";
+    public string File { get; init; } = "";
     public long Bytes { get; init; }
 }

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using ZgDb.Storage.Engine;
+using ZgDb.Storage.Manifests;
+
+namespace ZgDb.Storage.Indexes;
+
+/// <summary>How often index bases were loaded from files or built from documents since the database opened.</summary>
+internal sealed class IndexCounters
+{
+    private long _fileLoads;
+    private long _builds;
+
+    public long FileLoads => Interlocked.Read(ref _fileLoads);
+    public long Builds => Interlocked.Read(ref _builds);
+    public void FileLoaded() => Interlocked.Increment(ref _fileLoads);
+    public void Built() => Interlocked.Increment(ref _builds);
+}
+
+/// <summary>
+/// The secondary indexes of one collection: opening them (from index files, lazily, or built from the documents
+/// when the manifest has none), maintaining them on every write (with the unique checks), folding them into new
+/// bases and files at a checkpoint, and describing them in the manifest. Stateless between calls: the states
+/// live in <see cref="CollectionState{TKey,T}.Indexes"/>, one per entry of <see cref="Definitions"/>.
+/// </summary>
+internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : class
+{
+    private const int ProgressEvery = 100_000;
+    private readonly StorageEngine _engine;
+    private readonly string _collection;
+    private readonly Func<T, TKey> _keyOf;
+    private readonly IComparer<TKey> _keys;
+
+    public CollectionIndexes(StorageEngine engine, EntityType entity, IComparer<TKey> keys, Func<T, TKey> keyOf)
+    {
+        _engine = engine;
+        _collection = entity.CollectionName;
+        _keyOf = keyOf;
+        _keys = keys;
+        Definitions = entity.Indexes.Select(i => new IndexDefinition<TKey, T>(entity.CollectionName, entity, i, keys)).ToArray();
+    }
+
+    public IndexDefinition<TKey, T>[] Definitions { get; }
+
+    public int Find(string name)
+    {
+        for (int i = 0; i < Definitions.Length; i++)
+            if (Definitions[i].Name == name) return i;
+        return -1;
+    }
+
+    // ---- open --------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The index states of a collection just opened: each index's base comes from the file the manifest lists
+    /// (loaded on first use), or, when the manifest has none for it (a new index, a changed column type), is built
+    /// on first use from <paramref name="checkpointed"/>'s documents (the chunks, before the WAL replay).
+    /// </summary>
+    public IndexState<TKey>[] Open(ManifestCollection? stored, long storedDocuments, Func<IEnumerable<T>> checkpointed)
+    {
+        var states = new IndexState<TKey>[Definitions.Length];
+        for (int i = 0; i < states.Length; i++)
+        {
+            var definition = Definitions[i];
+            var file = stored?.Indexes.FirstOrDefault(x => x.Name == definition.Name && x.Signature == definition.Signature);
+            IndexBaseSource<TKey> source;
+            if (file is not null)
+            {
+                var path = _engine.ChunkPath(file.File);
+                source = new IndexBaseSource<TKey>(() =>
+                {
+                    _engine.IndexCounters.FileLoaded();
+                    return IndexFile.Read(_engine.FileSystem, path, definition.Comparer, definition.KeyKind, definition.Identity);
+                }, file.File, file.Bytes, isStored: true);
+            }
+            else if (storedDocuments == 0)
+            {
+                source = new IndexBaseSource<TKey>(IndexBase<TKey>.Empty(definition.Comparer), null, 0);
+            }
+            else
+            {
+                source = new IndexBaseSource<TKey>(() => Build(definition, checkpointed(), storedDocuments), null, 0, isStored: false);
+            }
+            states[i] = IndexState<TKey>.Create(definition.Comparer, source);
+        }
+        return states;
+    }
+
+    /// <summary>Whether the manifest lists an index the model no longer declares (a checkpoint drops it).</summary>
+    public bool HasDroppedIndexes(ManifestCollection? stored) =>
+        stored is not null && stored.Indexes.Any(x => Definitions.All(d => d.Name != x.Name || d.Signature != x.Signature));
+
+    private IndexBase<TKey> Build(IndexDefinition<TKey, T> definition, IEnumerable<T> documents, long count)
+    {
+        var logger = _engine.Options.Logger;
+        logger.LogInformation("ZgDb: building index '{Index}' of collection '{Collection}' from {Count} documents (the manifest holds no file for it).",
+            definition.Name, _collection, count);
+        var watch = Stopwatch.StartNew();
+        var entries = new List<IndexEntry<TKey>>((int)Math.Min(count, int.MaxValue));
+        foreach (var document in documents)
+        {
+            entries.Add(new IndexEntry<TKey>(definition.ValuesOf(document), _keyOf(document)));
+            if (entries.Count % ProgressEvery == 0)
+                logger.LogInformation("ZgDb: index '{Index}' of '{Collection}': {Done} of {Count} documents read.", definition.Name, _collection, entries.Count, count);
+        }
+        entries.Sort(definition.Comparer);
+        _engine.IndexCounters.Built();
+        logger.LogInformation("ZgDb: built index '{Index}' of '{Collection}' ({Count} entries) in {Ms} ms.", definition.Name, _collection, entries.Count, watch.ElapsedMilliseconds);
+        return IndexBase<TKey>.FromSorted(definition.Comparer, entries);
+    }
+
+    // ---- writes ------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Updates <paramref name="states"/> (a write set's private copy) for the document under <paramref name="key"/>
+    /// changing from <paramref name="old"/> to <paramref name="now"/> (null = absent). With
+    /// <paramref name="checkUnique"/>, first throws <see cref="ZgDbUniqueConstraintException"/> if a unique index
+    /// already holds the new non-null values under another key (the caller then drops the write set: nothing is
+    /// published). WAL replay passes false: what was logged was checked when it was written.
+    /// </summary>
+    public void Apply(IndexState<TKey>[] states, TKey key, T? old, T? now, bool checkUnique)
+    {
+        if (states.Length == 0) return;
+        var changes = new (object?[]? Old, object?[]? New)[states.Length];
+        for (int i = 0; i < states.Length; i++)
+        {
+            var definition = Definitions[i];
+            var oldValues = old is null ? null : definition.ValuesOf(old);
+            var newValues = now is null ? null : definition.ValuesOf(now);
+            if (oldValues is not null && newValues is not null && definition.Comparer.SameValues(oldValues, newValues)) continue;
+            changes[i] = (oldValues, newValues);
+            if (checkUnique && newValues is not null && definition.Index.IsUnique && Array.TrueForAll(newValues, v => v is not null))
+            {
+                foreach (var other in states[i].Keys(IndexEntry<TKey>.Before(newValues), IndexEntry<TKey>.After(newValues), false))
+                    if (_keys.Compare(other, key) != 0)
+                        throw new ZgDbUniqueConstraintException(_collection, definition.Name, definition.Display(newValues), other);
+            }
+        }
+        for (int i = 0; i < states.Length; i++)
+        {
+            var (oldValues, newValues) = changes[i];
+            var state = states[i];
+            if (oldValues is not null) state = state.Remove(new IndexEntry<TKey>(oldValues, key));
+            if (newValues is not null) state = state.Add(new IndexEntry<TKey>(newValues, key));
+            states[i] = state;
+        }
+    }
+
+    // ---- checkpoint --------------------------------------------------------------------------------------
+
+    /// <summary>Whether an index's base exists only in memory, built from documents: a checkpoint must write its file.</summary>
+    public static bool NeedsCheckpoint(IndexState<TKey>[] states) => states.Any(s => !s.Source.IsStored);
+
+    /// <summary>
+    /// Folds each changed (or never written) index into a new base; <paramref name="writeFile"/> (null in memory)
+    /// stores it as a new file and returns the file's name and size. Unchanged, stored indexes are kept as they are.
+    /// </summary>
+    public IndexState<TKey>[] Checkpoint(IndexState<TKey>[] states, Func<byte[], (string File, long Bytes)>? writeFile)
+    {
+        var result = new IndexState<TKey>[states.Length];
+        for (int i = 0; i < states.Length; i++)
+        {
+            var state = states[i];
+            if (state.IsClean && state.Source.IsStored)
+            {
+                result[i] = state;
+                continue;
+            }
+            var definition = Definitions[i];
+            var merged = state.IsClean ? state.Base : IndexBase<TKey>.FromSorted(definition.Comparer, state.All());
+            IndexBaseSource<TKey> source;
+            if (writeFile is null)
+                source = new IndexBaseSource<TKey>(merged, null, 0);
+            else
+            {
+                var (file, bytes) = writeFile(IndexFile.Encode(merged, definition.KeyKind, definition.Identity));
+                source = new IndexBaseSource<TKey>(merged, file, bytes);
+            }
+            result[i] = IndexState<TKey>.Create(definition.Comparer, source);
+        }
+        return result;
+    }
+
+    /// <summary>The newest states rebased on the checkpoint's new bases (see <see cref="IndexState{TKey}.Rebase"/>).</summary>
+    public static IndexState<TKey>[] Rebase(IndexState<TKey>[] now, IndexState<TKey>[] checkpointed, IndexState<TKey>[] written)
+    {
+        var result = new IndexState<TKey>[now.Length];
+        for (int i = 0; i < now.Length; i++)
+            result[i] = ReferenceEquals(checkpointed[i], written[i]) ? now[i] : now[i].Rebase(checkpointed[i], written[i].Source);
+        return result;
+    }
+
+    public List<ManifestIndex> Describe(IndexState<TKey>[] states) =>
+        Definitions.Zip(states)
+            .Where(x => x.Second.Source.File is not null)
+            .Select(x => new ManifestIndex
+            {
+                Name = x.First.Name,
+                Signature = x.First.Signature,
+                File = x.Second.Source.File!,
+                Bytes = x.Second.Source.FileBytes,
+            })
+            .ToList();
+}

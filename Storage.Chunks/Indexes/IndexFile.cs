@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using ZgDb.Storage.Format;
+using ZgDb.Storage.IO;
+using ZstdSharp;
+
+namespace ZgDb.Storage.Indexes;
+
+/// <summary>
+/// Writes and reads index files: an <see cref="IndexHeader"/> then a zstd frame holding the body below (all
+/// integers little-endian). Entries are stored in index order, column by column.
+/// <code>
+/// [u8 x C]      the kind of each column (<see cref="IndexValueKind"/>)
+/// [u8]          the kind of the primary key
+/// for each column, N values:   [u8 0 = null | 1 = present] then, if present, the value
+/// N primary keys:              the value (never null)
+/// values:  Boolean, Byte [u8] | SByte [i8] | Int16 [i16] | UInt16, Char [u16] | Int32 [i32] | UInt32 [u32]
+///          Int64 [i64] | UInt64 [u64] | Single [f32] | Double [f64] | Decimal [i32 x4, decimal.GetBits]
+///          String [i32 byte length][UTF-8] | Guid [16 bytes, Guid.TryWriteBytes] | DateTime [i64 ticks][u8 kind]
+///          DateTimeOffset [i64 ticks][i16 offset minutes] | TimeSpan, TimeOnly [i64 ticks] | DateOnly [i32 day number]
+///          an enum is stored as its underlying integer.
+/// </code>
+/// </summary>
+internal static class IndexFile
+{
+    public const int CompressionLevel = 3;
+
+    /// <summary>Encodes a whole index file (header and body) for <paramref name="index"/>.</summary>
+    public static byte[] Encode<TKey>(IndexBase<TKey> index, IndexValueKind keyKind, ulong identity)
+    {
+        var columns = index.Comparer.Columns;
+        var body = new ArrayBufferWriter<byte>(64 + index.Count * (columns.Length * 9 + 9));
+        foreach (var column in columns) WriteByte(body, (byte)column.Kind);
+        WriteByte(body, (byte)keyKind);
+        for (int c = 0; c < columns.Length; c++)
+        {
+            var values = index.Columns[c];
+            var kind = columns[c].Kind;
+            for (int row = 0; row < values.Length; row++)
+            {
+                if (values[row] is not { } value)
+                {
+                    WriteByte(body, 0);
+                    continue;
+                }
+                WriteByte(body, 1);
+                WriteValue(body, kind, value);
+            }
+        }
+        foreach (var key in index.Keys) WriteValue(body, keyKind, key!);
+
+        byte[] compressed;
+        using (var compressor = new Compressor(CompressionLevel))
+            compressed = compressor.Wrap(body.WrittenSpan).ToArray();
+        var header = new IndexHeader(columns.Length, index.Count, body.WrittenCount, compressed.Length, XxHash64.HashToUInt64(compressed), identity);
+        var file = new byte[IndexHeader.Length + compressed.Length];
+        header.Write(file);
+        compressed.CopyTo(file.AsSpan(IndexHeader.Length));
+        return file;
+    }
+
+    /// <summary>Writes a new index file and flushes it to disk. The caller flushes the directory before a manifest names it.</summary>
+    public static void Write(IStorageFileSystem fs, string path, byte[] content)
+    {
+        using var stream = fs.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        stream.Append(content);
+        stream.FlushToDisk();
+    }
+
+    /// <summary>
+    /// Reads an index file, checking the header and body checksums (before decompressing), the column and key
+    /// kinds, every length, and that the entries are in strict index order. Any failure is a
+    /// <see cref="ZgDbCorruptFileException"/> naming the file and offset.
+    /// </summary>
+    public static IndexBase<TKey> Read<TKey>(IStorageFileSystem fs, string path, IndexEntryComparer<TKey> comparer, IndexValueKind keyKind, ulong identity)
+    {
+        byte[] data;
+        try
+        {
+            data = fs.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new ZgDbCorruptFileException(path, 0, "the index file the manifest lists is missing.", e);
+        }
+        var columns = comparer.Columns;
+        var header = IndexHeader.Validate(data, path, identity, columns.Length);
+        var raw = new byte[header.RawLength];
+        try
+        {
+            using var decompressor = new Decompressor();
+            int written = decompressor.Unwrap(data.AsSpan(IndexHeader.Length), raw);
+            if (written != raw.Length)
+                throw new ZgDbCorruptFileException(path, IndexHeader.Length, $"the body decompresses to {written} bytes, not the {raw.Length} the header says.");
+        }
+        catch (ZstdException e)
+        {
+            throw new ZgDbCorruptFileException(path, IndexHeader.Length, "the body is not a valid zstd frame: " + e.Message, e);
+        }
+
+        var reader = new Reader(raw, path);
+        for (int c = 0; c < columns.Length; c++)
+            if (reader.Byte() != (byte)columns[c].Kind)
+                throw reader.Corrupt($"column {c} ({columns[c].Path.Name}) is not stored as {columns[c].Kind}.");
+        if (reader.Byte() != (byte)keyKind) throw reader.Corrupt($"the primary keys are not stored as {keyKind}.");
+        int count = (int)header.EntryCount;
+        var values = new object?[columns.Length][];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            var column = columns[c];
+            var target = values[c] = new object?[count];
+            for (int row = 0; row < count; row++)
+            {
+                byte present = reader.Byte();
+                if (present > 1) throw reader.Corrupt($"bad presence flag {present}.");
+                if (present == 1) target[row] = reader.Value(column.Kind, column.ValueType);
+            }
+        }
+        var keys = new TKey[count];
+        for (int row = 0; row < count; row++) keys[row] = (TKey)reader.Value(keyKind, typeof(TKey));
+        if (reader.Remaining != 0) throw reader.Corrupt($"{reader.Remaining} bytes follow the last entry.");
+
+        var result = new IndexBase<TKey>(comparer, values, keys);
+        for (int row = 1; row < count; row++)
+            if (result.CompareRows(row - 1, row) >= 0)
+                throw new ZgDbCorruptFileException(path, IndexHeader.Length, $"entry {row} is out of index order.");
+        return result;
+    }
+
+    private static void WriteByte(ArrayBufferWriter<byte> w, byte value)
+    {
+        w.GetSpan(1)[0] = value;
+        w.Advance(1);
+    }
+
+    private static void WriteValue(ArrayBufferWriter<byte> w, IndexValueKind kind, object value)
+    {
+        if (value is Enum) value = Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()), System.Globalization.CultureInfo.InvariantCulture);
+        if (kind == IndexValueKind.String)
+        {
+            var text = (string)value;
+            int length = Encoding.UTF8.GetByteCount(text);
+            var target = w.GetSpan(4 + length);
+            BinaryPrimitives.WriteInt32LittleEndian(target, length);
+            Encoding.UTF8.GetBytes(text, target[4..]);
+            w.Advance(4 + length);
+            return;
+        }
+        var s = w.GetSpan(16);
+        int n;
+        switch (kind)
+        {
+            case IndexValueKind.Boolean: s[0] = (bool)value ? (byte)1 : (byte)0; n = 1; break;
+            case IndexValueKind.Byte: s[0] = (byte)value; n = 1; break;
+            case IndexValueKind.SByte: s[0] = unchecked((byte)(sbyte)value); n = 1; break;
+            case IndexValueKind.Int16: BinaryPrimitives.WriteInt16LittleEndian(s, (short)value); n = 2; break;
+            case IndexValueKind.UInt16: BinaryPrimitives.WriteUInt16LittleEndian(s, (ushort)value); n = 2; break;
+            case IndexValueKind.Char: BinaryPrimitives.WriteUInt16LittleEndian(s, (char)value); n = 2; break;
+            case IndexValueKind.Int32: BinaryPrimitives.WriteInt32LittleEndian(s, (int)value); n = 4; break;
+            case IndexValueKind.UInt32: BinaryPrimitives.WriteUInt32LittleEndian(s, (uint)value); n = 4; break;
+            case IndexValueKind.Int64: BinaryPrimitives.WriteInt64LittleEndian(s, (long)value); n = 8; break;
+            case IndexValueKind.UInt64: BinaryPrimitives.WriteUInt64LittleEndian(s, (ulong)value); n = 8; break;
+            case IndexValueKind.Single: BinaryPrimitives.WriteSingleLittleEndian(s, (float)value); n = 4; break;
+            case IndexValueKind.Double: BinaryPrimitives.WriteDoubleLittleEndian(s, (double)value); n = 8; break;
+            case IndexValueKind.Decimal:
+                Span<int> bits = stackalloc int[4];
+                decimal.GetBits((decimal)value, bits);
+                for (int i = 0; i < 4; i++) BinaryPrimitives.WriteInt32LittleEndian(s[(i * 4)..], bits[i]);
+                n = 16;
+                break;
+            case IndexValueKind.Guid: ((Guid)value).TryWriteBytes(s); n = 16; break;
+            case IndexValueKind.DateTime:
+                var dt = (DateTime)value;
+                BinaryPrimitives.WriteInt64LittleEndian(s, dt.Ticks);
+                s[8] = (byte)dt.Kind;
+                n = 9;
+                break;
+            case IndexValueKind.DateTimeOffset:
+                var dto = (DateTimeOffset)value;
+                BinaryPrimitives.WriteInt64LittleEndian(s, dto.Ticks);
+                BinaryPrimitives.WriteInt16LittleEndian(s[8..], checked((short)dto.TotalOffsetMinutes));
+                n = 10;
+                break;
+            case IndexValueKind.TimeSpan: BinaryPrimitives.WriteInt64LittleEndian(s, ((TimeSpan)value).Ticks); n = 8; break;
+            case IndexValueKind.TimeOnly: BinaryPrimitives.WriteInt64LittleEndian(s, ((TimeOnly)value).Ticks); n = 8; break;
+            case IndexValueKind.DateOnly: BinaryPrimitives.WriteInt32LittleEndian(s, ((DateOnly)value).DayNumber); n = 4; break;
+            default: throw new InvalidOperationException($"index value kind {kind} has no encoding.");
+        }
+        w.Advance(n);
+    }
+
+    /// <summary>Reads the decompressed body; every read checks the remaining length.</summary>
+    private ref struct Reader(ReadOnlySpan<byte> data, string file)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _offset;
+
+        public readonly int Remaining => _data.Length - _offset;
+
+        public readonly ZgDbCorruptFileException Corrupt(string message) =>
+            new(file, IndexHeader.Length, $"at byte {_offset} of the decompressed body: {message}");
+
+        private ReadOnlySpan<byte> Take(int length)
+        {
+            if (length < 0 || length > Remaining) throw Corrupt($"a value of {length} bytes runs past the end of the body.");
+            var span = _data.Slice(_offset, length);
+            _offset += length;
+            return span;
+        }
+
+        public byte Byte() => Take(1)[0];
+
+        public object Value(IndexValueKind kind, Type type)
+        {
+            object value = kind switch
+            {
+                IndexValueKind.Boolean => Take(1)[0] switch { 0 => false, 1 => true, var b => throw Corrupt($"bad boolean {b}.") },
+                IndexValueKind.Byte => Take(1)[0],
+                IndexValueKind.SByte => unchecked((sbyte)Take(1)[0]),
+                IndexValueKind.Int16 => BinaryPrimitives.ReadInt16LittleEndian(Take(2)),
+                IndexValueKind.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(Take(2)),
+                IndexValueKind.Char => (char)BinaryPrimitives.ReadUInt16LittleEndian(Take(2)),
+                IndexValueKind.Int32 => BinaryPrimitives.ReadInt32LittleEndian(Take(4)),
+                IndexValueKind.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(Take(4)),
+                IndexValueKind.Int64 => BinaryPrimitives.ReadInt64LittleEndian(Take(8)),
+                IndexValueKind.UInt64 => BinaryPrimitives.ReadUInt64LittleEndian(Take(8)),
+                IndexValueKind.Single => BinaryPrimitives.ReadSingleLittleEndian(Take(4)),
+                IndexValueKind.Double => BinaryPrimitives.ReadDoubleLittleEndian(Take(8)),
+                IndexValueKind.Decimal => ReadDecimal(),
+                IndexValueKind.String => ReadString(),
+                IndexValueKind.Guid => new Guid(Take(16)),
+                IndexValueKind.DateTime => ReadDateTime(),
+                IndexValueKind.DateTimeOffset => ReadDateTimeOffset(),
+                IndexValueKind.TimeSpan => new TimeSpan(BinaryPrimitives.ReadInt64LittleEndian(Take(8))),
+                IndexValueKind.TimeOnly => ReadTimeOnly(),
+                IndexValueKind.DateOnly => ReadDateOnly(),
+                _ => throw Corrupt($"unknown value kind {kind}."),
+            };
+            return type.IsEnum ? Enum.ToObject(type, value) : value;
+        }
+
+        private decimal ReadDecimal()
+        {
+            var s = Take(16);
+            Span<int> bits = stackalloc int[4];
+            for (int i = 0; i < 4; i++) bits[i] = BinaryPrimitives.ReadInt32LittleEndian(s[(i * 4)..]);
+            try
+            {
+                return new decimal(bits);
+            }
+            catch (ArgumentException)
+            {
+                throw Corrupt("invalid decimal.");
+            }
+        }
+
+        private string ReadString()
+        {
+            int length = BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+            return Encoding.UTF8.GetString(Take(length));
+        }
+
+        private DateTime ReadDateTime()
+        {
+            long ticks = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+            byte kind = Take(1)[0];
+            if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks || kind > 2) throw Corrupt("invalid DateTime.");
+            return new DateTime(ticks, (DateTimeKind)kind);
+        }
+
+        private DateTimeOffset ReadDateTimeOffset()
+        {
+            long ticks = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+            short minutes = BinaryPrimitives.ReadInt16LittleEndian(Take(2));
+            try
+            {
+                return new DateTimeOffset(ticks, TimeSpan.FromMinutes(minutes));
+            }
+            catch (ArgumentException)
+            {
+                throw Corrupt("invalid DateTimeOffset.");
+            }
+        }
+
+        private TimeOnly ReadTimeOnly()
+        {
+            long ticks = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+            if (ticks < 0 || ticks > TimeOnly.MaxValue.Ticks) throw Corrupt("invalid TimeOnly.");
+            return new TimeOnly(ticks);
+        }
+
+        private DateOnly ReadDateOnly()
+        {
+            int day = BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+            if (day < DateOnly.MinValue.DayNumber || day > DateOnly.MaxValue.DayNumber) throw Corrupt("invalid DateOnly.");
+            return DateOnly.FromDayNumber(day);
+        }
+    }
+}
