@@ -8,7 +8,7 @@ public sealed class SmokeOptions
     public int Users { get; set; } = 100_000;
     public int W7Documents { get; set; } = 1_000_000;
     public double Seconds { get; set; } = 1.5;
-    public int W7Runs { get; set; } = 3;
+    public int W7Runs { get; set; } = 5;
     public List<string> Stores { get; set; } = ["zgdb", "dictionary", "sqlite", "litedb", "efcore-sqlite", "efcore-inmemory"];
     public HashSet<string>? Workloads { get; set; }
     public string DataDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "zgdb-bench");
@@ -46,7 +46,7 @@ public sealed class SmokeOptions
                     options.Users = 20_000;
                     options.W7Documents = 200_000;
                     options.Seconds = 0.5;
-                    options.W7Runs = 2;
+                    options.W7Runs = 3;
                     break;
                 case "--users": options.Users = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--w7-docs": options.W7Documents = int.Parse(Next(), CultureInfo.InvariantCulture); break;

@@ -13,13 +13,15 @@ public static class Timed
 
     /// <summary>
     /// Runs <paramref name="operation"/>(i) for i = 0, 1, ... for about <paramref name="seconds"/> (at least
-    /// <paramref name="minOperations"/> times), after <paramref name="warmup"/> untimed calls. The clock is read
+    /// <paramref name="minOperations"/> times), after up to <paramref name="warmup"/> untimed calls (stopping early
+    /// once they took a fifth of <paramref name="seconds"/>, for slow stores). The clock is read
     /// once per group of calls, the group growing while it takes under a millisecond, so fast operations are not
     /// dominated by reading the clock.
     /// </summary>
     public static Outcome Run(Func<int, long> operation, double seconds, int warmup = 3, int minOperations = 3)
     {
-        for (int i = 0; i < warmup; i++) operation(i);
+        long warmupEnd = Stopwatch.GetTimestamp() + (long)(seconds / 5 * Stopwatch.Frequency);
+        for (int i = 0; i < warmup && (i % 16 != 0 || Stopwatch.GetTimestamp() < warmupEnd); i++) operation(i);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         long check = 0;
         int done = 0;
