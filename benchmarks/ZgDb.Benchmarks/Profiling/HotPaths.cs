@@ -1,0 +1,216 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text.Json;
+using ZgDb.Benchmarks.Data;
+using ZgDb.Benchmarks.Smoke;
+using ZgDb.Benchmarks.Stores;
+using ZgDb.Storage.Chunks;
+using ZgDb.Storage.Engine;
+using ZgDb.Storage.Format;
+using ZgDb.Storage.Wal;
+using ZstdSharp;
+
+namespace ZgDb.Benchmarks.Profiling;
+
+/// <summary>
+/// <c>--profile w1|w2|w7</c>: where ZgDb's time and allocations go on W1 (InsertMany + FlushAsync), W2 (Find) and
+/// W7 (open + first Find in a fresh process), step by step, by timing the engine's own pieces (internal API)
+/// in isolation on the same data. Complements a dotnet-trace CPU profile (see docs/BENCHMARKS.md).
+/// </summary>
+public static class HotPaths
+{
+    public static int Run(string[] args)
+    {
+        int users = ArgValue(args, "--users", 100_000);
+        int w7Docs = ArgValue(args, "--w7-docs", 1_000_000);
+        var what = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : "all";
+        var root = Path.Combine(Path.GetTempPath(), "zgdb-profile");
+        switch (what)
+        {
+            case "w7-child": return W7Child(args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+            case "w1": W1(root, users); break;
+            case "w2": W2(root, users); break;
+            case "w7": W7(root, w7Docs); break;
+            default:
+                W1(root, users);
+                W2(root, users);
+                W7(root, w7Docs);
+                break;
+        }
+        return 0;
+    }
+
+    private static int ArgValue(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>Times <paramref name="action"/> and counts the bytes this thread allocated meanwhile.</summary>
+    private static (double Ms, long Bytes) Measure(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private static void Print(string step, (double Ms, long Bytes) m, int documents) =>
+        Console.WriteLine($"  {step,-58} {m.Ms,9:F1} ms {m.Ms * 1e6 / documents,9:F0} ns/doc {m.Bytes / 1048576.0,9:F1} MB {m.Bytes / (double)documents,7:F0} B/doc");
+
+    private static CollectionStore<int, User> StoreOf(BenchDb db) => (CollectionStore<int, User>)db.Engine.Store<User>();
+
+    // ---- W1 ----------------------------------------------------------------------------------------------
+
+    private static void W1(string root, int count)
+    {
+        Console.WriteLine($"W1: InsertMany({count:N0}) + FlushAsync, default options except a manual checkpoint (timed separately)");
+        var directory = Path.Combine(root, "w1");
+        for (int round = 0; round < 2; round++) // round 0 warms the JIT up on the same sizes
+        {
+            SmokeRunner.DeleteDirectory(directory);
+            var users = Dataset.Generate(count);
+            using var db = ZgDatabase.Open<BenchDb>(directory, new ZgDbOptions { Checkpoint = CheckpointPolicy.Manual });
+            var insert = Measure(() => db.Users.InsertMany(users));
+            var flush = Measure(() => db.FlushAsync().GetAwaiter().GetResult());
+            var checkpoint = Measure(db.Checkpoint);
+            if (round == 0) continue;
+            Print("InsertMany (apply in memory, encode the WAL record)", insert, count);
+            Print("FlushAsync (WAL write + fsync, background thread)", flush, count);
+            Console.WriteLine($"  => {count / ((insert.Ms + flush.Ms) / 1000):N0} docs/s for InsertMany + FlushAsync; WAL {db.GetStatistics().WalBytesWritten / (double)count:F0} B/doc");
+            Print("Checkpoint (later, in the background by default)", checkpoint, count);
+            Components(db, users);
+        }
+    }
+
+    /// <summary>The per-document steps of InsertMany, each over the whole batch on its own.</summary>
+    private static void Components(BenchDb db, List<User> users)
+    {
+        var engine = db.Engine;
+        var store = StoreOf(db);
+        var copy = engine.Cloner.For<User>();
+        int n = users.Count;
+        Console.WriteLine("  InsertMany's steps in isolation (same documents):");
+        User[] copies = new User[n];
+        Print("  deep copy (DocumentCloner)", Measure(() => { for (int i = 0; i < n; i++) copies[i] = copy(users[i]); }), n);
+        byte[][] json = new byte[n][];
+        Print("  JSON serialize (DocumentSerializer, SerializeToUtf8Bytes)", Measure(() => { for (int i = 0; i < n; i++) json[i] = engine.Serializer.Serialize(copies[i], "Users"); }), n);
+        var keys = store.Keys;
+        byte[][] keyJson = new byte[n][];
+        Print("  key JSON (KeyCodec.ToJson)", Measure(() => { for (int i = 0; i < n; i++) keyJson[i] = keys.ToJson(copies[i].Id); }), n);
+        var builder = ImmutableSortedDictionary.Create<int, DeltaEntry<User>>(keys.Comparer).ToBuilder();
+        Print("  delta insert (ImmutableSortedDictionary.Builder)", Measure(() => { for (int i = 0; i < n; i++) builder[copies[i].Id] = new DeltaEntry<User>(copies[i], 1); }), n);
+        Print("  delta ToImmutable", Measure(() => builder.ToImmutable()), n);
+        var ops = new List<WalOp>(n);
+        Print("  WalOp list", Measure(() => { for (int i = 0; i < n; i++) ops.Add(new WalOp(WalOpKind.Put, "Users", keyJson[i], json[i])); }), n);
+        byte[] payload = [];
+        Print("  WalBatch.Encode (one record for the batch)", Measure(() => payload = WalBatch.Encode(ops)), n);
+        var path = Path.Combine(Path.GetTempPath(), "zgdb-profile", "fsync-test.bin");
+        Print("  write the record to a file + fsync (FileStream.Flush(true))", Measure(() =>
+        {
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            file.Write(payload);
+            file.Flush(flushToDisk: true);
+        }), n);
+        File.Delete(path);
+        var chunkRaw = Measure(() => { for (int i = 0; i < n; i += 2048) JsonSerializer.SerializeToUtf8Bytes(copies.AsSpan(i, Math.Min(2048, n - i)).ToArray(), engine.Serializer.Options); });
+        Print("  checkpoint: chunk JSON (a second serialization)", chunkRaw, n);
+    }
+
+    // ---- W2 ----------------------------------------------------------------------------------------------
+
+    private static void W2(string root, int count)
+    {
+        Console.WriteLine($"W2: Find on {count:N0} documents, every chunk cached (after the checkpoint)");
+        var directory = Path.Combine(root, "w2");
+        SmokeRunner.DeleteDirectory(directory);
+        using var db = ZgDatabase.Open<BenchDb>(directory);
+        db.Users.InsertMany(Dataset.Generate(count));
+        db.FlushAsync().GetAwaiter().GetResult();
+        db.Checkpoint();
+        var store = StoreOf(db);
+        var ids = SmokeRunner.RandomInts(1 << 16, 1, count + 1, 1);
+        var state = (CollectionState<int, User>)db.Engine.State.Collections[0];
+        var stored = ids.Select(id => store.TryGetStored(state, id)!).ToArray();
+        var comparer = store.Comparer;
+        var dictionary = Dataset.Generate(count).ToDictionary(u => u.Id);
+        var chunk = store.Load(state.Chunks[0]);
+        Row("ZgCollection.Find(object) (public API)", i => db.Users.Find(ids[i & 0xFFFF])!.Id);
+        Row("  CollectionStore.TryGetStored (no copy)", i => store.TryGetStored(state, ids[i & 0xFFFF])!.Id);
+        Row("  state.FindChunk (binary search over chunk refs)", i => state.FindChunk(ids[i & 0xFFFF], comparer));
+        Row("  ChunkCache.GetOrLoad hit (string-keyed dictionary)", i => store.Load(state.Chunks[i % state.Chunks.Length]).Keys.Length);
+        Row("  LoadedChunk.IndexOf (Array.BinarySearch + comparer)", i => chunk.IndexOf(chunk.Keys[i % chunk.Keys.Length], comparer));
+        Row("  deep copy of the found document (DocumentCloner)", i => store.Copy(stored[i & 0xFFFF]).Id);
+        Row("Dictionary<int, User> lookup (the ceiling)", i => dictionary[ids[i & 0xFFFF]].Id);
+        Console.WriteLine($"  chunk cache: {db.GetStatistics().CachedChunks} chunks, {db.GetStatistics().CachedBytes / 1048576.0:F0} MB estimated");
+    }
+
+    private static void Row(string step, Func<int, long> operation)
+    {
+        var outcome = Timed.Run(operation, 1.0, warmup: 10_000);
+        Console.WriteLine($"  {step,-58} {1e9 / outcome.PerSecond,9:F0} ns/op {outcome.PerSecond,14:N0} ops/s {outcome.AllocatedBytes / (double)outcome.Operations,7:F0} B/op");
+    }
+
+    // ---- W7 ----------------------------------------------------------------------------------------------
+
+    private static void W7(string root, int documents)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "zgdb-bench", $"w7-zgdb-{documents}");
+        if (!File.Exists(Path.Combine(directory, "bench-complete.txt")))
+        {
+            Console.WriteLine($"W7: no database of {documents:N0} documents at {directory}; run --smoke first (it builds and keeps it).");
+            return;
+        }
+        Console.WriteLine($"W7: a fresh process opens {directory} ({documents:N0} documents) and finds key {documents / 2 + 7}");
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        foreach (var arg in new[] { "--profile", "w7-child", directory, (documents / 2 + 7).ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
+        using var child = Process.Start(start)!;
+        child.WaitForExit();
+    }
+
+    private static int W7Child(string directory, int key)
+    {
+        var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+        Console.WriteLine($"  process start -> Main                                      {sinceStart.TotalMilliseconds,9:F1} ms");
+        var clock = Stopwatch.StartNew();
+        var model = Measure(() => ModelFactory.Build([("Users", typeof(User))], null));
+        Console.WriteLine($"  ModelFactory.Build, cold (a part of Open)                  {model.Ms,9:F1} ms");
+        BenchDb? db = null;
+        var open = Measure(() => db = ZgDatabase.Open<BenchDb>(directory));
+        Console.WriteLine($"  ZgDatabase.Open (model, manifest, WAL replay, lock), cold  {open.Ms,9:F1} ms {open.Bytes / 1048576.0,7:F1} MB allocated");
+        var find = Measure(() => db!.Users.Find(key));
+        Console.WriteLine($"  first Find (loads one chunk), cold                         {find.Ms,9:F1} ms {find.Bytes / 1048576.0,7:F1} MB allocated");
+        var stats = db!.GetStatistics();
+        Console.WriteLine($"  => open + first Find {model.Ms + open.Ms + find.Ms:F1} ms (cold code: JIT, type loading, JSON metadata); chunks loaded {stats.ChunkLoads}");
+        db.Dispose();
+        var reopen = Measure(() => db = ZgDatabase.Open<BenchDb>(directory));
+        Console.WriteLine($"  ZgDatabase.Open again, warm code                           {reopen.Ms,9:F1} ms");
+        var store = StoreOf(db!);
+        var state = (CollectionState<int, User>)db!.Engine.State.Collections[0];
+        var other = state.Chunks[state.Chunks.Length / 3];
+        var load = Measure(() => store.Load(other));
+        Console.WriteLine($"  load another chunk, warm code ({other.Count} docs, {other.FileBytes:N0} B)        {load.Ms,9:F1} ms {load.Bytes / 1048576.0,7:F1} MB allocated");
+        ChunkPieces(db!, other);
+        Console.WriteLine($"  manifest + chunks: {state.Chunks.Length} chunk refs; manifest files {string.Join(", ", Directory.GetFiles(directory, "*manifest*").Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length:N0} B"))}");
+        db!.Dispose();
+        return 0;
+    }
+
+    /// <summary>A chunk load's steps, warm: read, checksum, decompress, JSON decode.</summary>
+    private static void ChunkPieces(BenchDb db, ChunkRef<int> chunk)
+    {
+        var engine = db.Engine;
+        var path = engine.ChunkPath(chunk.File);
+        byte[] data = [];
+        var read = Measure(() => data = File.ReadAllBytes(path));
+        var header = ChunkHeader.Validate(data, path);
+        var body = data.AsMemory(header.Length);
+        var hash = Measure(() => XxHash64.HashToUInt64(body.Span));
+        var raw = new byte[header.RawLength];
+        var unzip = Measure(() => { using var d = new Decompressor(); d.Unwrap(body.Span, raw); });
+        var decode = Measure(() => JsonSerializer.Deserialize<User[]>(raw, engine.Serializer.Options));
+        Console.WriteLine($"    read file {read.Ms:F2} ms; xxhash64 {hash.Ms:F2} ms; zstd decompress {unzip.Ms:F2} ms ({body.Length:N0} -> {raw.Length:N0} B); JSON decode {decode.Ms:F2} ms ({decode.Bytes / 1048576.0:F1} MB allocated)");
+    }
+}
