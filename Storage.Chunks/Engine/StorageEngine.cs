@@ -387,7 +387,15 @@ internal sealed class StorageEngine : IDisposable
             }
             Interlocked.Exchange(ref _walBytesAtCheckpoint, walBytes);
             _wal?.RollOver();
-            if (!IsInMemory) DeleteObsoleteFiles();
+            try
+            {
+                if (!IsInMemory) DeleteObsoleteFiles();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The checkpoint is durable; leftovers are only disk space, removed by the next checkpoint or open.
+                Options.Logger.LogWarning(e, "ZgDb: the checkpoint at LSN {Lsn} is durable, but removing superseded files failed; the next checkpoint retries.", snapshot.Lsn);
+            }
             Options.Logger.LogDebug("ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
         }
     }
