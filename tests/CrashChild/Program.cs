@@ -6,13 +6,16 @@ using ZgDb.Reliability;
 // on an error (exit code 3, the error on stderr and in the side file).
 //   flush <dir> <count>            inserts accounts 1..count, FlushAsync, prints "flushed <count>", then keeps
 //                                  writing unflushed accounts until killed.
-//   work <dir> <side file> <seed>  the mixed crash-loop workload (see Workload.cs and CrashLoopTests).
+//   work <dir> <side file> <seed>  the mixed crash-loop workload (see Workload.cs and CrashTests).
+//   hostile <dir> <case>           one insert that could crash the process (a cycle, 200,000 levels of nesting);
+//                                  prints "stored" or "refused: ..." (see BadInputTests).
 try
 {
     return args[0] switch
     {
         "flush" => await Flush(args[1], int.Parse(args[2])),
         "work" => await Work(args[1], args[2], int.Parse(args[3])),
+        "hostile" => Print(Hostile.Run(args[1], args[2])),
         _ => throw new ArgumentException("unknown mode " + args[0]),
     };
 }
@@ -20,6 +23,12 @@ catch (Exception e)
 {
     Console.Error.WriteLine("crash child failed: " + e);
     return 3;
+}
+
+static int Print(string line)
+{
+    Console.WriteLine(line);
+    return 0;
 }
 
 static async Task<int> Flush(string dir, int count)

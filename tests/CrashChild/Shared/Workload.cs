@@ -126,8 +126,8 @@ public sealed class WorkloadGenerator(Random random, WorkState state)
     {
         var accounts = state.Accounts;
         int roll = random.Next(100);
-        bool big = accounts.Count > 1500 || state.Events.Count > 3000;
-        if (big && roll < 50) roll = 95; // shrink: deletes
+        bool big = accounts.Count > 400 || state.Events.Count > 800;
+        if (big && roll < 60) roll = random.Next(2) == 0 ? 80 : 95; // shrink: DeleteMany or Delete
         WorkOp op = roll switch
         {
             < 20 => new WorkOp(OpKind.Insert, [NewAccount(FreeId())]),
@@ -245,7 +245,7 @@ public static class CrashShapes
         Checkpoint = new CheckpointPolicy
         {
             MaxChangedDocuments = new[] { 40, 200, 1000, int.MaxValue }[random.Next(4)],
-            MaxWalBytes = new[] { 16L << 10, 256L << 10, long.MaxValue }[random.Next(3)],
+            MaxWalBytes = new[] { 16L << 10, 256L << 10, 4L << 20 }[random.Next(3)],
             OnDispose = true,
         },
         WalSegmentBytes = new[] { 4L << 10, 64L << 10, 1L << 20 }[random.Next(3)],
