@@ -77,7 +77,7 @@ internal sealed class StorageEngine : IDisposable
             var manifest = _manifests.Load();
             if (manifest is not null) CheckModel(manifest);
             _nextChunkId = manifest?.NextChunkId ?? 1;
-            _state = new DatabaseState(_stores.Select(s => s.CreateState(manifest?.Find(s.Name))).ToArray(), manifest?.CheckpointLsn ?? 0,
+            _state = new DatabaseState(_stores.Select(s => CreateState(s, manifest)).ToArray(), manifest?.CheckpointLsn ?? 0,
                 manifest?.Metadata.ToImmutableSortedDictionary(StringComparer.Ordinal));
             if (manifest is not null)
                 _orphans.AddRange(manifest.Collections.Where(c => model.FindCollection(c.Name) is null));
@@ -239,6 +239,20 @@ internal sealed class StorageEngine : IDisposable
     public Task FlushAsync() => _wal?.FlushAsync() ?? Task.CompletedTask;
 
     // ---- recovery ----------------------------------------------------------------------------------------
+
+    /// <summary>A collection's state from the manifest; a chunk list that does not decode (a key of the wrong type) is corruption.</summary>
+    private CollectionState CreateState(ICollectionStore store, Manifest? manifest)
+    {
+        try
+        {
+            return store.CreateState(manifest?.Find(store.Name));
+        }
+        catch (Exception e) when (manifest is not null && e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new ZgDbCorruptFileException(Path.Combine(Directory!, Format.ManifestLayout.FileName(manifest.Generation)), Format.ManifestLayout.HeaderLength,
+                $"the chunk list of collection '{store.Name}' does not decode: {e.Message}", e);
+        }
+    }
 
     /// <summary>
     /// Compares the stored model with the application's (<see cref="SchemaDiff"/>): refused changes stop the open
