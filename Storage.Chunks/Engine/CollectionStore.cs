@@ -325,6 +325,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         var key = _getKey(stored);
         if (key is null || (key is string s && s.Length == 0))
             throw new ZgDbValidationException(Name, $"{Entity.Name}.{Entity.Key.Name} is the key and must not be null or empty.");
+        if (key is string text && DocumentSerializer.InvalidUtf16At(text) is var bad and >= 0)
+            throw new ZgDbValidationException(Name, $"the key {Entity.Name}.{Entity.Key.Name} holds a lone UTF-16 surrogate (U+{(int)text[bad]:X4} at index {bad}), which cannot be stored exactly.");
         bool assigned = false;
         if (_keys.IsUnassigned(key))
         {
