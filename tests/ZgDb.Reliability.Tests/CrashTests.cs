@@ -23,7 +23,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         using var child = CrashChild.Start("flush", db, count.ToString());
         var line = CrashChild.ReadLine(child, ChildTimeout);
         CrashChild.KillHard(child);
-        Assert.True(line == $"flushed {count}", $"the child printed '{line}' (stderr: {child.StandardError.ReadToEnd()})");
+        Assert.True(line == $"flushed {count}", $"the child printed '{line}' (stderr: {CrashChild.ErrorOutput(child)})");
 
         using var reopened = ZgDatabase.Open<CrashDb>(db);
         for (int id = 1; id <= count; id++)
@@ -87,12 +87,12 @@ public sealed class CrashTests(ITestOutputHelper output)
                     if (line != "ready")
                     {
                         CrashChild.KillHard(child);
-                        Fail($"{context}: the child did not open the database: '{line}', stderr: {child.StandardError.ReadToEnd()}");
+                        Fail($"{context}: the child did not open the database: '{line}', stderr: {CrashChild.ErrorOutput(child)}");
                     }
                     child.WaitForExit(delayMs);
                 }
                 if (child.HasExited)
-                    Fail($"{context}: the child exited by itself with code {child.ExitCode}: {child.StandardError.ReadToEnd()}");
+                    Fail($"{context}: the child exited by itself with code {child.ExitCode}: {CrashChild.ErrorOutput(child)}");
                 CrashChild.KillHard(child);
             }
 

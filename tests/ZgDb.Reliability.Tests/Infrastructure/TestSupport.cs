@@ -107,7 +107,26 @@ internal static class CrashChild
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_TieredPGO"] = "0";
         info.Environment["DOTNET_TC_QuickJitForLoops"] = "1";
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start the crash child");
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the crash child");
+        // Drain stderr as it comes: a child that dumps a long stack trace must not block on a full pipe.
+        var stderr = new StringBuilder();
+        Stderr.Add(process, stderr);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (stderr) if (stderr.Length < 64 * 1024) stderr.AppendLine(e.Data);
+        };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, StringBuilder> Stderr = new();
+
+    /// <summary>What the child wrote to stderr so far (the first 64 KiB).</summary>
+    public static string ErrorOutput(Process process)
+    {
+        if (!Stderr.TryGetValue(process, out var stderr)) return "";
+        if (process.HasExited) process.WaitForExit(); // flushes the asynchronous reader
+        lock (stderr) return stderr.ToString();
     }
 
     /// <summary>SIGKILL (Process.Kill on Linux and macOS) and wait until the process is gone, so its lock is released.</summary>
