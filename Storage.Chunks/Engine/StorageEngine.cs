@@ -29,6 +29,7 @@ internal sealed class StorageEngine : IDisposable
     private long _walBytesAtCheckpoint;
     private int _checkpointScheduled;
     private bool _disposed;
+    private bool _closed; // set under _checkpointLock once Dispose is done with checkpoints: none may start after
     private Exception? _checkpointFault;
     private readonly WalWriter? _wal;
     private readonly ManifestStore? _manifests;
@@ -321,6 +322,10 @@ internal sealed class StorageEngine : IDisposable
             {
                 Checkpoint();
             }
+            catch (ObjectDisposedException)
+            {
+                // The database was closed before this checkpoint started.
+            }
             catch (Exception e)
             {
                 Options.Logger.LogError(e, "ZgDb: a background checkpoint failed.");
@@ -343,6 +348,7 @@ internal sealed class StorageEngine : IDisposable
             throw new InvalidOperationException("Checkpoint() cannot run inside a transaction: commit or dispose the transaction first.");
         lock (_checkpointLock)
         {
+            ObjectDisposedException.ThrowIf(_closed, this);
             if (_checkpointFault is not null) throw new ZgDbFaultedException("A previous checkpoint failed; reopen the database.", _checkpointFault);
             DatabaseState snapshot;
             long walBytes;
@@ -532,6 +538,9 @@ internal sealed class StorageEngine : IDisposable
         }
         finally
         {
+            // A background checkpoint may still be writing files: wait for it, and let none start, before the
+            // directory's lock is released (else a new open would run beside it: two writers in one directory).
+            lock (_checkpointLock) _closed = true;
             _wal?.Dispose();
             _lock?.Dispose();
         }
