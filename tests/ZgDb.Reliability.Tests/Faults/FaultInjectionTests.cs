@@ -287,4 +287,50 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         using var reopened = ZgDatabase.Open<CrashDb>(dir.Sub("db"));
         Assert.Null(Expected([.. Ops], 20).Diff(WorkState.Read(reopened)));
     }
+
+    /// <summary>
+    /// Regression: Dispose did not wait for a background checkpoint still writing chunk files (when it had no
+    /// checkpoint of its own to run: OnDispose off, or a faulted WAL), and released the directory's lock. A new
+    /// open then ran beside the old engine's checkpoint: two writers in one directory ("chunk file already exists",
+    /// and a manifest generation the new engine did not know about). Dispose now waits for it.
+    /// </summary>
+    [Fact]
+    public void Regression_dispose_waits_for_a_background_checkpoint_before_releasing_the_lock()
+    {
+        using var dir = TempDir.Create("dispose-checkpoint", memory: true);
+        var fs = new FaultyFileSystem(PhysicalFileSystem.Instance);
+        using var entered = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        int held = 0;
+        fs.BeforeStep = (step, path) =>
+        {
+            if (step == IoStep.Open && path.Contains("chunks", StringComparison.Ordinal) && Interlocked.Exchange(ref held, 1) == 0)
+            {
+                entered.Set();
+                gate.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        var db = ZgDatabase.Open<CrashDb>(dir.Sub("db"), new ZgDbOptions
+        {
+            FileSystem = fs,
+            Checkpoint = new CheckpointPolicy { MaxChangedDocuments = 10, OnDispose = false },
+        });
+        foreach (var op in Ops[..12]) op.ApplyTo(db);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)), "no background checkpoint started");
+        var disposing = new Thread(db.Dispose);
+        disposing.Start();
+        disposing.Join(TimeSpan.FromMilliseconds(300));
+        try
+        {
+            var second = Record.Exception(() => ZgDatabase.Open<CrashDb>(dir.Sub("db")).Dispose());
+            Assert.True(second is ZgDbLockedException, $"a second open while the first database's checkpoint still runs must fail with ZgDbLockedException, got: {second?.ToString() ?? "it opened"}");
+        }
+        finally
+        {
+            gate.Set();
+        }
+        Assert.True(disposing.Join(TimeSpan.FromSeconds(30)), "Dispose did not finish");
+        using var reopened = ZgDatabase.Open<CrashDb>(dir.Sub("db"));
+        Assert.Null(Expected([.. Ops], 12).Diff(WorkState.Read(reopened)));
+    }
 }

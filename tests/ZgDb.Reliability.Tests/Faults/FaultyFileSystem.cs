@@ -37,6 +37,9 @@ internal sealed class FaultyFileSystem(IStorageFileSystem inner) : IStorageFileS
     private readonly int[] _counts = new int[Enum.GetValues<IoStep>().Length];
 
     public FaultPlan? Plan { get; set; }
+
+    /// <summary>Called before every counted step, outside the lock (tests use it to hold a thread at a step).</summary>
+    public Action<IoStep, string>? BeforeStep { get; set; }
     public bool Crashed { get; private set; }
 
     /// <summary>How many steps failed because of the plan (a crash counts once).</summary>
@@ -55,6 +58,7 @@ internal sealed class FaultyFileSystem(IStorageFileSystem inner) : IStorageFileS
     /// <summary>Counts the step; returns the fault to inject now, or null.</summary>
     private FaultEffect? Step(IoStep step, string path)
     {
+        BeforeStep?.Invoke(step, path);
         lock (_lock)
         {
             if (Crashed) throw new IOException($"injected crash: the process is dead ({step} '{path}')");
