@@ -102,8 +102,17 @@ internal static class ChunkFile
             if (i > 0 && keys.Comparer.Compare(chunkKeys[i - 1], chunkKeys[i]) >= 0)
                 throw new ZgDbCorruptFileException(path, headerLength, $"document {i} is out of key order.");
         }
-        if (keys.Comparer.Compare(chunkKeys[0], keys.FromJson(header.MinKeyJson)) != 0
-            || keys.Comparer.Compare(chunkKeys[^1], keys.FromJson(header.MaxKeyJson)) != 0)
+        TKey min, max;
+        try
+        {
+            min = keys.FromJson(header.MinKeyJson);
+            max = keys.FromJson(header.MaxKeyJson);
+        }
+        catch (JsonException e)
+        {
+            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, "the key range in the header does not decode: " + e.Message, e);
+        }
+        if (min is null || max is null || keys.Comparer.Compare(chunkKeys[0], min) != 0 || keys.Comparer.Compare(chunkKeys[^1], max) != 0)
             throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, "the key range in the header does not match the documents.");
         return new LoadedChunk<TKey, T>(chunkKeys, documents, EstimateBytes(header.RawLength, documents.Length));
     }

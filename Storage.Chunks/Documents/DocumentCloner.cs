@@ -66,7 +66,29 @@ internal sealed class DocumentCloner
     private static Expression NullSafe(Expression value, Expression copy) =>
         Expression.Condition(Expression.Equal(value, Expression.Constant(null, value.Type)), Expression.Constant(null, value.Type), copy);
 
-    private TNested? CopyNested<TNested>(TNested? value) where TNested : class => value is null ? null : For<TNested>()(value);
+    /// <summary>How deep nested objects may go: the JSON form's limit, so a cycle stops here, not in a stack overflow.</summary>
+    public const int MaxDepth = 64;
+
+    [ThreadStatic] private static int t_depth;
+
+    private TNested? CopyNested<TNested>(TNested? value) where TNested : class => value is null ? null : CopyDeeper(value);
+
+    private T CopyDeeper<T>(T value)
+    {
+        if (++t_depth > MaxDepth)
+        {
+            t_depth--;
+            throw new DocumentTooDeepException();
+        }
+        try
+        {
+            return For<T>()(value);
+        }
+        finally
+        {
+            t_depth--;
+        }
+    }
 
     private List<TElement>? CopyList<TElement>(IEnumerable<TElement>? values)
     {
@@ -90,7 +112,7 @@ internal sealed class DocumentCloner
     {
         if (value is null) return value;
         if (value is byte[] bytes) return (TElement)(object)bytes.Clone();
-        return For<TElement>()(value);
+        return CopyDeeper(value);
     }
 
     private static bool IsImmutable(Type type) => type != typeof(byte[]) && ModelFactory.IsScalar(Nullable.GetUnderlyingType(type) ?? type);
@@ -101,3 +123,6 @@ internal sealed class DocumentCloner
         public static readonly bool Value = IsImmutable(typeof(TElement));
     }
 }
+
+/// <summary>A document nests objects deeper than <see cref="DocumentCloner.MaxDepth"/> levels, or holds a cycle.</summary>
+internal sealed class DocumentTooDeepException() : Exception($"the document nests objects more than {DocumentCloner.MaxDepth} levels deep, or its objects form a cycle.");

@@ -46,9 +46,43 @@ internal sealed class DocumentSerializer
             MaxDepth = 64,
         };
         Options.MakeReadOnly(populateMissingResolver: true);
+        _strict = new Lazy<JsonSerializerOptions>(() =>
+        {
+            var strict = new JsonSerializerOptions(Options);
+            strict.Converters.Add(new ValidUtf16StringConverter());
+            strict.MakeReadOnly();
+            return strict;
+        });
     }
 
     public JsonSerializerOptions Options { get; }
+
+    /// <summary><see cref="Options"/> plus a string converter that refuses lone surrogates (used only to find them).</summary>
+    private readonly Lazy<JsonSerializerOptions> _strict;
+
+    /// <summary>The index of the first lone UTF-16 surrogate in <paramref name="text"/>, or -1.</summary>
+    public static int InvalidUtf16At(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else return i;
+        }
+        return -1;
+    }
+
+    private sealed class ValidUtf16StringConverter : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString();
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+        {
+            if (InvalidUtf16At(value) is var bad and >= 0)
+                throw new ArgumentException($"a string holds a lone UTF-16 surrogate (U+{(int)value[bad]:X4} at index {bad}), which cannot be stored exactly.");
+            writer.WriteStringValue(value);
+        }
+    }
 
     private static void Collect(Type type, IReadOnlyList<EntityProperty> properties, Dictionary<Type, IReadOnlyList<EntityProperty>> stored)
     {
@@ -64,7 +98,11 @@ internal sealed class DocumentSerializer
     {
         try
         {
-            return JsonSerializer.SerializeToUtf8Bytes(document, Options);
+            var json = JsonSerializer.SerializeToUtf8Bytes(document, Options);
+            // The encoder writes a lone surrogate as U+FFFD, silently. Only then (rarely) check every string.
+            if (json.AsSpan().IndexOf("\uFFFD"u8) >= 0 || json.AsSpan().IndexOf("\\uFFFD"u8) >= 0)
+                JsonSerializer.SerializeToUtf8Bytes(document, _strict.Value);
+            return json;
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {

@@ -313,10 +313,20 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         if (document is null) throw new ZgDbValidationException(Name, "the document is null.");
         _validator.Validate(document, Name);
         var builder = set.For<TKey, T>(Ordinal);
-        var stored = _copy(document);
+        T stored;
+        try
+        {
+            stored = _copy(document);
+        }
+        catch (DocumentTooDeepException e)
+        {
+            throw new ZgDbValidationException(Name, e.Message);
+        }
         var key = _getKey(stored);
         if (key is null || (key is string s && s.Length == 0))
             throw new ZgDbValidationException(Name, $"{Entity.Name}.{Entity.Key.Name} is the key and must not be null or empty.");
+        if (key is string text && DocumentSerializer.InvalidUtf16At(text) is var bad and >= 0)
+            throw new ZgDbValidationException(Name, $"the key {Entity.Name}.{Entity.Key.Name} holds a lone UTF-16 surrogate (U+{(int)text[bad]:X4} at index {bad}), which cannot be stored exactly.");
         bool assigned = false;
         if (_keys.IsUnassigned(key))
         {

@@ -29,6 +29,7 @@ internal sealed class StorageEngine : IDisposable
     private long _walBytesAtCheckpoint;
     private int _checkpointScheduled;
     private bool _disposed;
+    private bool _closed; // set under _checkpointLock once Dispose is done with checkpoints: none may start after
     private Exception? _checkpointFault;
     private readonly WalWriter? _wal;
     private readonly ManifestStore? _manifests;
@@ -77,7 +78,7 @@ internal sealed class StorageEngine : IDisposable
             var manifest = _manifests.Load();
             if (manifest is not null) CheckModel(manifest);
             _nextChunkId = manifest?.NextChunkId ?? 1;
-            _state = new DatabaseState(_stores.Select(s => s.CreateState(manifest?.Find(s.Name))).ToArray(), manifest?.CheckpointLsn ?? 0,
+            _state = new DatabaseState(_stores.Select(s => CreateState(s, manifest)).ToArray(), manifest?.CheckpointLsn ?? 0,
                 manifest?.Metadata.ToImmutableSortedDictionary(StringComparer.Ordinal));
             if (manifest is not null)
                 _orphans.AddRange(manifest.Collections.Where(c => model.FindCollection(c.Name) is null));
@@ -240,6 +241,20 @@ internal sealed class StorageEngine : IDisposable
 
     // ---- recovery ----------------------------------------------------------------------------------------
 
+    /// <summary>A collection's state from the manifest; a chunk list that does not decode (a key of the wrong type) is corruption.</summary>
+    private CollectionState CreateState(ICollectionStore store, Manifest? manifest)
+    {
+        try
+        {
+            return store.CreateState(manifest?.Find(store.Name));
+        }
+        catch (Exception e) when (manifest is not null && e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new ZgDbCorruptFileException(Path.Combine(Directory!, Format.ManifestLayout.FileName(manifest.Generation)), Format.ManifestLayout.HeaderLength,
+                $"the chunk list of collection '{store.Name}' does not decode: {e.Message}", e);
+        }
+    }
+
     /// <summary>
     /// Compares the stored model with the application's (<see cref="SchemaDiff"/>): refused changes stop the open
     /// before any file is written; the others are logged and handled as documents are read.
@@ -307,6 +322,10 @@ internal sealed class StorageEngine : IDisposable
             {
                 Checkpoint();
             }
+            catch (ObjectDisposedException)
+            {
+                // The database was closed before this checkpoint started.
+            }
             catch (Exception e)
             {
                 Options.Logger.LogError(e, "ZgDb: a background checkpoint failed.");
@@ -329,6 +348,7 @@ internal sealed class StorageEngine : IDisposable
             throw new InvalidOperationException("Checkpoint() cannot run inside a transaction: commit or dispose the transaction first.");
         lock (_checkpointLock)
         {
+            ObjectDisposedException.ThrowIf(_closed, this);
             if (_checkpointFault is not null) throw new ZgDbFaultedException("A previous checkpoint failed; reopen the database.", _checkpointFault);
             DatabaseState snapshot;
             long walBytes;
@@ -387,7 +407,15 @@ internal sealed class StorageEngine : IDisposable
             }
             Interlocked.Exchange(ref _walBytesAtCheckpoint, walBytes);
             _wal?.RollOver();
-            if (!IsInMemory) DeleteObsoleteFiles();
+            try
+            {
+                if (!IsInMemory) DeleteObsoleteFiles();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The checkpoint is durable; leftovers are only disk space, removed by the next checkpoint or open.
+                Options.Logger.LogWarning(e, "ZgDb: the checkpoint at LSN {Lsn} is durable, but removing superseded files failed; the next checkpoint retries.", snapshot.Lsn);
+            }
             Options.Logger.LogDebug("ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
         }
     }
@@ -510,6 +538,9 @@ internal sealed class StorageEngine : IDisposable
         }
         finally
         {
+            // A background checkpoint may still be writing files: wait for it, and let none start, before the
+            // directory's lock is released (else a new open would run beside it: two writers in one directory).
+            lock (_checkpointLock) _closed = true;
             _wal?.Dispose();
             _lock?.Dispose();
         }

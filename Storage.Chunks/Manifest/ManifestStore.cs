@@ -89,13 +89,21 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
         fs.FlushDirectory(directory);
         Previous = Current;
         Current = manifest;
-        foreach (var name in fs.ListFiles(directory, "manifest-*.zgm"))
+        try
         {
-            var path = Path.Combine(directory, name);
-            if (path != final && (Previous is null || name != ManifestLayout.FileName(Previous.Generation)))
-                fs.Delete(path);
+            foreach (var name in fs.ListFiles(directory, "manifest-*.zgm"))
+            {
+                var path = Path.Combine(directory, name);
+                if (path != final && (Previous is null || name != ManifestLayout.FileName(Previous.Generation)))
+                    fs.Delete(path);
+            }
+            foreach (var name in fs.ListFiles(directory, "manifest-*.tmp"))
+                fs.Delete(Path.Combine(directory, name));
         }
-        foreach (var name in fs.ListFiles(directory, "manifest-*.tmp"))
-            fs.Delete(Path.Combine(directory, name));
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The new manifest is durable: an old generation left behind is only disk space; the next write retries.
+            logger.LogWarning(e, "ZgDb: manifest generation {Generation} is durable, but removing older generations failed.", manifest.Generation);
+        }
     }
 }

@@ -22,6 +22,8 @@ internal static class WalRecovery
         long lastLsn = checkpointLsn;
         long expected = -1; // the LSN the next record must carry; -1 until the first record is read
         int applied = 0;
+        string? previous = null; // the segment before this one, and where it ended
+        long previousEnd = 0;
         for (int s = 0; s < names.Length; s++)
         {
             var path = Path.Combine(directory, names[s]);
@@ -49,7 +51,10 @@ internal static class WalRecovery
             }
             else if (firstLsn != expected)
             {
-                throw new ZgDbCorruptFileException(path, 8, $"the segment starts at LSN {firstLsn} but the previous segment ended before LSN {expected}.");
+                // The damage is where the log stops too early (or runs on too far): the end of the previous segment.
+                throw new ZgDbCorruptFileException(previous!, previousEnd, firstLsn > expected
+                    ? $"the segment ends before LSN {expected}, but the next segment '{path}' starts at LSN {firstLsn}: records {expected}..{firstLsn - 1} are missing (this segment was cut short, or a segment was removed)."
+                    : $"the segment runs to LSN {expected - 1}, but the next segment '{path}' starts at LSN {firstLsn}: the segments overlap.");
             }
             expected = firstLsn;
 
@@ -82,6 +87,8 @@ internal static class WalRecovery
                 expected = lsn + 1;
                 offset += WalLayout.RecordHeaderLength + payload.Length;
             }
+            previous = path;
+            previousEnd = data.Length;
         }
         return new Result(lastLsn, applied, 0, null, 0);
     }
