@@ -220,6 +220,30 @@ public abstract class IndexSuite : IDisposable
     }
 
     [Fact]
+    public void UniqueViolation_InsideATransaction_UndoesOnlyThatCall_AndRollbackRestoresTheIndexes()
+    {
+        var db = Track(Create());
+        db.People.Insert(new Person { Id = 1, Email = "a@x", Age = 1 });
+        using (var tx = db.BeginTransaction())
+        {
+            db.People.Insert(new Person { Id = 2, Email = "b@x", Age = 2 });
+            Assert.Throws<ZgDbUniqueConstraintException>(() => db.People.Insert(new Person { Id = 3, Email = "b@x", Age = 3 }));
+            Assert.Equal([2], BruteForce.Index(db, "Email").Range(["b@x"], null, null, false).Cast<int>());
+            Assert.Equal(0, BruteForce.Index(db, "Age").CountRange([3], null, null));
+            tx.Commit();
+        }
+        Assert.Equal([1, 2], BruteForce.Index(db, "Age").Range([], null, null, false).Cast<int>());
+        using (db.BeginTransaction())
+        {
+            db.People.Delete(1);
+            db.People.Insert(new Person { Id = 4, Email = "a@x", Age = 4 });
+            Assert.Equal([4], BruteForce.Index(db, "Email").Range(["a@x"], null, null, false).Cast<int>());
+        } // rolled back
+        Assert.Equal([1], BruteForce.Index(db, "Email").Range(["a@x"], null, null, false).Cast<int>());
+        Assert.Equal([1, 2], BruteForce.Index(db, "Age").Range([], null, null, false).Cast<int>());
+    }
+
+    [Fact]
     public void CompositeIndex_PrefixAndRange_EqualBruteForce()
     {
         var db = Track(Create());
