@@ -7,6 +7,7 @@ using ZgDb.Reliability;
 //   flush <dir> <count>            inserts accounts 1..count, FlushAsync, prints "flushed <count>", then keeps
 //                                  writing unflushed accounts until killed.
 //   work <dir> <side file> <seed>  the mixed crash-loop workload (see Workload.cs and CrashTests).
+//   transfers <dir> <seed>         transactions moving money between accounts (see Transfers.cs and TransactionCrashTests).
 //   hostile <dir> <case>           one insert that could crash the process (a cycle, 200,000 levels of nesting);
 //                                  prints "stored" or "refused: ..." (see BadInputTests).
 try
@@ -16,6 +17,7 @@ try
         "flush" => await Flush(args[1], int.Parse(args[2])),
         "work" => await Work(args[1], args[2], int.Parse(args[3])),
         "hostile" => Print(Hostile.Run(args[1], args[2])),
+        "transfers" => await Transfers.Run(args[1], int.Parse(args[2])),
         _ => throw new ArgumentException("unknown mode " + args[0]),
     };
 }
