@@ -420,6 +420,34 @@ internal sealed class StorageEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// At close, after the final checkpoint: writes one more manifest generation identical to the current one, so
+    /// the two kept generations both hold everything (LSN = the last write) and no fallback needs the log. Returns
+    /// whether the whole WAL may then be deleted.
+    /// </summary>
+    private bool Seal()
+    {
+        lock (_checkpointLock)
+        {
+            var current = _manifests?.Current;
+            if (current is null || current.CheckpointLsn != Interlocked.Read(ref _lastLsn)) return false;
+            if (_manifests!.Previous?.CheckpointLsn != current.CheckpointLsn)
+            {
+                _manifests.Write(current with { Generation = current.Generation + 1, CreatedUtc = DateTime.UtcNow });
+                DeleteObsoleteFiles();
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Deletes every WAL segment once the writer is closed and both manifests hold everything (see <see cref="Seal"/>).</summary>
+    private void DeleteWholeLog()
+    {
+        foreach (var name in FileSystem.ListFiles(WalDirectory, "*.zgw"))
+            FileSystem.Delete(Path.Combine(WalDirectory, name));
+        FileSystem.FlushDirectory(WalDirectory);
+    }
+
     /// <summary>Writes a manifest generation that changes nothing but the stored model (same chunks, same checkpoint LSN).</summary>
     private void RecordModel(Manifest? current)
     {
@@ -528,12 +556,17 @@ internal sealed class StorageEngine : IDisposable
         {
             _writeGate.Release();
         }
+        bool sealedLog = false;
         try
         {
             if (_wal is not null && _wal.Fault is null && _checkpointFault is null)
             {
                 _wal.FlushAsync().GetAwaiter().GetResult();
-                if (Options.Checkpoint.OnDispose) Checkpoint();
+                if (Options.Checkpoint.OnDispose)
+                {
+                    Checkpoint();
+                    sealedLog = Seal();
+                }
             }
         }
         finally
@@ -542,6 +575,7 @@ internal sealed class StorageEngine : IDisposable
             // directory's lock is released (else a new open would run beside it: two writers in one directory).
             lock (_checkpointLock) _closed = true;
             _wal?.Dispose();
+            if (sealedLog) DeleteWholeLog();
             _lock?.Dispose();
         }
     }
