@@ -100,13 +100,20 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
         var task = Task.Run(() =>
         {
             using var opened = ZgDatabase.Open<CrashDb>(db, new ZgDbOptions { Logger = log, Checkpoint = CheckpointPolicy.Manual, ChunkCacheBytes = 1 });
-            return WorkState.Read(opened);
+            var state = WorkState.Read(opened);
+            // The secondary index (loaded from its file) must agree with the documents.
+            var index = opened.Events.Store.Snapshot().GetIndex(opened.GroupIndex)!;
+            var entries = index.RangeEntries([], null, null, false).Select(h => $"{h.Values[0]}/{h.Key}");
+            var truth = state.Events.OrderBy(e => e.Value.Group).ThenBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Value.Group}/{e.Key}");
+            if (!entries.SequenceEqual(truth)) throw new Xunit.Sdk.XunitException($"{relative} {what}: the index on Event.Group disagrees with the documents");
+            return state;
         });
         string context = $"{relative} {what}";
         bool finished;
         try { finished = task.Wait(TimeSpan.FromSeconds(60)); }
         catch (AggregateException) { finished = true; }
         if (!finished) Assert.Fail($"{context}: opening and reading hangs");
+        if (task.Exception?.InnerException is Xunit.Sdk.XunitException wrongIndex) throw wrongIndex;
         if (task.Exception?.InnerException is { } error)
         {
             if (error is not ZgDbCorruptFileException corrupt)
@@ -157,7 +164,7 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
         stream.SetLength(length);
     }
 
-    public static TheoryData<string> FileKinds => new() { "manifest-newest", "manifest-previous", "chunk-Accounts", "chunk-Events", "wal-first", "wal-last", "lock" };
+    public static TheoryData<string> FileKinds => new() { "manifest-newest", "manifest-previous", "chunk-Accounts", "chunk-Events", "index-Events", "wal-old", "wal-last", "lock" };
 
     private string Pick(string kind)
     {
@@ -170,8 +177,9 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
         {
             "manifest-newest" => Rel(manifests[^1]),
             "manifest-previous" => Rel(manifests[0]),
+            "index-Events" => Rel(Directory.GetFiles(Path.Combine(_ref.Db, "chunks"), "Events-i*.zgi").Order(StringComparer.Ordinal).Last()),
             "chunk-Accounts" or "chunk-Events" => Rel(Directory.GetFiles(Path.Combine(_ref.Db, "chunks"), kind[6..] + "-*.zgc").Order(StringComparer.Ordinal).Last()),
-            "wal-first" => Rel(wal[0]),
+            "wal-old" => Rel(wal[0]),
             "wal-last" => Rel(wal[^1]),
             "lock" => "zgdb.lock",
             _ => throw new ArgumentException(kind),
@@ -182,6 +190,7 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
     private static int HeaderLength(string relative, byte[] bytes) => relative switch
     {
         _ when relative.StartsWith("manifest", StringComparison.Ordinal) => 32,
+        _ when relative.EndsWith(".zgi", StringComparison.Ordinal) => 48, // IndexHeader.Length
         _ when relative.StartsWith("chunks", StringComparison.Ordinal) => BitConverter.ToUInt16(bytes, 6),
         _ when relative.StartsWith("wal", StringComparison.Ordinal) => 32 + 24, // segment header and the first record's header
         _ => bytes.Length,
@@ -208,9 +217,9 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
             var outcome = Damage(relative, f => Flip(f, offset, mask), $"byte {offset} flipped (mask 0x{mask:X2}, seed {seed})");
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
-        // The first WAL segment holds only records at or below the newest checkpoint: opening does not read it (it is
-        // kept for a fallback to the previous manifest, tested below), so its damage may go unread and the data is intact.
-        if (kind != "lock" && kind != "manifest-previous" && kind != "wal-first")
+        // The lock file's content is never read; the previous manifest and the oldest WAL segment (wholly below the
+        // checkpoint, kept for a fallback to the previous manifest) are read only when the newest manifest is damaged.
+        if (kind is not ("lock" or "manifest-previous" or "wal-old"))
             Assert.True(outcomes.GetValueOrDefault(Outcome.Intact) == 0 || kind.StartsWith("manifest", StringComparison.Ordinal),
                 $"{kind}: some flips went unnoticed: {Describe(outcomes)}");
         Figures.Record(output, $"corruption {kind} ({relative}, {bytes.Length} bytes): {offsets.Distinct().Count()} byte flips ({(kind == "lock" ? "sampled" : $"all {header} header bytes")}) -> {Describe(outcomes)}");
@@ -249,7 +258,7 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
         string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => o.Key switch
         {
             Outcome.Detected => $"{o.Value} detected (ZgDbCorruptFileException naming the file)",
-            Outcome.Intact => $"{o.Value} read back intact",
+            Outcome.Intact => $"{o.Value} read back intact (the damaged bytes are not read)",
             Outcome.TailCut => $"{o.Value} cut as a torn WAL tail with a warning",
             Outcome.CleanCut => $"{o.Value} cut exactly at a record boundary of the last WAL segment: an earlier state, undetectable by design",
             _ => $"{o.Value} fell back to the previous manifest with a warning, data intact",
@@ -263,7 +272,24 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
     [Fact]
     public void Regression_a_truncated_wal_segment_is_named_in_the_error()
     {
-        var relative = Pick("wal-first");
+        using var dir = TempDir.Create("wal-gap", memory: true);
+        var db = dir.Sub("db");
+        var generator = new WorkloadGenerator(new Random(3), new WorkState());
+        using (var opened = ZgDatabase.Open<CrashDb>(db, new ZgDbOptions { Durability = Durability.Synchronous, Checkpoint = new CheckpointPolicy { OnDispose = false, MaxChangedDocuments = int.MaxValue, MaxWalBytes = long.MaxValue }, WalSegmentBytes = 1 << 10 }))
+            for (int i = 0; i < 12; i++) generator.Next().ApplyTo(opened);
+        var segments = Directory.GetFiles(Path.Combine(db, "wal"), "*.zgw").Order(StringComparer.Ordinal).ToArray();
+        Assert.True(segments.Length >= 3, $"expected several WAL segments, got {segments.Length}");
+        Truncate(segments[0], 32);
+        var error = Assert.Throws<ZgDbCorruptFileException>(() => ZgDatabase.Open<CrashDb>(db).Dispose());
+        Assert.Equal(Path.GetFileName(segments[0]), Path.GetFileName(error.File));
+        Assert.Contains("missing", error.Message);
+    }
+
+    /// <summary>The oldest WAL segment is read only by a fallback to the previous manifest: then its damage is detected.</summary>
+    [Fact]
+    public void A_damaged_wal_segment_below_the_checkpoint_is_detected_when_a_fallback_reads_it()
+    {
+        var relative = Pick("wal-old");
         var newestManifest = Pick("manifest-newest");
         // Damage the newest manifest too, so the open falls back to the previous checkpoint and must read this segment.
         var outcome = Damage(relative, f =>

@@ -292,7 +292,9 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
 
     private static readonly Lazy<(byte[] Manifest, string Directory)> ReferenceManifest = new(() =>
     {
-        var dir = TempDir.Create("fuzz-manifest-ref", memory: true).Path; // kept for the process: small
+        var temp = TempDir.Create("fuzz-manifest-ref", memory: true); // kept for the process, removed at its exit
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => temp.Dispose();
+        var dir = temp.Path;
         var db = Path.Combine(dir, "db");
         using (var opened = ZgDatabase.Open<CrashDb>(db, new ZgDbOptions { ChunkDocuments = 16 }))
         {
@@ -317,6 +319,7 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Manifest_decoder_survives_fuzzing()
     {
+        _ = ReferenceManifest.Value; // built before the clock starts
         Fuzz("manifest", ManifestInput, bytes =>
         {
             var fs = new MemoryFileSystem { ["/m/manifest-0000000001.zgm"] = bytes };

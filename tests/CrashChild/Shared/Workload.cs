@@ -26,9 +26,15 @@ public sealed class CrashDb : ZgDatabase
 {
     public ZgCollection<Account> Accounts => Collection<Account>();
     public ZgCollection<Event> Events => Collection<Event>();
+
+    /// <summary>The name of the secondary index on <see cref="Event.Group"/> (so index files are written, damaged and checked too).</summary>
+    public string GroupIndex => Events.Entity.Indexes[0].Name;
+
+    protected override void OnModelCreating(ModelBuilder model) => model.Entity<Event>().HasIndex(e => e.Group);
 }
 
-public enum OpKind { Insert, Update, Upsert, Delete, InsertManyAccounts, InsertManyEvents, DeleteManyEvents }
+/// <summary>Transaction: one account updated and a group of events inserted, committed as one unit across two collections.</summary>
+public enum OpKind { Insert, Update, Upsert, Delete, InsertManyAccounts, InsertManyEvents, DeleteManyEvents, Transaction }
 
 /// <summary>One operation of the workload, with everything needed to apply it to the database or to the model.</summary>
 public sealed record WorkOp(OpKind Kind, Account[]? Accounts = null, Event[]? Events = null, int Key = 0, int Group = 0)
@@ -46,6 +52,14 @@ public sealed record WorkOp(OpKind Kind, Account[]? Accounts = null, Event[]? Ev
             case OpKind.DeleteManyEvents:
                 int group = Group;
                 db.Events.DeleteMany(e => e.Group == group);
+                break;
+            case OpKind.Transaction:
+                using (var transaction = db.BeginTransaction())
+                {
+                    db.Accounts.Update(Accounts![0]);
+                    db.Events.InsertMany(Events!);
+                    transaction.Commit();
+                }
                 break;
         }
     }
@@ -94,6 +108,10 @@ public sealed class WorkState
             case OpKind.DeleteManyEvents:
                 foreach (var id in Events.Where(e => e.Value.Group == op.Group).Select(e => e.Key).ToList()) Events.Remove(id);
                 break;
+            case OpKind.Transaction:
+                Accounts[op.Accounts![0].Id] = JsonSerializer.Serialize(op.Accounts[0], Json);
+                foreach (var e in op.Events!) Events[e.Id] = (e.Group, JsonSerializer.Serialize(e, Json));
+                break;
         }
     }
 
@@ -135,6 +153,7 @@ public sealed class WorkloadGenerator(Random random, WorkState state)
             < 45 => new WorkOp(OpKind.Upsert, [random.Next(2) == 0 && accounts.Count > 0 ? Changed(PickAccount()) : NewAccount(FreeId())]),
             < 52 => new WorkOp(OpKind.InsertManyAccounts, FreeIds(random.Next(2, 12)).Select(NewAccount).ToArray()),
             < 75 => new WorkOp(OpKind.InsertManyEvents, Events: NewEvents(_nextGroup++, random.Next(1, 25))),
+            < 80 when accounts.Count > 0 && !big => new WorkOp(OpKind.Transaction, [Changed(PickAccount())], NewEvents(_nextGroup++, random.Next(1, 8))),
             < 88 when state.Events.Count > 0 => new WorkOp(OpKind.DeleteManyEvents, Group: state.Events.ElementAt(random.Next(state.Events.Count)).Value.Group),
             _ when accounts.Count > 0 => new WorkOp(OpKind.Delete, Key: random.Next(3) == 0 ? FreeId() : PickAccount()),
             _ => new WorkOp(OpKind.Insert, [NewAccount(FreeId())]),
