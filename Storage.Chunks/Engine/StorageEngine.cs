@@ -407,15 +407,7 @@ internal sealed class StorageEngine : IDisposable
             }
             Interlocked.Exchange(ref _walBytesAtCheckpoint, walBytes);
             _wal?.RollOver();
-            try
-            {
-                if (!IsInMemory) DeleteObsoleteFiles();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The checkpoint is durable; leftovers are only disk space, removed by the next checkpoint or open.
-                Options.Logger.LogWarning(e, "ZgDb: the checkpoint at LSN {Lsn} is durable, but removing superseded files failed; the next checkpoint retries.", snapshot.Lsn);
-            }
+            if (!IsInMemory) TryDeleteObsoleteFiles(snapshot.Lsn);
             Options.Logger.LogDebug("ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
         }
     }
@@ -433,8 +425,17 @@ internal sealed class StorageEngine : IDisposable
             if (current is null || current.CheckpointLsn != Interlocked.Read(ref _lastLsn)) return false;
             if (_manifests!.Previous?.CheckpointLsn != current.CheckpointLsn)
             {
-                _manifests.Write(current with { Generation = current.Generation + 1, CreatedUtc = DateTime.UtcNow });
-                DeleteObsoleteFiles();
+                try
+                {
+                    _manifests.Write(current with { Generation = current.Generation + 1, CreatedUtc = DateTime.UtcNow });
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The final checkpoint is durable; without the seal the log is simply kept for the next open.
+                    Options.Logger.LogWarning(e, "ZgDb: sealing the log at close failed; the log is kept and the next open replays nothing.");
+                    return false;
+                }
+                TryDeleteObsoleteFiles(current.CheckpointLsn);
             }
             return true;
         }
@@ -443,9 +444,30 @@ internal sealed class StorageEngine : IDisposable
     /// <summary>Deletes every WAL segment once the writer is closed and both manifests hold everything (see <see cref="Seal"/>).</summary>
     private void DeleteWholeLog()
     {
-        foreach (var name in FileSystem.ListFiles(WalDirectory, "*.zgw"))
-            FileSystem.Delete(Path.Combine(WalDirectory, name));
-        FileSystem.FlushDirectory(WalDirectory);
+        try
+        {
+            foreach (var name in FileSystem.ListFiles(WalDirectory, "*.zgw"))
+                FileSystem.Delete(Path.Combine(WalDirectory, name));
+            FileSystem.FlushDirectory(WalDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Every record left is at or below the checkpoint: the next open skips them, a later close retries.
+            Options.Logger.LogWarning(e, "ZgDb: deleting the sealed log at close failed; the segments left hold nothing the chunks lack.");
+        }
+    }
+
+    /// <summary>Removes superseded files after a durable checkpoint; a failure only leaves disk space, retried next time.</summary>
+    private void TryDeleteObsoleteFiles(long checkpointLsn)
+    {
+        try
+        {
+            DeleteObsoleteFiles();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Options.Logger.LogWarning(e, "ZgDb: the checkpoint at LSN {Lsn} is durable, but removing superseded files failed; the next checkpoint retries.", checkpointLsn);
+        }
     }
 
     /// <summary>Writes a manifest generation that changes nothing but the stored model (same chunks, same checkpoint LSN).</summary>
