@@ -202,9 +202,10 @@ public sealed class SmokeRunner(SmokeOptions options)
         City = user.City, CreatedAt = user.CreatedAt, Tags = user.Tags,
     };
 
-    /// <summary>Touches every part of the store (chunks, pages) before a timed phase that reopened it.</summary>
+    /// <summary>Loads every chunk again after <see cref="BenchStore.SetDurableWrites"/> reopened ZgDb (the other stores stay open).</summary>
     private void WarmLookups(BenchStore store)
     {
+        if (store is not ZgDbStore) return;
         for (int id = 1; id <= options.Users; id += 500) store.Find(id);
     }
 
