@@ -11,6 +11,8 @@ switch (command)
         return ChildRuns.ChildW7(args);
     case "--child-w8":
         return ChildRuns.ChildW8(args);
+    case "--render":
+        return SmokeReport.Render(args[1]);
     case "--profile":
         return HotPaths.Run(args);
     case "--help" or "-h":

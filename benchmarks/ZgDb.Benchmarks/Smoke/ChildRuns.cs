@@ -164,7 +164,7 @@ public sealed class ChildRuns(SmokeOptions options, Action<string, string, doubl
         if (store is ZgDbStore zg) zg.Settle();
         users = null;
         store.CountEmailContaining("7");
-        for (int id = 1; id <= count; id += 97) store.Find(id);
+        for (int id = 1; id <= count; id += Math.Max(1, count / 100)) store.Find(id);
         GC.Collect();
         var heldMb = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
         var peakMb = PeakMb();

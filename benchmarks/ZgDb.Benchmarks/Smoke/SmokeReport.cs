@@ -15,7 +15,31 @@ public sealed class SmokeReport(SmokeOptions options, IReadOnlyList<SmokeResult>
         ["W7"] = "<= 1", ["W8-disk"] = "<= 0.7",
     };
 
-    private List<string> StoreNames => results.Select(r => r.Store).Distinct().OrderBy(s => s == "ZgDb" ? 0 : 1).ToList();
+    private List<string> StoreNames => results.Where(r => r.Workload != "error").Select(r => r.Store).Distinct().OrderBy(s => s == "ZgDb" ? 0 : 1).ToList();
+
+    /// <summary>Overrides the machine and end-of-run load (when rendering a stored run).</summary>
+    public string? MachineText { get; init; }
+    public string? LoadAtEnd { get; init; }
+
+    /// <summary><c>--render file.json</c>: prints the Markdown of a stored run again.</summary>
+    public static int Render(string path)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var root = json.RootElement;
+        var options = new SmokeOptions
+        {
+            CommandLine = root.GetProperty("command").GetString()!, Users = root.GetProperty("Users").GetInt32(),
+            W7Documents = root.GetProperty("W7Documents").GetInt32(), Seconds = root.GetProperty("Seconds").GetDouble(),
+        };
+        var results = root.GetProperty("results").Deserialize<List<SmokeResult>>()!;
+        var report = new SmokeReport(options, results, root.GetProperty("startedUtc").GetDateTime(), TimeSpan.FromSeconds(root.GetProperty("durationSeconds").GetDouble()))
+        {
+            LoadAtStart = root.GetProperty("loadAtStart").GetString()!, LoadAtEnd = root.GetProperty("loadAtEnd").GetString(),
+            MachineText = root.GetProperty("machine").GetString(),
+        };
+        Console.WriteLine(report.Markdown());
+        return 0;
+    }
 
     public static string Format(double value) => value switch
     {
@@ -57,7 +81,7 @@ public sealed class SmokeReport(SmokeOptions options, IReadOnlyList<SmokeResult>
         var stores = StoreNames;
         var peers = stores.Where(s => s != "ZgDb").ToList();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Run {startedUtc:yyyy-MM-dd HH:mm} UTC, {duration.TotalSeconds:F0} s, on {Machine()}; load average {LoadAtStart} at the start, {LoadAverage()} at the end (the machine is shared).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Run {startedUtc:yyyy-MM-dd HH:mm} UTC, {duration.TotalSeconds:F0} s, on {MachineText ?? Machine()}; load average {LoadAtStart} at the start, {LoadAtEnd ?? LoadAverage()} at the end (the machine is shared).");
         text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{options.CommandLine}` ({options.Users:N0} users, W7 on {options.W7Documents:N0} documents, {options.Seconds} s per timed workload).");
         text.AppendLine();
         text.AppendLine("| workload | " + string.Join(" | ", stores) + " |");
@@ -82,7 +106,8 @@ public sealed class SmokeReport(SmokeOptions options, IReadOnlyList<SmokeResult>
         text.AppendLine();
         text.AppendLine("Notes (how each store ran a workload; \"no index yet\" rows will change when ZgDb's indexes and LINQ planner land):");
         text.AppendLine();
-        foreach (var r in results.Where(r => r.Note is not null)) text.AppendLine(CultureInfo.InvariantCulture, $"- {r.Workload} {r.Store}: {r.Note}");
+        foreach (var r in results.Where(r => r.Note is not null && r.Workload != "error")) text.AppendLine(CultureInfo.InvariantCulture, $"- {r.Workload} {r.Store}: {r.Note}");
+        foreach (var r in results.Where(r => r.Workload == "error")) text.AppendLine(CultureInfo.InvariantCulture, $"- FAILED {r.Store}: {r.Note}");
         var mismatches = Mismatches().ToList();
         text.AppendLine();
         text.AppendLine(mismatches.Count == 0
@@ -91,7 +116,12 @@ public sealed class SmokeReport(SmokeOptions options, IReadOnlyList<SmokeResult>
         return text.ToString();
     }
 
-    private static string Ratio(double ratio) => ratio >= 10 ? ratio.ToString("N0", CultureInfo.InvariantCulture) + "x" : ratio.ToString("N2", CultureInfo.InvariantCulture) + "x";
+    private static string Ratio(double ratio) => ratio switch
+    {
+        >= 10 => ratio.ToString("N0", CultureInfo.InvariantCulture) + "x",
+        >= 0.1 => ratio.ToString("N2", CultureInfo.InvariantCulture) + "x",
+        _ => ratio.ToString("G2", CultureInfo.InvariantCulture) + "x",
+    };
 
     private static string? Flag(SmokeResult r) => r.Note is not null && r.Note.StartsWith("no index yet", StringComparison.Ordinal) ? "(no index yet)" : null;
 

@@ -92,9 +92,9 @@ public sealed class SmokeRunner(SmokeOptions options)
         // W3-W5: a checksum over a fixed set of inputs first (untimed; it also warms the store up), then the timed rounds.
         if (options.Runs("W3"))
             Interleaved(stores, "W3", "queries/s", s => i => s.ByCity(Dataset.Cities[i % Dataset.Cities.Length]).Count,
-                check: s => Dataset.Cities.Take(10).Sum(city => (long)s.ByCity(city).Count));
+                check: s => Dataset.Cities.Take(5).Sum(city => (long)s.ByCity(city).Count));
         if (options.Runs("W4"))
-            Interleaved(stores, "W4", "queries/s", s => i => Top10(s, i), check: s => Enumerable.Range(0, 20).Sum(i => Top10(s, i)));
+            Interleaved(stores, "W4", "queries/s", s => i => Top10(s, i), check: s => Enumerable.Range(0, 5).Sum(i => Top10(s, i)));
         if (options.Runs("W5"))
             Interleaved(stores, "W5", "queries/s", s => i => s.CountEmailContaining(Fragments[i % Fragments.Length]),
                 check: s => Fragments.Sum(f => (long)s.CountEmailContaining(f)));
@@ -202,9 +202,10 @@ public sealed class SmokeRunner(SmokeOptions options)
         City = user.City, CreatedAt = user.CreatedAt, Tags = user.Tags,
     };
 
-    /// <summary>Touches every part of the store (chunks, pages) before a timed phase that reopened it.</summary>
+    /// <summary>Loads every chunk again after <see cref="BenchStore.SetDurableWrites"/> reopened ZgDb (the other stores stay open).</summary>
     private void WarmLookups(BenchStore store)
     {
+        if (store is not ZgDbStore) return;
         for (int id = 1; id <= options.Users; id += 500) store.Find(id);
     }
 
