@@ -17,7 +17,16 @@ internal sealed class KeyCodec<TKey> where TKey : notnull
     public KeyKind Kind { get; }
     public IComparer<TKey> Comparer { get; }
 
-    public byte[] ToJson(TKey key) => JsonSerializer.SerializeToUtf8Bytes(key);
+    public byte[] ToJson(TKey key)
+    {
+        // Numbers are their own JSON: format them directly (this runs once per written document).
+        Span<byte> digits = stackalloc byte[20];
+        if (Kind == KeyKind.Int32 && System.Buffers.Text.Utf8Formatter.TryFormat((int)(object)key, digits, out int written))
+            return digits[..written].ToArray();
+        if (Kind == KeyKind.Int64 && System.Buffers.Text.Utf8Formatter.TryFormat((long)(object)key, digits, out written))
+            return digits[..written].ToArray();
+        return JsonSerializer.SerializeToUtf8Bytes(key);
+    }
 
     public TKey FromJson(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<TKey>(json)!;
 

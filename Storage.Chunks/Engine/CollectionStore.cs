@@ -86,6 +86,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     private readonly Func<T, TKey> _getKey;
     private readonly Action<T, TKey> _setKey;
     private readonly Func<T, T> _copy;
+    private Func<T, T>? _compiledCopy;
+    private readonly Func<ChunkRef<TKey>, LoadedChunk<TKey, T>> _loadChunk;
     private readonly DocumentValidator<T> _validator;
     private (Relationship Relationship, ICollectionStore Principal)[] _principals = [];
     private (Relationship Relationship, ICollectionStore Dependent)[] _dependents = [];
@@ -98,12 +100,11 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         Entity = entity;
         Ordinal = ordinal;
         _keys = new KeyCodec<TKey>(entity.KeyKind);
-        var doc = Expression.Parameter(typeof(T), "doc");
-        var value = Expression.Parameter(typeof(TKey), "key");
-        var keyProperty = Expression.Property(doc, entity.Key.Info);
-        _getKey = Expression.Lambda<Func<T, TKey>>(keyProperty, doc).Compile();
-        _setKey = Expression.Lambda<Action<T, TKey>>(Expression.Assign(keyProperty, value), doc, value).Compile();
-        _copy = engine.Cloner.For<T>();
+        // Direct delegates over the key property's accessors: no expression compilation at open.
+        _getKey = (Func<T, TKey>)Delegate.CreateDelegate(typeof(Func<T, TKey>), entity.Key.Info.GetMethod!);
+        _setKey = (Action<T, TKey>)Delegate.CreateDelegate(typeof(Action<T, TKey>), entity.Key.Info.SetMethod!);
+        _copy = stored => (_compiledCopy ??= engine.Cloner.For<T>())(stored); // compiled on first use, not at open
+        _loadChunk = c => ChunkFile.Read(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer);
         _validator = new DocumentValidator<T>(entity);
         _indexes = new CollectionIndexes<TKey, T>(engine, entity, _keys.Comparer, _getKey);
     }
@@ -150,7 +151,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     }
 
     public LoadedChunk<TKey, T> Load(ChunkRef<TKey> chunk) =>
-        _engine.Cache.GetOrLoad<TKey, T>(chunk, c => ChunkFile.Read(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer));
+        _engine.Cache.GetOrLoad(chunk, _loadChunk);
 
     public long Count() => Current.Count;
 

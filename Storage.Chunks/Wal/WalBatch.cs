@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -32,27 +31,40 @@ internal static class WalBatch
 {
     public static byte[] Encode(IReadOnlyList<WalOp> ops)
     {
-        var writer = new ArrayBufferWriter<byte>(256);
-        WriteInt(writer, ops.Count);
+        // Sized exactly and written once: a bulk insert's record can be tens of megabytes.
+        int length = 4;
         string? lastName = null;
+        int nameLength = 0;
+        foreach (var op in ops)
+        {
+            if (!ReferenceEquals(op.Collection, lastName)) (lastName, nameLength) = (op.Collection, Encoding.UTF8.GetByteCount(op.Collection));
+            length += 1 + 2 + nameLength + 4 + op.KeyJson.Length + (op.Kind is WalOpKind.Put or WalOpKind.Meta ? 4 + op.DocumentJson!.Length : 0);
+        }
+        var payload = new byte[length];
+        var span = payload.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, ops.Count);
+        int position = 4;
+        lastName = null;
         byte[] name = [];
         foreach (var op in ops)
         {
-            writer.GetSpan(1)[0] = (byte)op.Kind;
-            writer.Advance(1);
+            span[position++] = (byte)op.Kind;
             if (!ReferenceEquals(op.Collection, lastName)) (lastName, name) = (op.Collection, Encoding.UTF8.GetBytes(op.Collection));
-            BinaryPrimitives.WriteUInt16LittleEndian(writer.GetSpan(2), checked((ushort)name.Length));
-            writer.Advance(2);
-            writer.Write(name);
-            WriteInt(writer, op.KeyJson.Length);
-            writer.Write(op.KeyJson);
-            if (op.Kind is WalOpKind.Put or WalOpKind.Meta)
-            {
-                WriteInt(writer, op.DocumentJson!.Length);
-                writer.Write(op.DocumentJson);
-            }
+            BinaryPrimitives.WriteUInt16LittleEndian(span[position..], checked((ushort)name.Length));
+            position += 2;
+            name.CopyTo(span[position..]);
+            position += name.Length;
+            position = WriteBlob(span, position, op.KeyJson);
+            if (op.Kind is WalOpKind.Put or WalOpKind.Meta) position = WriteBlob(span, position, op.DocumentJson!);
         }
-        return writer.WrittenSpan.ToArray();
+        return payload;
+    }
+
+    private static int WriteBlob(Span<byte> span, int position, byte[] blob)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(span[position..], blob.Length);
+        blob.CopyTo(span[(position + 4)..]);
+        return position + 4 + blob.Length;
     }
 
     /// <summary>Decodes a payload whose record checksum already matched; a malformed one is still reported, never guessed.</summary>
@@ -83,12 +95,6 @@ internal static class WalBatch
         {
             throw new ZgDbCorruptFileException(file, offset, "a WAL record's payload is malformed: " + e.Message, e);
         }
-    }
-
-    private static void WriteInt(ArrayBufferWriter<byte> writer, int value)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(writer.GetSpan(4), value);
-        writer.Advance(4);
     }
 
     private static int ReadInt(ReadOnlySpan<byte> payload, ref int position)
