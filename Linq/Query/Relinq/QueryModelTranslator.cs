@@ -214,14 +214,14 @@ internal sealed class QueryModelTranslator
                 case AggregateResultOperator aggregate:
                 {
                     var type = ItemTypeAfter(Selected());
-                    sequence = M.Call(M.Aggregate, [type], sequence, ResolveLambda(aggregate.Func, outer));
+                    sequence = M.Call(M.Aggregate, [type], sequence, AggregateFunc(aggregate.Func, model.SelectClause.Selector, type, outer));
                     break;
                 }
                 case AggregateFromSeedResultOperator aggregate:
                 {
                     var type = ItemTypeAfter(Selected());
                     var seed = Resolve(aggregate.Seed, outer);
-                    var func = ResolveLambda(aggregate.Func, outer);
+                    var func = AggregateFunc(aggregate.Func, model.SelectClause.Selector, type, outer);
                     sequence = aggregate.OptionalResultSelector is { } resultSelector
                         ? M.Call(M.AggregateSeedResult, [type, func.ReturnType, resultSelector.ReturnType], sequence, Coerce(seed, func.ReturnType), func, ResolveLambda(resultSelector, outer))
                         : M.Call(M.AggregateSeed, [type, func.ReturnType], sequence, Coerce(seed, func.ReturnType), func);
@@ -265,6 +265,23 @@ internal sealed class QueryModelTranslator
     {
         var element = Expression.Parameter(shape.Element, shape.Sources.Count == 1 ? shape.Sources[0].Source.ItemName : "t");
         return Expression.Lambda(Resolve(body, shape.Bind(outer, element)), element);
+    }
+
+    /// <summary>
+    /// re-linq hands Aggregate's function as <c>acc =&gt; body</c> with the item replaced by the selector (in terms of
+    /// the query sources); puts the item back as a second parameter.
+    /// </summary>
+    private LambdaExpression AggregateFunc(LambdaExpression func, Expression selector, Type item, Scope outer)
+    {
+        var parameter = Expression.Parameter(item, "item");
+        var body = new ReferenceReplacer(selector, parameter).Visit(func.Body);
+        return Expression.Lambda(Resolve(body!, outer), func.Parameters[0], parameter);
+    }
+
+    private sealed class ReferenceReplacer(Expression from, Expression to) : ExpressionVisitor
+    {
+        public override Expression? Visit(Expression? node) => node == from ? to : base.Visit(node);
+        protected override Expression VisitExtension(Expression node) => node;
     }
 
     private LambdaExpression ResolveLambda(LambdaExpression lambda, Scope outer) =>
