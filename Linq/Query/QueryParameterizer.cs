@@ -55,6 +55,12 @@ internal sealed class QueryParameterizer : ExpressionVisitor
                 _key.Append("Q(").Append(collection.ElementType.TypeHandle.Value).Append(')');
                 return _rewrite ? Expression.Constant(value, node.Type) : node;
             }
+            if (value is StringComparison comparison && node is ConstantExpression)
+            {
+                // part of the shape: the planner serves an Ordinal comparison from an index, not a culture one
+                _key.Append("S(").Append((int)comparison).Append(')');
+                return node;
+            }
             if (value is null && node is ConstantExpression)
             {
                 _key.Append("N(").Append(node.Type.TypeHandle.Value).Append(')');

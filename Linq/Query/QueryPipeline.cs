@@ -25,10 +25,25 @@ internal sealed class QueryPipeline
     public static QueryPipeline For(ZgDatabase database) => Pipelines.GetValue(database, d => new QueryPipeline(d));
 
     /// <summary>For tests: secondary indexes to use instead of the engine's (collection snapshot, index name).</summary>
-    public Func<object, string, IIndexSnapshot?>? IndexSource { get; set; }
+    public Func<object, string, IIndexSnapshot?>? IndexSource
+    {
+        get => _indexSource;
+        set
+        {
+            _indexSource = value;
+            _cache.Clear(); // plans were chosen knowing which indexes exist
+        }
+    }
+
+    private Func<object, string, IIndexSnapshot?>? _indexSource;
 
     /// <summary>Cached plans (for tests and tools).</summary>
     public int CachedPlans => _cache.Count;
+
+    /// <summary>How many queries this database has parsed and compiled (cache misses), for tests.</summary>
+    public long Compilations => Interlocked.Read(ref _compilations);
+
+    private long _compilations;
 
     public object? Execute(Expression query)
     {
@@ -55,10 +70,11 @@ internal sealed class QueryPipeline
         return _cache.GetOrAdd(shape, compiled);
     }
 
-    private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.State, parameters) { IndexSource = IndexSource };
+    private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters) { IndexSource = IndexSource };
 
     private CompiledQuery Compile(Expression query)
     {
+        Interlocked.Increment(ref _compilations);
         // 3. Parse with re-linq (behind its seam) into the normalized query: Enumerable operators over collection sources.
         var (parameterized, parameters) = QueryParameterizer.Rewrite(query);
         var normalized = RelinqFrontEnd.Normalize(parameterized);

@@ -24,9 +24,14 @@ internal sealed class ScanIndex : IIndexSnapshot
         var cache = Built.GetOrCreateValue(state);
         lock (cache)
         {
-            if (!cache.TryGetValue(name, out var built))
-                cache[name] = built = new ScanIndex(index, entity, (IEnumerable<object>)s.Scan(), d => (object)s.KeyOf((dynamic)d));
-            return built;
+            if (cache.Count == 0)
+            {
+                // every index of the collection at once, from one scan (so later queries load no chunk to build one)
+                var documents = ((IEnumerable<object>)s.Scan()).ToList();
+                foreach (var each in entity.Indexes)
+                    cache[each.Name] = new ScanIndex(each, entity, documents, d => (object)s.KeyOf((dynamic)d));
+            }
+            return cache[name];
         }
     }
 

@@ -94,7 +94,7 @@ internal sealed class PrimaryKeyIn<T>(EntityType entity, Expression keys) : Acce
 /// <summary>The documents whose primary keys lie in a range, in key order (or reversed); only the chunks overlapping it are read.</summary>
 internal sealed class PrimaryKeyRange<T>(EntityType entity, RangeBound? lower, RangeBound? upper, bool descending) : AccessPath<T>(entity) where T : class
 {
-    public override double Cost => lower is not null && upper is not null ? 100 : 300;
+    public override double Cost => ScanCost * (lower is not null && upper is not null ? 0.11 : 0.33) * 0.5; // sequential: cheaper than an index range
     public override bool InKeyOrder => !descending;
     public override string Explain(PlanText text) => $"PRIMARY KEY RANGE {Entity.Name}.{Entity.Key.Name} {Range(text, lower, upper)}" + (descending ? " DESC" : "");
     public override Expression Build(Expression context) => CallSelf(nameof(Run), context, lower?.Value ?? NoValue, upper?.Value ?? NoValue);

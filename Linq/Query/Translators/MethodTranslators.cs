@@ -20,6 +20,7 @@ internal static class MethodTranslators
     [
         new EnumerableContainsTranslator(),
         new ListContainsTranslator(),
+        new SpanContainsTranslator(),
         new StringStartsWithOrdinalTranslator(),
         new StringEqualsTranslator(),
     ];
@@ -106,5 +107,39 @@ internal sealed class StringEqualsTranslator : IMethodTranslator
                 return new IndexCondition(path, ConditionKind.Equal, operands[1 - side], Exact: call.Object is null || side == 1);
         }
         return null;
+    }
+}
+
+/// <summary>
+/// <c>array.Contains(u.Id)</c> as C# 14 binds it in expression trees: <c>MemoryExtensions.Contains(op_Implicit(array), u.Id)</c>
+/// (an array converted to a span): the path equals one of the array's values.
+/// </summary>
+internal sealed class SpanContainsTranslator : IMethodTranslator
+{
+    private static readonly MethodInfo ReadOnlySpanContains = new Func<ReadOnlySpan<int>, int, bool>(MemoryExtensions.Contains).Method.GetGenericMethodDefinition();
+
+    private static readonly MethodInfo ReadOnlySpanContainsComparer = new Func<ReadOnlySpan<int>, int, IEqualityComparer<int>?, bool>(MemoryExtensions.Contains).Method.GetGenericMethodDefinition();
+
+    public bool Matches(MethodInfo method) => method.IsGenericMethod
+        && method.GetGenericMethodDefinition() is var definition && (definition == ReadOnlySpanContains || definition == ReadOnlySpanContainsComparer);
+
+    /// <summary>The implicit conversion <c>T[]</c> to <c>ReadOnlySpan&lt;T&gt;</c>, found by its signature.</summary>
+    private static MethodInfo? ArrayToSpan(Type array) =>
+        typeof(ReadOnlySpan<>).MakeGenericType(array.GetElementType()!).GetMethod("op_Implicit", [array]);
+
+    public IndexCondition? Translate(MethodCallExpression call, ParameterExpression document)
+    {
+        var span = call.Arguments[0];
+        if (call.Arguments.Count == 3 && call.Arguments[2] is not ConstantExpression { Value: null }) return null; // a custom comparer
+        var array = span switch
+        {
+            MethodCallExpression { Arguments: [var a] } conversion when a.Type.IsArray && conversion.Method == ArrayToSpan(a.Type) => a,
+            UnaryExpression { NodeType: ExpressionType.Convert, Operand: var a } when a.Type.IsArray => a,
+            _ => null,
+        };
+        return array is not null && ConditionParts.Path(call.Arguments[1], document) is { } path && ConditionParts.IsFreeOf(array, document)
+               && call.Arguments[1].Type == path[^1].PropertyType
+            ? new IndexCondition(path, ConditionKind.In, array, ConditionParts.ComparesExactly(path[^1].PropertyType))
+            : null;
     }
 }
