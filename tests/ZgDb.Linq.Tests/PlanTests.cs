@@ -44,6 +44,8 @@ public sealed class PlanTests(InMemoryBackend backend, ITestOutputHelper output)
         Assert.Equal("INDEX SEEK Person.Email = 'user5@example.com'", Explain(Db.People.Where(p => p.Email == "user5@example.com" && p.Age > 3)).Split(" -> ")[0]);
         Assert.Equal("INDEX SEEK Person.City = 'Paris' -> COUNT (from the index)", Db.People.ExplainOf(q => q.Count(p => p.City == city)));
         Assert.Equal("COUNT Person (stored count)", Db.People.ExplainOf(q => q.LongCount()));
+        Assert.Equal("UNION(INDEX SEEK Person.City = 'Paris', INDEX SEEK Person.Age = 3, PRIMARY KEY SEEK Person.Id = 7) -> FILTER (((City == @p0) OR (Age == @p1)) OR (Id == @p2))",
+            Explain(Db.People.Where(p => p.City == "Paris" || p.Age == 3 || p.Id == 7)));
     }
 
     [Fact]
@@ -54,7 +56,7 @@ public sealed class PlanTests(InMemoryBackend backend, ITestOutputHelper output)
         // culture-sensitive StartsWith matches strings outside the ordinal prefix range (ignorable characters)
         Assert.Equal("FULL SCAN Person -> FILTER Name.StartsWith(@p0)", Explain(Db.People.Where(p => p.Name.StartsWith("Ka"))));
         Assert.Equal("FULL SCAN Person -> FILTER (Height > @p0)", Explain(Db.People.Where(p => p.Height > 1.5)));
-        Assert.Equal("FULL SCAN Person -> FILTER ((City == @p0) OR (Age == @p1))", Explain(Db.People.Where(p => p.City == "Paris" || p.Age == 3)));
+        Assert.Equal("FULL SCAN Person -> FILTER ((City == @p0) OR (Height == @p1))", Explain(Db.People.Where(p => p.City == "Paris" || p.Height == 3)));
         var join = Explain(from p in Db.People where p.Age == 30 join o in Db.Orders on p.Id equals o.PersonId select new { p.Name, o.Amount });
         Assert.Equal("INDEX SEEK Person.Age = 30 ; FULL SCAN Order -> IN MEMORY JOIN, SELECT", join);
     }

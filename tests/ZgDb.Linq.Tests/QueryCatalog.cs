@@ -325,6 +325,9 @@ public static class QueryCatalog
 
         // ---- OR, NOT, mixed ----
         Q("or", (p, o, r) => p.Where(x => x.City == "Paris" || x.Age == 3).Select(x => x.Id).ToList());
+        Q("or union ordered", (p, o, r) => p.Where(x => x.City == "Kabul" || x.Age > 97 || x.Id == 3).OrderBy(x => x.Age).Select(x => x.Id).ToList());
+        Q("or union nullable", (p, o, r) => p.Where(x => x.Score < -48 || x.Status == Status.Banned && x.Age == 4).Select(x => x.Id).ToList());
+        Q("or union count", (p, o, r) => p.Count(x => x.Email == "user9@example.com" || x.Address != null && x.Address.Zip == "10003"));
         Q("or pk", (p, o, r) => p.Where(x => x.Id == 5 || x.Id == 10).ToList());
         Q("not", (p, o, r) => p.Where(x => !(x.Age > 10)).Count());
         Q("and or mixed", (p, o, r) => p.Where(x => (x.City == "Berlin" || x.City == "London") && x.Age > 80 && x.Active).Select(x => x.Id).ToList());

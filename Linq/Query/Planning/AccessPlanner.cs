@@ -50,11 +50,39 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
         foreach (var index in entity.Indexes)
             if (indexAvailable(index.Name)) AddIndex(candidates, index, orderPath, descending, limited);
 
+        AddUnion(candidates, byKey, descending);
+
         var best = candidates.MinBy(c => c.Score(orderings.Count > 0, limited))!;
         var residual = _conjuncts.Where((_, i) => !best.Served.Contains(i)).ToList();
         var filter = residual.Count == 0 ? null : Expression.Lambda(residual.Aggregate(Expression.AndAlso), _document);
         return new AccessChoice<T>(best.Path, filter, best.ServesOrder && orderings.Count > 0);
     }
+
+    /// <summary>
+    /// An OR conjunct whose every branch has an access path better than a scan: the union of those paths. The OR
+    /// stays in the filter (each branch's path may serve only part of its branch).
+    /// </summary>
+    private void AddUnion(List<Candidate> candidates, bool byKey, bool descending)
+    {
+        foreach (var conjunct in _conjuncts)
+        {
+            if (conjunct is not BinaryExpression { NodeType: ExpressionType.OrElse }) continue;
+            var branches = new List<AccessPath<T>>();
+            foreach (var branch in Disjuncts(conjunct))
+            {
+                var planner = new AccessPlanner<T>(entity, indexAvailable);
+                var path = planner.Choose([Expression.Lambda(branch, _document)], [], limited: false).Path;
+                if (path is FullScan<T> || path is UnionAccess<T>) { branches.Clear(); break; }
+                branches.Add(path);
+            }
+            if (branches.Count > 1)
+                candidates.Add(new Candidate(new UnionAccess<T>(entity, branches), [], byKey && !descending));
+        }
+    }
+
+    private static IEnumerable<Expression> Disjuncts(Expression e) => e is BinaryExpression { NodeType: ExpressionType.OrElse } or
+        ? Disjuncts(or.Left).Concat(Disjuncts(or.Right))
+        : [e];
 
     private void AddPrimaryKey(List<Candidate> candidates, bool byKey, bool descending)
     {

@@ -117,3 +117,30 @@ internal static class KeyComparer
         ? Comparer<object>.Create((a, b) => string.CompareOrdinal((string)a, (string)b))
         : Comparer<object>.Default;
 }
+
+/// <summary>
+/// The union of several access paths, one per branch of an OR (<c>City == a || Age &gt; 90</c>): each document once,
+/// in key order. The OR itself is rechecked over the union, so a branch's path may return a superset.
+/// </summary>
+internal sealed class UnionAccess<T>(EntityType entity, IReadOnlyList<AccessPath<T>> branches) : AccessPath<T>(entity) where T : class
+{
+    public IReadOnlyList<AccessPath<T>> Branches { get; } = branches;
+    public override double Cost => Branches.Sum(b => b.Cost) * 1.2;
+    public override bool InKeyOrder => true;
+    public override string Explain(PlanText text) => "UNION(" + string.Join(", ", Branches.Select(b => b.Explain(text))) + ")";
+
+    public override Expression Build(Expression context) =>
+        CallSelf(nameof(Run), context, Expression.NewArrayInit(typeof(IEnumerable<T>), Branches.Select(b => b.Build(context))));
+
+    public IEnumerable<T> Run(QueryContext context, IEnumerable<T>[] branches)
+    {
+        var snapshot = context.Snapshot<T>();
+        var byKey = new Dictionary<object, T>();
+        foreach (var branch in branches)
+            foreach (var document in branch)
+                byKey.TryAdd(snapshot.KeyOf(document), document);
+        var keys = byKey.Keys.ToList();
+        keys.Sort(KeyComparer.For(Entity.KeyKind));
+        return keys.Select(k => byKey[k]);
+    }
+}
