@@ -5,7 +5,6 @@ using ZgDb.Query.Execution;
 using ZgDb.Query.Planning;
 using ZgDb.Query.Plans;
 using ZgDb.Query.Relinq;
-using ZgDb.Storage.Indexes;
 
 namespace ZgDb.Query;
 
@@ -23,19 +22,6 @@ internal sealed class QueryPipeline
     private QueryPipeline(ZgDatabase database) => _database = database;
 
     public static QueryPipeline For(ZgDatabase database) => Pipelines.GetValue(database, d => new QueryPipeline(d));
-
-    /// <summary>For tests: secondary indexes to use instead of the engine's (collection snapshot, index name).</summary>
-    public Func<object, string, IIndexSnapshot?>? IndexSource
-    {
-        get => _indexSource;
-        set
-        {
-            _indexSource = value;
-            _cache.Clear(); // plans were chosen knowing which indexes exist
-        }
-    }
-
-    private Func<object, string, IIndexSnapshot?>? _indexSource;
 
     /// <summary>Cached plans (for tests and tools).</summary>
     public int CachedPlans => _cache.Count;
@@ -70,7 +56,7 @@ internal sealed class QueryPipeline
         return _cache.GetOrAdd(shape, compiled);
     }
 
-    private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters) { IndexSource = IndexSource };
+    private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters);
 
     private CompiledQuery Compile(Expression query)
     {
@@ -78,6 +64,8 @@ internal sealed class QueryPipeline
         // 3. Parse with re-linq (behind its seam) into the normalized query: Enumerable operators over collection sources.
         var (parameterized, parameters) = QueryParameterizer.Rewrite(query);
         var normalized = RelinqFrontEnd.Normalize(parameterized);
+        // Navigations (u.Posts, p.Author) become key and foreign-key lookups, after parsing: re-linq cannot parse them.
+        if (_database.Model.Relationships.Count > 0) normalized = new Relations.NavigationExpander(_database).Visit(normalized);
 
         // 4. Plan each collection source: access path, filters, sort, limits, copies.
         var context = Expression.Parameter(typeof(QueryContext), "context");

@@ -39,16 +39,9 @@ internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
     /// <summary>The plan of <paramref name="expression"/> as text (see <see cref="QueryableExtensions.Explain{T}"/>).</summary>
     public string Explain(Expression expression) => Pipeline.Explain(Prepare(expression).Query);
 
-    /// <summary>
-    /// Relations first: Include calls come out (applied to the results), navigations become key and foreign-key
-    /// lookups; what is left goes to the pipeline.
-    /// </summary>
-    private (Expression Query, Relations.IncludeProcessor? Includes) Prepare(Expression expression)
-    {
-        var (query, includes) = Relations.IncludeProcessor.Strip(expression, Database);
-        if (Database.Model.Relationships.Count > 0) query = new Relations.NavigationExpander(Database).Visit(query);
-        return (query, includes);
-    }
+    /// <summary>Include calls come out (applied to the results); the rest goes to the pipeline (which expands navigations).</summary>
+    private (Expression Query, Relations.IncludeProcessor? Includes) Prepare(Expression expression) =>
+        Relations.IncludeProcessor.Strip(expression, Database);
 }
 
 /// <summary>A query over ZgDb collections, composed with LINQ operators; runs (over one snapshot) each time it is enumerated.</summary>

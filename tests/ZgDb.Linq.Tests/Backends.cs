@@ -1,5 +1,3 @@
-using ZgDb.Query;
-
 namespace ZgDb.Linq.Tests;
 
 /// <summary>
@@ -29,13 +27,6 @@ public abstract class Backend : IDisposable
         db.Products.InsertMany(Products);
     }
 
-    /// <summary>Until the engine serves secondary indexes, tests plan with <see cref="ScanIndex"/>es built from the documents.</summary>
-    protected void UseTestIndexesIfNeeded()
-    {
-        if (Db.People.Where(p => p.City == "Paris").Explain().Contains("INDEX", StringComparison.Ordinal)) return;
-        QueryPipeline.For(Db).IndexSource = ScanIndex.Source;
-    }
-
     public virtual void Dispose()
     {
         Db.Dispose();
@@ -49,7 +40,6 @@ public sealed class InMemoryBackend : Backend
     {
         Db = ZgDatabase.OpenInMemory<ShopDb>();
         Fill(Db);
-        UseTestIndexesIfNeeded();
     }
 }
 
@@ -63,7 +53,6 @@ public sealed class OnDiskBackend : Backend
         var options = new ZgDbOptions { ChunkDocuments = 256 };
         using (var db = ZgDatabase.Open<ShopDb>(_directory, options)) Fill(db);
         Db = ZgDatabase.Open<ShopDb>(_directory, options);
-        UseTestIndexesIfNeeded();
     }
 
     public override void Dispose()

@@ -129,10 +129,8 @@ public sealed class ChunkLoadTests(ITestOutputHelper output)
         {
             using (var db = ZgDatabase.Open<ShopDb>(directory, options)) db.People.InsertMany(people);
             using var reopened = ZgDatabase.Open<ShopDb>(directory, options);
-            bool engineIndexes = reopened.People.Where(p => p.Email == "x").Explain().StartsWith("INDEX", StringComparison.Ordinal);
-            if (!engineIndexes) QueryPipeline.For(reopened).IndexSource = ScanIndex.Source;
-            output.WriteLine(engineIndexes ? "engine indexes" : "test indexes (built by a scan before measuring)");
-            reopened.People.Where(p => p.Email == "warm-up").ToList(); // builds the test index, if one is used
+            // the first use of each index loads its file (written at checkpoint): not a chunk load
+            reopened.People.Where(p => p.Email == "warm-up" || p.City == "warm-up" && p.Age == 0).ToList();
 
             long Loads() => reopened.GetStatistics().ChunkLoads;
             static int ChunkOf(int id) => (id - 1) / 256;

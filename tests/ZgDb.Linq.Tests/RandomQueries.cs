@@ -33,11 +33,11 @@ public abstract class RandomQuerySuite<TBackend>(TBackend backend, ITestOutputHe
     private static string Cut(string s) => s.Length > 1500 ? s[..1500] + "…" : s;
 }
 
-// Most random queries have a shape of their own (a parse and a compile each, on both sides): 1,500 in all keeps
+// Most random queries have a shape of their own (a parse and a compile each, on both sides): 1,200 in all keeps
 // the suite near a minute on a busy 2-core machine; the on-disk run checks the same planner over chunk files.
-public sealed class InMemoryRandomQueries(InMemoryBackend backend, ITestOutputHelper output) : RandomQuerySuite<InMemoryBackend>(backend, output, 1000);
+public sealed class InMemoryRandomQueries(InMemoryBackend backend, ITestOutputHelper output) : RandomQuerySuite<InMemoryBackend>(backend, output, 800);
 
-public sealed class OnDiskRandomQueries(OnDiskBackend backend, ITestOutputHelper output) : RandomQuerySuite<OnDiskBackend>(backend, output, 500);
+public sealed class OnDiskRandomQueries(OnDiskBackend backend, ITestOutputHelper output) : RandomQuerySuite<OnDiskBackend>(backend, output, 400);
 
 /// <summary>Builds random queries as expression trees (so values are constants the plan cache must lift).</summary>
 internal sealed class QueryGenerator(Random random, IReadOnlyList<Person> people)

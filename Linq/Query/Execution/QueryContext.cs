@@ -16,9 +16,6 @@ internal sealed class QueryContext(ZgDatabase database, DatabaseState state, obj
     public DatabaseState State { get; } = state;
     public object?[] Parameters { get; } = parameters;
 
-    /// <summary>For tests: replaces the engine's secondary indexes (null = use the engine's).</summary>
-    public Func<object, string, IIndexSnapshot?>? IndexSource { get; init; }
-
     public ICollectionSnapshot<T> Snapshot<T>() where T : class
     {
         if (_snapshots.TryGetValue(typeof(T), out var existing)) return (ICollectionSnapshot<T>)existing;
@@ -28,8 +25,7 @@ internal sealed class QueryContext(ZgDatabase database, DatabaseState state, obj
     }
 
     /// <summary>The named index of <typeparamref name="T"/>'s collection as of this state, or null when there is none.</summary>
-    public IIndexSnapshot? Index<T>(string name) where T : class =>
-        IndexSource is { } source ? source(Snapshot<T>(), name) : Snapshot<T>().GetIndex(name);
+    public IIndexSnapshot? Index<T>(string name) where T : class => Snapshot<T>().GetIndex(name);
 
     /// <summary>Copies of stored documents, made as they are enumerated (so Take(10) copies ten).</summary>
     public IEnumerable<T> Copy<T>(IEnumerable<T> stored) where T : class
