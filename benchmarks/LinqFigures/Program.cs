@@ -34,6 +34,8 @@ else
 Console.WriteLine($"{Count:N0} users, {(inMemory ? "in memory" : "on disk, reopened")}, {Environment.ProcessorCount} cores, {seconds}s per figure");
 
 int id = 1, city = 0, age = 18;
+// baseline on the same machine and run: the engine's own point read, without LINQ
+Measure("baseline: Find(id) (no LINQ)", "", () => { id = id % Count + 1; return db.Users.Find(id) is null ? 0 : 1; });
 Measure("FirstOrDefault(u => u.Id == id)", db.Users.Where(u => u.Id == 5).Explain(), () =>
 {
     id = id % Count + 1;
