@@ -12,7 +12,7 @@ namespace ZgDb;
 /// Documents returned are copies the caller owns: changing one changes nothing stored until <see cref="Update"/>.
 /// Thread-safe.
 /// </summary>
-public sealed class ZgCollection<T> : IOrderedQueryable<T> where T : class
+public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where T : class
 {
     private readonly ICollectionStore<T> _store;
 
@@ -25,6 +25,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T> where T : class
     }
 
     internal ZgDatabase Database { get; }
+    ZgDatabase IZgCollection.Database => Database;
     internal ICollectionStore<T> Store => _store;
 
     /// <summary>The collection's name (the database class's property name).</summary>

@@ -1,19 +1,27 @@
+using System.Collections;
 using System.Linq.Expressions;
 
 namespace ZgDb.Query;
 
+/// <summary>What the query pipeline needs from a collection root found in an expression.</summary>
+internal interface IZgCollection
+{
+    Type ElementType { get; }
+    ZgDatabase Database { get; }
+}
+
 /// <summary>
-/// The <see cref="IQueryProvider"/> of every ZgDb collection. Runs a query over one consistent snapshot of the
-/// collections it reads: each collection root is replaced by copies of its documents and the rest is evaluated by
-/// LINQ-to-Objects, so results are exactly LINQ-to-Objects' on the same data.
+/// The <see cref="IQueryProvider"/> of every ZgDb collection and query: hands each expression to the database's
+/// <see cref="QueryPipeline"/> (plan cache, re-linq front end, planner, compiled plans).
 /// </summary>
 internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
 {
     public ZgDatabase Database { get; } = database;
+    public QueryPipeline Pipeline { get; } = QueryPipeline.For(database);
 
     public IQueryable CreateQuery(Expression expression)
     {
-        var element = TypeSystem.ElementType(expression.Type);
+        var element = EnumerableMethods.ElementType(expression.Type);
         return (IQueryable)Activator.CreateInstance(typeof(ZgQuery<>).MakeGenericType(element), this, expression)!;
     }
 
@@ -23,35 +31,20 @@ internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
 
     public TResult Execute<TResult>(Expression expression)
     {
-        // Relations first: Include calls come out (applied to the results), navigations become index lookups.
-        var (query, includes) = Relations.IncludeProcessor.Strip(expression, Database);
-        query = new Relations.NavigationExpander(Database).Visit(query);
-        var result = LinqToObjects.Execute<TResult>(new RootRewriter().Visit(query));
+        var (query, includes) = Prepare(expression);
+        var result = (TResult)Pipeline.Execute(query)!;
         return includes is null ? result : (TResult)includes.ApplyTo(result)!;
     }
 
-    /// <summary>System.Linq's own LINQ-to-Objects provider: it rewrites Queryable calls over in-memory roots to Enumerable calls.</summary>
-    private static readonly IQueryProvider LinqToObjects = new EnumerableQuery<object>(Array.Empty<object>());
+    /// <summary>The plan of <paramref name="expression"/> as text (see <see cref="QueryableExtensions.Explain{T}"/>).</summary>
+    public string Explain(Expression expression) => Pipeline.Explain(Prepare(expression).Query);
 
-    /// <summary>Replaces each collection root with an in-memory copy of its documents (one snapshot per root).</summary>
-    private sealed class RootRewriter : ExpressionVisitor
-    {
-        protected override Expression VisitConstant(ConstantExpression node)
-        {
-            if (node.Value is IQueryable queryable && queryable.Provider is ZgQueryProvider && node.Value.GetType().IsGenericType
-                && node.Value.GetType().GetGenericTypeDefinition() == typeof(ZgCollection<>))
-            {
-                var list = Activator.CreateInstance(typeof(List<>).MakeGenericType(queryable.ElementType), queryable)!;
-                var asQueryable = typeof(Queryable).GetMethods().First(m => m.Name == nameof(Queryable.AsQueryable) && m.IsGenericMethod)
-                    .MakeGenericMethod(queryable.ElementType);
-                return Expression.Constant(asQueryable.Invoke(null, [list]), node.Type.IsAssignableFrom(typeof(IQueryable<>).MakeGenericType(queryable.ElementType)) ? node.Type : typeof(IQueryable<>).MakeGenericType(queryable.ElementType));
-            }
-            return base.VisitConstant(node);
-        }
-    }
+    /// <summary>Include calls come out (applied to the results); the rest goes to the pipeline (which expands navigations).</summary>
+    private (Expression Query, Relations.IncludeProcessor? Includes) Prepare(Expression expression) =>
+        Relations.IncludeProcessor.Strip(expression, Database);
 }
 
-/// <summary>A query over ZgDb collections, composed with LINQ operators; runs when enumerated.</summary>
+/// <summary>A query over ZgDb collections, composed with LINQ operators; runs (over one snapshot) each time it is enumerated.</summary>
 internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression) : IOrderedQueryable<T>
 {
     public Type ElementType => typeof(T);
@@ -60,16 +53,7 @@ internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression
 
     public IEnumerator<T> GetEnumerator() => provider.Execute<IEnumerable<T>>(Expression).GetEnumerator();
 
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-}
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-internal static class TypeSystem
-{
-    public static Type ElementType(Type sequence)
-    {
-        var enumerable = sequence.IsGenericType && sequence.GetGenericTypeDefinition() == typeof(IEnumerable<>)
-            ? sequence
-            : sequence.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
-        return enumerable?.GetGenericArguments()[0] ?? sequence;
-    }
+    public override string ToString() => Expression.ToString();
 }

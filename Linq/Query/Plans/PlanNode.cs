@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Text.RegularExpressions;
+
+namespace ZgDb.Query.Plans;
+
+/// <summary>
+/// One step of a query plan. Access paths (<see cref="AccessPath{T}"/>) read stored documents of one collection;
+/// the steps over them (<see cref="Filter"/>, <see cref="Sort"/>, <see cref="Take"/>...) transform the sequence.
+/// Each node builds the expression that runs it (compiled once per cached plan) and explains itself.
+/// </summary>
+internal abstract class PlanNode
+{
+    /// <summary>The node this one reads from (null for an access path).</summary>
+    public PlanNode? Input { get; init; }
+
+    /// <summary>A relative estimate of the work, for choosing between access paths (lower is better).</summary>
+    public abstract double Cost { get; }
+
+    /// <summary>This node alone as text, e.g. <c>INDEX RANGE User.Age [25, +inf)</c>; empty for invisible steps.</summary>
+    public abstract string Explain(PlanText text);
+
+    /// <summary>The expression that produces this node's sequence, given the <c>QueryContext</c> parameter.</summary>
+    public abstract Expression Build(Expression context);
+
+    /// <summary>The whole chain from the access path to this node: <c>A -&gt; B -&gt; C</c>.</summary>
+    public string ExplainChain(PlanText text)
+    {
+        var own = Explain(text);
+        var input = Input?.ExplainChain(text);
+        if (string.IsNullOrEmpty(input)) return own;
+        return string.IsNullOrEmpty(own) ? input : input + " -> " + own;
+    }
+}
+
+/// <summary>Prints expressions and parameter values for <see cref="PlanNode.Explain"/>.</summary>
+internal sealed class PlanText(object?[] parameters)
+{
+    /// <summary>A bound or key: the parameter's actual value when it is one, else the expression.</summary>
+    public string Value(Expression value) => value switch
+    {
+        ParameterExpression p when p.Name is { } name && name.StartsWith("@p", StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out int slot) && slot < parameters.Length => Literal(parameters[slot]),
+        ConstantExpression c => Literal(c.Value),
+        UnaryExpression { NodeType: ExpressionType.Convert } u => Value(u.Operand),
+        _ => Code(value),
+    };
+
+    public static string Literal(object? value) => value switch
+    {
+        null => "null",
+        string s => "'" + s + "'",
+        DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable e => "(" + string.Join(", ", e.Cast<object?>().Take(5).Select(Literal)) + (e.Cast<object?>().Skip(5).Any() ? ", ..." : "") + ")",
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>A lambda's body with its parameter left out: <c>u =&gt; u.Name.StartsWith(@p1)</c> prints <c>Name.StartsWith(@p1)</c>.</summary>
+    public static string Code(LambdaExpression lambda)
+    {
+        var text = Code(lambda.Body);
+        foreach (var p in lambda.Parameters)
+            text = Regex.Replace(text, @"(?<![\w@])" + Regex.Escape(p.Name ?? "") + @"\.", "");
+        return text;
+    }
+
+    public static string Code(Expression expression)
+    {
+        var text = expression.ToString();
+        text = Regex.Replace(text, @"Convert\(([^(),]*), [\w.`\[\]]+\)", "$1");
+        text = text.Replace("AndAlso", "AND").Replace("OrElse", "OR");
+        return text;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using ZgDb.Query.Execution;
+using M = ZgDb.Query.EnumerableMethods;
+
+namespace ZgDb.Query.Plans;
+
+/// <summary>Keeps the documents matching a predicate the access path did not serve (a compiled delegate over stored documents).</summary>
+internal sealed class Filter(LambdaExpression predicate) : PlanNode
+{
+    public LambdaExpression Predicate { get; } = predicate;
+    public override double Cost => (Input?.Cost ?? 0) * 1.1;
+    public override string Explain(PlanText text) => "FILTER " + PlanText.Code(Predicate);
+    public override Expression Build(Expression context) =>
+        M.Call(M.Where, [Predicate.Parameters[0].Type], Input!.Build(context), Predicate);
+}
+
+/// <summary>Sorts in memory (stable, with LINQ-to-Objects' own comparers, so ties and culture rules match it).</summary>
+internal sealed class Sort(IReadOnlyList<(LambdaExpression Key, bool Descending)> orderings) : PlanNode
+{
+    public override double Cost => (Input?.Cost ?? 0) * 2;
+    public override string Explain(PlanText text) =>
+        "SORT " + string.Join(", ", orderings.Select(o => PlanText.Code(o.Key) + (o.Descending ? " DESC" : "")));
+
+    public override Expression Build(Expression context)
+    {
+        var sequence = Input!.Build(context);
+        for (int i = 0; i < orderings.Count; i++)
+        {
+            var (key, descending) = orderings[i];
+            var method = (i == 0, descending) switch
+            {
+                (true, false) => M.OrderBy,
+                (true, true) => M.OrderByDescending,
+                (false, false) => M.ThenBy,
+                _ => M.ThenByDescending,
+            };
+            sequence = M.Call(method, [key.Parameters[0].Type, key.ReturnType], sequence, key);
+        }
+        return sequence;
+    }
+}
+
+/// <summary>Skip(n) or Take(n): lazy, so a Take over an ordered access path stops after n documents.</summary>
+internal sealed class SkipTake(bool take, Expression count, Type element) : PlanNode
+{
+    public override double Cost => Input?.Cost ?? 0;
+    public override string Explain(PlanText text) => (take ? "TAKE " : "SKIP ") + text.Value(count);
+    public override Expression Build(Expression context) => M.Call(take ? M.Take : M.Skip, [element], Input!.Build(context), count);
+}
+
+/// <summary>Copies each document as it leaves the plan: callers never see a stored object.</summary>
+internal sealed class CopyDocuments<T> : PlanNode where T : class
+{
+    public override double Cost => Input?.Cost ?? 0;
+    public override string Explain(PlanText text) => "";
+    public override Expression Build(Expression context) =>
+        Expression.Call(context, typeof(QueryContext).GetMethod(nameof(QueryContext.Copy))!.MakeGenericMethod(typeof(T)), Input!.Build(context));
+}
+
+/// <summary>
+/// Count/LongCount/Any answered without reading documents: from the index entries (a predicate served exactly by
+/// an index) or from the collection's count (no predicate).
+/// </summary>
+internal sealed class CountWithoutDocuments<T>(AccessPath<T>? access, CountKind kind) : PlanNode where T : class
+{
+    public override double Cost => 1;
+    public override string Explain(PlanText text) => access is null
+        ? $"COUNT {typeof(T).Name} (stored count)"
+        : access.Explain(text) + $" -> {kind.ToString().ToUpperInvariant()} (from the index)";
+
+    public override Expression Build(Expression context)
+    {
+        Expression count = access switch
+        {
+            null => Expression.Call(Expression.Constant(this), GetType().GetMethod(nameof(StoredCount))!, context),
+            IndexAccess<T> index => index.BuildCount(context),
+            _ => throw new InvalidOperationException($"{access.GetType().Name} cannot count."),
+        };
+        return kind switch
+        {
+            CountKind.Count => Expression.ConvertChecked(count, typeof(int)),
+            CountKind.LongCount => count,
+            _ => Expression.GreaterThan(count, Expression.Constant(0L)),
+        };
+    }
+
+    public long StoredCount(QueryContext context) => context.Snapshot<T>().Count;
+}
+
+internal enum CountKind { Count, LongCount, Any }
+
+/// <summary>A projection applied to the plan's documents (copies when the result could expose stored objects).</summary>
+internal sealed class Project(LambdaExpression selector) : PlanNode
+{
+    public override double Cost => Input?.Cost ?? 0;
+    public override string Explain(PlanText text) => "SELECT " + PlanText.Code(selector);
+    public override Expression Build(Expression context) =>
+        M.Call(M.Select, [selector.Parameters[0].Type, selector.ReturnType], Input!.Build(context), selector);
+}
+
+/// <summary>Count/LongCount/Any over the plan's sequence.</summary>
+internal sealed class Aggregate(MethodInfo definition, Type element) : PlanNode
+{
+    public override double Cost => Input?.Cost ?? 0;
+    public override string Explain(PlanText text) => definition.Name.ToUpperInvariant();
+    public override Expression Build(Expression context) => M.Call(definition, [element], Input!.Build(context));
+}

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text;
+
+namespace ZgDb.Query;
+
+/// <summary>
+/// Phase 1 of every query (<see cref="QueryPipeline"/>): walks the expression once, without re-linq, and computes
+/// its shape (the plan cache's key) and its parameter values. Constants and captured variables become parameters
+/// <c>@p0, @p1...</c> in order of appearance; collection roots (including captured ones, such as <c>db.Orders</c>
+/// inside a lambda) are part of the shape; <c>null</c> constants are part of the shape too.
+/// </summary>
+internal sealed class QueryParameterizer : ExpressionVisitor
+{
+    private static readonly ConcurrentDictionary<MemberInfo, int> MemberIds = new();
+    private static int _nextMemberId;
+
+    private readonly StringBuilder _key = new(256);
+    private readonly List<object?> _values = [];
+    private readonly List<ParameterExpression> _lambdaParameters = [];
+    private List<ParameterExpression>? _parameters;
+    private bool _rewrite;
+
+    /// <summary>The shape key and the parameter values of <paramref name="query"/>.</summary>
+    public static (string Key, object?[] Values) Analyze(Expression query)
+    {
+        var visitor = new QueryParameterizer();
+        visitor.Visit(query);
+        return (visitor._key.ToString(), visitor._values.ToArray());
+    }
+
+    /// <summary>
+    /// <paramref name="query"/> with its parameters in place of the lifted values: the form re-linq parses and the
+    /// plan is compiled from. The parameters are returned in slot order.
+    /// </summary>
+    public static (Expression Query, IReadOnlyList<ParameterExpression> Parameters) Rewrite(Expression query)
+    {
+        var visitor = new QueryParameterizer { _rewrite = true, _parameters = [] };
+        var rewritten = visitor.Visit(query);
+        return (rewritten!, visitor._parameters);
+    }
+
+    public override Expression? Visit(Expression? node)
+    {
+        if (node is null)
+        {
+            _key.Append('~');
+            return null;
+        }
+        if (TryCapture(node, out var value))
+        {
+            if (value is IZgCollection collection)
+            {
+                _key.Append("Q(").Append(collection.ElementType.TypeHandle.Value).Append(')');
+                return _rewrite ? Expression.Constant(value, node.Type) : node;
+            }
+            if (value is StringComparison comparison && node is ConstantExpression)
+            {
+                // part of the shape: the planner serves an Ordinal comparison from an index, not a culture one
+                _key.Append("S(").Append((int)comparison).Append(')');
+                return node;
+            }
+            if (value is null && node is ConstantExpression)
+            {
+                _key.Append("N(").Append(node.Type.TypeHandle.Value).Append(')');
+                return node;
+            }
+            _key.Append("P(").Append(node.Type.TypeHandle.Value).Append(')');
+            if (!_rewrite)
+            {
+                _values.Add(value);
+                return node;
+            }
+            var parameter = Expression.Parameter(node.Type, "@p" + _parameters!.Count);
+            _parameters.Add(parameter);
+            return parameter;
+        }
+        _key.Append((int)node.NodeType).Append(':').Append(node.Type.TypeHandle.Value).Append('(');
+        var result = base.Visit(node);
+        _key.Append(')');
+        return result;
+    }
+
+    /// <summary>Whether <paramref name="node"/> is a value known before the query runs: a constant, or a chain of field/property reads from one (a captured variable), or a static field.</summary>
+    private static bool TryCapture(Expression node, out object? value)
+    {
+        switch (node)
+        {
+            case ConstantExpression constant:
+                value = constant.Value;
+                return true;
+            case MemberExpression { Member: FieldInfo { IsStatic: true } field }:
+                value = field.GetValue(null);
+                return true;
+            case MemberExpression member when member.Expression is not null && IsCapturedChain(member.Expression):
+                TryCapture(member.Expression, out var target);
+                if (target is null)
+                {
+                    value = null;
+                    return false; // let the query raise the NullReferenceException LINQ-to-Objects would raise
+                }
+                value = member.Member switch
+                {
+                    FieldInfo field => field.GetValue(target),
+                    PropertyInfo property => property.GetValue(target),
+                    _ => null,
+                };
+                return member.Member is FieldInfo or PropertyInfo;
+            default:
+                value = null;
+                return false;
+        }
+    }
+
+    private static bool IsCapturedChain(Expression node) => node switch
+    {
+        ConstantExpression => true,
+        MemberExpression { Member: FieldInfo { IsStatic: true } } => true,
+        MemberExpression { Expression: { } inner, Member: FieldInfo or PropertyInfo } => IsCapturedChain(inner),
+        _ => false,
+    };
+
+    protected override Expression VisitLambda<T>(Expression<T> node)
+    {
+        int mark = _lambdaParameters.Count;
+        _lambdaParameters.AddRange(node.Parameters);
+        var result = base.VisitLambda(node);
+        _lambdaParameters.RemoveRange(mark, _lambdaParameters.Count - mark);
+        return result;
+    }
+
+    protected override Expression VisitParameter(ParameterExpression node)
+    {
+        _key.Append('$').Append(_lambdaParameters.LastIndexOf(node));
+        return node;
+    }
+
+    protected override Expression VisitMember(MemberExpression node)
+    {
+        AppendMember(node.Member);
+        return base.VisitMember(node);
+    }
+
+    protected override Expression VisitMethodCall(MethodCallExpression node)
+    {
+        AppendMember(node.Method);
+        return base.VisitMethodCall(node);
+    }
+
+    protected override Expression VisitNew(NewExpression node)
+    {
+        if (node.Constructor is not null) AppendMember(node.Constructor);
+        if (node.Members is not null) foreach (var member in node.Members) AppendMember(member);
+        return base.VisitNew(node);
+    }
+
+    protected override MemberBinding VisitMemberBinding(MemberBinding node)
+    {
+        _key.Append('b').Append((int)node.BindingType);
+        AppendMember(node.Member);
+        return base.VisitMemberBinding(node);
+    }
+
+    protected override ElementInit VisitElementInit(ElementInit node)
+    {
+        AppendMember(node.AddMethod);
+        return base.VisitElementInit(node);
+    }
+
+    protected override Expression VisitUnary(UnaryExpression node)
+    {
+        if (node.Method is not null) AppendMember(node.Method);
+        return base.VisitUnary(node);
+    }
+
+    protected override Expression VisitBinary(BinaryExpression node)
+    {
+        if (node.Method is not null) AppendMember(node.Method);
+        if (node.IsLiftedToNull) _key.Append('L');
+        return base.VisitBinary(node);
+    }
+
+    protected override Expression VisitTypeBinary(TypeBinaryExpression node)
+    {
+        _key.Append('T').Append(node.TypeOperand.TypeHandle.Value);
+        return base.VisitTypeBinary(node);
+    }
+
+    protected override Expression VisitExtension(Expression node) =>
+        throw new NotSupportedException($"The expression '{node}' ({node.GetType().Name}) is not supported in a ZgDb query.");
+
+    private void AppendMember(MemberInfo member)
+    {
+        // A member's identity: reflection hands out one object per member (and per generic instantiation), and
+        // its interned number is cheaper to print than its name.
+        int id = MemberIds.GetOrAdd(member, static _ => Interlocked.Increment(ref _nextMemberId));
+        _key.Append('m').Append(id);
+    }
+}

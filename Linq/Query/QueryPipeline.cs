@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using ZgDb.Query.Execution;
+using ZgDb.Query.Planning;
+using ZgDb.Query.Plans;
+using ZgDb.Query.Relinq;
+
+namespace ZgDb.Query;
+
+/// <summary>
+/// Runs LINQ queries over one database. The whole pipeline is <see cref="Execute"/>; its phases are described in
+/// Linq/README.md. One instance per database, shared by its collections; thread-safe.
+/// </summary>
+internal sealed class QueryPipeline
+{
+    private const int CacheLimit = 2048;
+    private static readonly ConditionalWeakTable<ZgDatabase, QueryPipeline> Pipelines = new();
+    private readonly ConcurrentDictionary<string, CompiledQuery> _cache = new(StringComparer.Ordinal);
+    private readonly ZgDatabase _database;
+
+    private QueryPipeline(ZgDatabase database) => _database = database;
+
+    public static QueryPipeline For(ZgDatabase database) => Pipelines.GetValue(database, d => new QueryPipeline(d));
+
+    /// <summary>Cached plans (for tests and tools).</summary>
+    public int CachedPlans => _cache.Count;
+
+    /// <summary>How many queries this database has parsed and compiled (cache misses), for tests.</summary>
+    public long Compilations => Interlocked.Read(ref _compilations);
+
+    private long _compilations;
+
+    public object? Execute(Expression query)
+    {
+        // 1. Parameterize: the query's shape (the cache key) and its parameter values, without re-linq.
+        var (shape, parameters) = QueryParameterizer.Analyze(query);
+        // 2. Look up the plan cache; on a miss, parse (3), plan (4) and compile (5) once for this shape.
+        var compiled = Lookup(shape, query);
+        // 6. Execute over one database state, read once for every collection the query touches.
+        return compiled.Run(NewContext(parameters));
+    }
+
+    /// <summary>The plan <see cref="Execute"/> would run for <paramref name="query"/>, as text.</summary>
+    public string Explain(Expression query)
+    {
+        var (shape, parameters) = QueryParameterizer.Analyze(query);
+        return Lookup(shape, query).Explain(parameters);
+    }
+
+    private CompiledQuery Lookup(string shape, Expression query)
+    {
+        if (_cache.TryGetValue(shape, out var compiled)) return compiled;
+        compiled = Compile(query);
+        if (_cache.Count >= CacheLimit) _cache.Clear();
+        return _cache.GetOrAdd(shape, compiled);
+    }
+
+    private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters);
+
+    private CompiledQuery Compile(Expression query)
+    {
+        Interlocked.Increment(ref _compilations);
+        // 3. Parse with re-linq (behind its seam) into the normalized query: Enumerable operators over collection sources.
+        var (parameterized, parameters) = QueryParameterizer.Rewrite(query);
+        var normalized = RelinqFrontEnd.Normalize(parameterized);
+        // Navigations (u.Posts, p.Author) become key and foreign-key lookups, after parsing: re-linq cannot parse them.
+        if (_database.Model.Relationships.Count > 0) normalized = new Relations.NavigationExpander(_database).Visit(normalized);
+
+        // 4. Plan each collection source: access path, filters, sort, limits, copies.
+        var context = Expression.Parameter(typeof(QueryContext), "context");
+        var probe = NewContext([]);
+        var planner = new QueryPlanner(_database.Model, (type, name) => IndexExists(probe, type, name),
+            copyDocuments: !ResultSafety.IsDetached(normalized.Type), context);
+        var planned = planner.Visit(normalized);
+
+        // 5. Compile: parameters become reads of the context's values; one delegate per shape.
+        var body = new ParameterBinder(parameters, context).Visit(planned);
+        var run = Expression.Lambda<Func<QueryContext, object?>>(Expression.Convert(body, typeof(object)), context).Compile();
+        return new CompiledQuery(run, planner.Plans, planner.InMemory);
+    }
+
+    private static bool IndexExists(QueryContext probe, Type element, string name) =>
+        (bool)typeof(QueryPipeline).GetMethod(nameof(IndexExistsOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(element).Invoke(null, [probe, name])!;
+
+    private static bool IndexExistsOf<T>(QueryContext probe, string name) where T : class => probe.Index<T>(name) is not null;
+
+    /// <summary>Replaces each query parameter <c>@pN</c> with <c>(T)context.Parameters[N]</c>.</summary>
+    private sealed class ParameterBinder(IReadOnlyList<ParameterExpression> parameters, ParameterExpression context) : ExpressionVisitor
+    {
+        private readonly Dictionary<ParameterExpression, int> _slots = parameters.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
+
+        protected override Expression VisitParameter(ParameterExpression node) => _slots.TryGetValue(node, out int slot)
+            ? Expression.Convert(Expression.ArrayIndex(Expression.Property(context, nameof(QueryContext.Parameters)), Expression.Constant(slot)), node.Type)
+            : node;
+
+        protected override Expression VisitExtension(Expression node) => node;
+    }
+}
+
+/// <summary>A query shape, planned and compiled once; run with each execution's parameter values.</summary>
+internal sealed class CompiledQuery(Func<QueryContext, object?> run, IReadOnlyList<PlanNode> plans, IReadOnlyList<string> inMemory)
+{
+    public object? Run(QueryContext context) => run(context);
+
+    public string Explain(object?[] parameters)
+    {
+        var text = new PlanText(parameters);
+        var plan = string.Join(" ; ", plans.Select(p => p.ExplainChain(text)));
+        return inMemory.Count == 0 ? plan : plan + " -> IN MEMORY " + string.Join(", ", inMemory);
+    }
+}
