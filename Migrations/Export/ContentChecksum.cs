@@ -23,6 +23,14 @@ internal sealed class ContentChecksum
     /// <summary>The checksum so far: the row count and the sum of row hashes, in hex.</summary>
     public string Value => $"{Rows}:{_sum:x16}";
 
+    /// <summary>The canonical text of one row (what <see cref="Add"/> hashes), for tests and diagnostics.</summary>
+    public static string CanonicalText(object row, IReadOnlyList<EntityProperty> properties)
+    {
+        var checksum = new ContentChecksum();
+        checksum.WriteObject(row, properties);
+        return checksum._text.ToString();
+    }
+
     public void Add(object row, IReadOnlyList<EntityProperty> properties)
     {
         _text.Clear();
