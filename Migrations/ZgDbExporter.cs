@@ -124,6 +124,23 @@ public static class ZgDbExporter
         });
     }
 
+    /// <summary>
+    /// Writes <c>&lt;ContextName&gt;.cs</c> (e.g. <c>BlogDbContext.cs</c>) into <paramref name="directory"/> (created if missing)
+    /// with the source of <see cref="GenerateDbContext(ZgDatabase, DbContextSourceOptions?)"/>; returns the file's path.
+    /// An existing file of that name is replaced.
+    /// </summary>
+    public static string WriteDbContextFile(ZgDatabase source, string directory, DbContextSourceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var name = options?.ContextName ?? source.GetType().Name + "Context";
+        var code = GenerateDbContext(source, (options ?? new DbContextSourceOptions()) with { ContextName = name });
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name + ".cs");
+        File.WriteAllText(path, code);
+        return path;
+    }
+
     /// <summary>Writes the C# source of a DbContext for <paramref name="model"/> (see the other overload).</summary>
     public static string GenerateDbContext(DatabaseModel model, DbContextSourceOptions options)
     {

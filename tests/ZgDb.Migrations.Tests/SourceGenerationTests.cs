@@ -31,7 +31,10 @@ public sealed class SourceGenerationTests(ITestOutputHelper output)
         {
             var target = ExportTarget.Sqlite(path);
             await ZgDbExporter.ExportAsync(db, target);
-            var type = Compile(ZgDbExporter.GenerateDbContext(db), "BlogDbContext");
+            var file = ZgDbExporter.WriteDbContextFile(db, Path.GetDirectoryName(path)!, new DbContextSourceOptions { ContextName = "BlogDbContext" + Guid.NewGuid().ToString("N")[..6] });
+            var contextName = Path.GetFileNameWithoutExtension(file);
+            var type = Compile(File.ReadAllText(file), contextName);
+            File.Delete(file);
             await using var context = Create(type, b => b.UseSqlite(target.ConnectionString));
             var users = (IQueryable<User>)type.GetProperty("Users")!.GetValue(context)!;
             Assert.Equal(db.Users.Where(u => u.Age > 40).Select(u => u.Id).OrderBy(i => i).ToList(),
