@@ -21,6 +21,7 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
         var checksum = new ContentChecksum();
         var batch = new List<T>(options.BatchSize);
         var set = target.Set<T>();
+        var bulk = options.UseSaveChanges ? null : BulkInserter.For(target, typeof(T));
         CopiedInCurrent = 0;
         progress?.Report(new ExportProgress(ExportPhase.Copy, entity.CollectionName, 0, total));
         foreach (var stored in ExportOrder.Rows(snapshot.Scan(), entity, source.Model))
@@ -35,9 +36,14 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
         async Task FlushAsync()
         {
             if (batch.Count == 0) return;
-            set.AddRange(batch);
-            await target.SaveChangesAsync(cancellationToken);
-            target.ChangeTracker.Clear();
+            if (bulk is not null)
+                await bulk.InsertAsync(batch, cancellationToken);
+            else
+            {
+                set.AddRange(batch);
+                await target.SaveChangesAsync(cancellationToken);
+                target.ChangeTracker.Clear();
+            }
             CopiedInCurrent += batch.Count;
             batch.Clear();
             progress?.Report(new ExportProgress(ExportPhase.Copy, entity.CollectionName, CopiedInCurrent, total));

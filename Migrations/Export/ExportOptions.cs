@@ -12,6 +12,12 @@ public sealed class ExportOptions
     /// </summary>
     public bool Verify { get; init; } = true;
 
+    /// <summary>
+    /// Copy every collection through EF Core's <c>SaveChanges</c> (default false: collections without owned types are
+    /// copied with multi-row INSERTs built from the same EF Core mapping, several times faster).
+    /// </summary>
+    public bool UseSaveChanges { get; init; }
+
     /// <summary>For a SQLite target: delete the file first if it exists. Default false (an existing table of the same name fails the export).</summary>
     public bool OverwriteSqliteFile { get; init; }
 }

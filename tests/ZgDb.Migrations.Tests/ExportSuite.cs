@@ -52,6 +52,17 @@ public abstract class ExportSuite(ExportBackend backend, ITestOutputHelper outpu
     }
 
     [SkippableFact]
+    public async Task Multi_row_inserts_and_SaveChanges_store_the_same_content()
+    {
+        Backend.SkipIfUnavailable();
+        using var db = OpenBlog(seed: 19);
+        var bulk = await ZgDbExporter.ExportAsync(db, Backend.NewTarget(), new ExportOptions { BatchSize = 33 });
+        var tracked = await ZgDbExporter.ExportAsync(db, Backend.NewTarget(), new ExportOptions { BatchSize = 33, UseSaveChanges = true });
+        Assert.True(bulk.Verified && tracked.Verified);
+        Assert.Equal(bulk.Tables.Select(t => (t.Collection, t.TargetRows, t.TargetChecksum)), tracked.Tables.Select(t => (t.Collection, t.TargetRows, t.TargetChecksum)));
+    }
+
+    [SkippableFact]
     public async Task Rows_read_back_equal_the_source_with_keys_preserved()
     {
         Backend.SkipIfUnavailable();
