@@ -15,7 +15,11 @@ namespace ZgDb.Migrations.Export;
 /// </summary>
 internal sealed class BulkInserter
 {
-    private const int MaxParameters = 30_000; // below SQLite's 32,766 and PostgreSQL's 65,535
+    // Npgsql sends a statement's parameters in one message: large statements are fastest (PostgreSQL allows 65,535).
+    // Microsoft.Data.Sqlite binds each parameter by a name lookup over the statement, so a statement's cost grows with
+    // the square of its parameters: a few hundred per statement is fastest there.
+    private const int MaxParametersPostgreSql = 30_000;
+    private const int MaxParametersSqlite = 400;
     private readonly DbContext _context;
     private readonly IProperty[] _properties;
     private readonly string _prefix;
@@ -28,7 +32,8 @@ internal sealed class BulkInserter
         var sql = context.GetService<ISqlGenerationHelper>();
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         _prefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) VALUES ";
-        _rowsPerStatement = Math.Max(1, MaxParameters / properties.Length);
+        int maxParameters = context.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true ? MaxParametersSqlite : MaxParametersPostgreSql;
+        _rowsPerStatement = Math.Max(1, maxParameters / properties.Length);
     }
 
     /// <summary>An inserter for <paramref name="clrType"/>, or null when its mapping needs <c>SaveChanges</c> (owned types, JSON columns, shadow properties).</summary>
