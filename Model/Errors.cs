@@ -185,3 +185,25 @@ public sealed class ZgDbForeignKeyException : ZgDbException
     /// <summary>The relationship at fault (<c>Post.AuthorId -&gt; User</c>).</summary>
     public string Relationship { get; }
 }
+
+/// <summary>
+/// An export to another database failed or was refused: a part of the model EF Core cannot express (named), a
+/// target that refused the schema or a row, or a verification that found a difference. The ZgDb source is never
+/// changed; <see cref="Detail"/> says what reached the target (normally nothing: its transaction was rolled back).
+/// </summary>
+public sealed class ZgDbExportException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbExportException(string? collection, string message, object? detail = null, Exception? inner = null)
+        : base(collection is null ? message : $"Collection '{collection}': {message}", inner)
+    {
+        Collection = collection;
+        Detail = detail;
+    }
+
+    /// <summary>The collection at fault, when one is.</summary>
+    public string? Collection { get; }
+
+    /// <summary>The exporter's report of what was done before the failure (an <c>ExportReport</c> of ZgDb.Migrations), when there is one.</summary>
+    public object? Detail { get; }
+}

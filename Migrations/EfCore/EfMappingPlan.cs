@@ -1,0 +1,60 @@
+namespace ZgDb.Migrations.EfCore;
+
+/// <summary>How a value is converted on its way into the EF Core database (see docs/MIGRATIONS.md, the type mapping table).</summary>
+internal enum EfConversion
+{
+    None,
+    /// <summary>DateTime: the clock value is stored; read back with <see cref="DateTimeKind.Utc"/> (PostgreSQL needs UTC for <c>timestamp with time zone</c>).</summary>
+    DateTimeAsUtc,
+    /// <summary>DateTimeOffset: stored as the same instant at offset 0 (PostgreSQL keeps no offset; ordering on SQLite's text is right only at one offset).</summary>
+    DateTimeOffsetAsUtc,
+    /// <summary>sbyte stored as short.</summary>
+    ToInt16,
+    /// <summary>ushort stored as int.</summary>
+    ToInt32,
+    /// <summary>uint stored as long.</summary>
+    ToInt64,
+    /// <summary>ulong stored as decimal(20,0).</summary>
+    ToDecimal,
+}
+
+/// <summary>One scalar or primitive-collection property as EF Core will map it.</summary>
+internal sealed record EfPropertyPlan(
+    string Name, Type ClrType, bool IsKey, bool IsPrimitiveCollection, bool? IsRequired, int? MaxLength,
+    EfConversion Conversion, EfConversion ElementConversion);
+
+/// <summary>A nested class (or a list of them) mapped as an owned type stored in a JSON column.</summary>
+internal sealed record EfOwnedPlan(
+    string Navigation, Type ClrType, bool IsCollection, bool IsRequired, IReadOnlyList<EfPropertyPlan> Properties,
+    IReadOnlyList<string> Ignored, IReadOnlyList<EfOwnedPlan> Owned);
+
+/// <summary>An index over top-level properties.</summary>
+internal sealed record EfIndexPlan(IReadOnlyList<string> Properties, bool IsUnique);
+
+/// <summary>One entity type: its table, key, properties, owned types, indexes, and the CLR properties EF must ignore.</summary>
+internal sealed record EfEntityPlan(
+    EntityType Entity, string Table, IReadOnlyList<EfPropertyPlan> Properties, IReadOnlyList<EfOwnedPlan> Owned,
+    IReadOnlyList<EfIndexPlan> Indexes, IReadOnlyList<string> Ignored)
+{
+    public Type ClrType => Entity.ClrType;
+}
+
+/// <summary>A relationship with its navigations, foreign key, requiredness and delete behaviour (same names as EF Core's).</summary>
+internal sealed record EfRelationshipPlan(Relationship Source, string DeleteBehavior)
+{
+    public Type Principal => Source.Principal.ClrType;
+    public Type Dependent => Source.Dependent.ClrType;
+    public string? PrincipalNavigation => Source.PrincipalNavigation?.Name;
+    public string? DependentNavigation => Source.DependentNavigation?.Name;
+    public string ForeignKey => Source.ForeignKey.Name;
+    public bool IsUnique => Source.IsUnique;
+    public bool IsRequired => Source.IsRequired;
+}
+
+/// <summary>
+/// The EF Core mapping of a ZgDb model, decided once and rendered twice: applied to an EF Core ModelBuilder
+/// (<see cref="EfModelReplay"/>) and written as C# (<see cref="DbContextSourceGenerator"/>), so both agree.
+/// </summary>
+internal sealed record EfMappingPlan(
+    DatabaseModel Model, IReadOnlyList<EfEntityPlan> Entities, IReadOnlyList<EfRelationshipPlan> Relationships,
+    IReadOnlyList<string> Notes);

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using EfDeleteBehavior = Microsoft.EntityFrameworkCore.DeleteBehavior;
+using EfModelBuilder = Microsoft.EntityFrameworkCore.ModelBuilder;
+using EfPropertyBuilder = Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder;
+
+namespace ZgDb.Migrations.EfCore;
+
+/// <summary>
+/// Replays a ZgDb model into an EF Core model of the same CLR types: tables named like the collections, keys
+/// whose values are never generated (ZgDb keys are copied as they are), required and maximum lengths, unique and
+/// composite indexes, relationships with their delete behaviours, nested classes as owned types in JSON columns,
+/// lists of scalars as primitive collections, enums as numbers. See docs/MIGRATIONS.md for the full mapping.
+/// </summary>
+public static class EfModelReplay
+{
+    /// <summary>
+    /// Configures <paramref name="modelBuilder"/> (call it from a DbContext's <c>OnModelCreating</c>) with every entity and
+    /// relationship of <paramref name="model"/>. Returns the notes of the documented mappings that change something
+    /// (e.g. an index on a nested property that EF Core cannot create).
+    /// </summary>
+    /// <exception cref="ZgDbExportException">A part of the model EF Core cannot express (the message names it and says what to do).</exception>
+    public static IReadOnlyList<string> Apply(EfModelBuilder modelBuilder, DatabaseModel model)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        ArgumentNullException.ThrowIfNull(model);
+        var plan = EfMappingPlanner.Build(model);
+        Apply(modelBuilder, plan);
+        return plan.Notes;
+    }
+
+    internal static void Apply(EfModelBuilder modelBuilder, EfMappingPlan plan)
+    {
+        foreach (var entity in plan.Entities)
+        {
+            var builder = modelBuilder.Entity(entity.ClrType);
+            builder.ToTable(entity.Table);
+            foreach (var ignored in entity.Ignored) builder.Ignore(ignored);
+            builder.HasKey(entity.Entity.Key.Name);
+            builder.Property(entity.Entity.Key.Name).ValueGeneratedNever();
+            foreach (var property in entity.Properties)
+                ApplyProperty(property, builder.Property, builder.PrimitiveCollection);
+            foreach (var owned in entity.Owned)
+            {
+                if (owned.IsCollection)
+                    builder.OwnsMany(owned.ClrType, owned.Navigation, b => ApplyOwned(b, owned, isRoot: true));
+                else
+                {
+                    builder.OwnsOne(owned.ClrType, owned.Navigation, b => ApplyOwned(b, owned, isRoot: true));
+                    if (owned.IsRequired) builder.Navigation(owned.Navigation).IsRequired();
+                }
+            }
+            foreach (var index in entity.Indexes)
+                builder.HasIndex([.. index.Properties]).IsUnique(index.IsUnique);
+        }
+        foreach (var relationship in plan.Relationships)
+        {
+            var dependent = modelBuilder.Entity(relationship.Dependent);
+            var behavior = Enum.Parse<EfDeleteBehavior>(relationship.DeleteBehavior);
+            var reference = dependent.HasOne(relationship.Principal, relationship.DependentNavigation);
+            if (relationship.IsUnique)
+                reference.WithOne(relationship.PrincipalNavigation).HasForeignKey(relationship.Dependent, relationship.ForeignKey)
+                    .IsRequired(relationship.IsRequired).OnDelete(behavior);
+            else
+                reference.WithMany(relationship.PrincipalNavigation).HasForeignKey(relationship.ForeignKey)
+                    .IsRequired(relationship.IsRequired).OnDelete(behavior);
+        }
+    }
+
+    private static void ApplyOwned(OwnedNavigationBuilder builder, EfOwnedPlan owned, bool isRoot)
+    {
+        if (isRoot) builder.ToJson();
+        foreach (var ignored in owned.Ignored) builder.Ignore(ignored);
+        foreach (var property in owned.Properties)
+            ApplyProperty(property, builder.Property, builder.PrimitiveCollection);
+        foreach (var nested in owned.Owned)
+        {
+            if (nested.IsCollection)
+                builder.OwnsMany(nested.ClrType, nested.Navigation, b => ApplyOwned(b, nested, isRoot: false));
+            else
+            {
+                builder.OwnsOne(nested.ClrType, nested.Navigation, b => ApplyOwned(b, nested, isRoot: false));
+                if (nested.IsRequired) builder.Navigation(nested.Navigation).IsRequired();
+            }
+        }
+    }
+
+    private static void ApplyProperty(EfPropertyPlan plan, Func<string, EfPropertyBuilder> property, Func<string, PrimitiveCollectionBuilder> collection)
+    {
+        if (plan.IsPrimitiveCollection)
+        {
+            var builder = collection(plan.Name);
+            if (plan.IsRequired is { } required) builder.IsRequired(required);
+            switch (plan.ElementConversion)
+            {
+                case EfConversion.None: break;
+                case EfConversion.DateTimeAsUtc: builder.ElementType(e => e.HasConversion(EfConverters.DateTimeAsUtc)); break;
+                case EfConversion.DateTimeOffsetAsUtc: builder.ElementType(e => e.HasConversion(EfConverters.DateTimeOffsetAsUtc)); break;
+                case var other: builder.ElementType(e => e.HasConversion(EfConverters.ProviderType(other))); break;
+            }
+            return;
+        }
+        var scalar = property(plan.Name);
+        if (plan.IsRequired is { } isRequired) scalar.IsRequired(isRequired);
+        if (plan.MaxLength is { } max) scalar.HasMaxLength(max);
+        switch (plan.Conversion)
+        {
+            case EfConversion.None: break;
+            case EfConversion.DateTimeAsUtc: scalar.HasConversion(EfConverters.DateTimeAsUtc); break;
+            case EfConversion.DateTimeOffsetAsUtc: scalar.HasConversion(EfConverters.DateTimeOffsetAsUtc); break;
+            case EfConversion.ToDecimal: scalar.HasConversion(typeof(decimal)).HasPrecision(20, 0); break;
+            case var other: scalar.HasConversion(EfConverters.ProviderType(other)); break;
+        }
+    }
+}

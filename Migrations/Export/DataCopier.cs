@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using ZgDb.Storage.Engine;
+
+namespace ZgDb.Migrations.Export;
+
+/// <summary>Copies one collection of a ZgDb snapshot into the target's open transaction, then reads it back to verify.</summary>
+internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbContext target, ExportOptions options,
+    IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+{
+    /// <summary>Rows of the collection being copied that the target has accepted so far (for the failure report).</summary>
+    public long CopiedInCurrent { get; private set; }
+
+    public Task<TableReport> CopyAsync(EntityType entity, string table) =>
+        (Task<TableReport>)typeof(DataCopier).GetMethod(nameof(CopyTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .MakeGenericMethod(entity.ClrType).Invoke(this, [entity, table])!;
+
+    private async Task<TableReport> CopyTypedAsync<T>(EntityType entity, string table) where T : class
+    {
+        var snapshot = source.Engine.Store<T>().Snapshot(state);
+        long total = snapshot.Count;
+        var checksum = new ContentChecksum();
+        var batch = new List<T>(options.BatchSize);
+        var set = target.Set<T>();
+        var bulk = options.UseSaveChanges ? null : BulkInserter.For(target, typeof(T));
+        CopiedInCurrent = 0;
+        progress?.Report(new ExportProgress(ExportPhase.Copy, entity.CollectionName, 0, total));
+        foreach (var stored in ExportOrder.Rows(snapshot.Scan(), entity, source.Model))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            checksum.Add(stored, entity.Properties);
+            batch.Add(snapshot.Copy(stored)); // EF fixes up navigations of what it tracks: never hand it a stored document
+            if (batch.Count >= options.BatchSize) await FlushAsync();
+        }
+        await FlushAsync();
+
+        async Task FlushAsync()
+        {
+            if (batch.Count == 0) return;
+            if (bulk is not null)
+                await bulk.InsertAsync(batch, cancellationToken);
+            else
+            {
+                set.AddRange(batch);
+                await target.SaveChangesAsync(cancellationToken);
+                target.ChangeTracker.Clear();
+            }
+            CopiedInCurrent += batch.Count;
+            batch.Clear();
+            progress?.Report(new ExportProgress(ExportPhase.Copy, entity.CollectionName, CopiedInCurrent, total));
+        }
+
+        if (!options.Verify)
+            return new TableReport(entity.CollectionName, table, checksum.Rows, CopiedInCurrent, null, checksum.Value, null);
+
+        progress?.Report(new ExportProgress(ExportPhase.Verify, entity.CollectionName, 0, total));
+        long targetRows = await set.LongCountAsync(cancellationToken);
+        var targetChecksum = new ContentChecksum();
+        await foreach (var row in set.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            targetChecksum.Add(row, entity.Properties);
+        progress?.Report(new ExportProgress(ExportPhase.Verify, entity.CollectionName, targetChecksum.Rows, total));
+        return new TableReport(entity.CollectionName, table, checksum.Rows, CopiedInCurrent, targetRows, checksum.Value, targetChecksum.Value);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Xunit.Abstractions;
+using ZgDb.Migrations.EfCore;
+using ZgDb.Migrations.Export;
+using ZgDb.Migrations.SourceGeneration;
+using ZgDb.Migrations.Tests.Support;
+
+namespace ZgDb.Migrations.Tests;
+
+/// <summary>The generated DbContext compiles (Roslyn, warnings included) and builds the same EF Core model as the replay.</summary>
+public sealed class SourceGenerationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Generated_blog_context_compiles_and_matches_the_replayed_model() => CompileAndCompare<BlogDb>("BlogDbContext");
+
+    [Fact]
+    public void Generated_context_of_every_property_type_compiles_and_matches_the_replayed_model() => CompileAndCompare<EverythingDb>("EverythingDbContext");
+
+    [Fact]
+    public async Task Generated_context_reads_an_exported_database()
+    {
+        using var db = ZgDatabase.OpenInMemory<BlogDb>();
+        BlogData.Fill(db, seed: 21);
+        var path = Path.Combine(Path.GetTempPath(), $"zgdb-gen-{Guid.NewGuid():N}.db");
+        try
+        {
+            var target = ExportTarget.Sqlite(path);
+            await ZgDbExporter.ExportAsync(db, target);
+            var file = ZgDbExporter.WriteDbContextFile(db, Path.GetDirectoryName(path)!, new DbContextSourceOptions { ContextName = "BlogDbContext" + Guid.NewGuid().ToString("N")[..6] });
+            var contextName = Path.GetFileNameWithoutExtension(file);
+            var type = Compile(File.ReadAllText(file), contextName);
+            File.Delete(file);
+            await using var context = Create(type, b => b.UseSqlite(target.ConnectionString));
+            var users = (IQueryable<User>)type.GetProperty("Users")!.GetValue(context)!;
+            Assert.Equal(db.Users.Where(u => u.Age > 40).Select(u => u.Id).OrderBy(i => i).ToList(),
+                users.Where(u => u.Age > 40).Select(u => u.Id).OrderBy(i => i).ToList());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Names_and_namespace_can_be_chosen()
+    {
+        using var db = ZgDatabase.OpenInMemory<BlogDb>();
+        var source = ZgDbExporter.GenerateDbContext(db.Model, new DbContextSourceOptions { ContextName = "ShopContext", Namespace = "Shop.Data" });
+        Assert.Contains("namespace Shop.Data;", source);
+        Assert.Contains("public partial class ShopContext", source);
+        Assert.Contains("OnDelete(global::Microsoft.EntityFrameworkCore.DeleteBehavior.SetNull)", source);
+    }
+
+    private void CompileAndCompare<TDb>(string contextName) where TDb : ZgDatabase, new()
+    {
+        using var db = ZgDatabase.OpenInMemory<TDb>();
+        var source = ZgDbExporter.GenerateDbContext(db);
+        output.WriteLine(source);
+        var type = Compile(source, contextName);
+        Assert.Equal(typeof(TDb).Namespace, type.Namespace);
+        var dbSets = type.GetProperties().Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(DbSet<>)).Select(p => p.Name);
+        Assert.Equal(db.Model.Entities.Select(e => e.CollectionName), dbSets);
+
+        using var generated = Create(type, b => b.UseSqlite("Data Source=:memory:"));
+        using var replayed = new ZgDbReplayContext(db.Model, new DbContextOptionsBuilder().UseSqlite("Data Source=:memory:").Options);
+        Assert.Equal(replayed.Model.ToDebugString(MetadataDebugStringOptions.LongDefault), generated.Model.ToDebugString(MetadataDebugStringOptions.LongDefault));
+        Assert.Equal(replayed.Database.GenerateCreateScript(), generated.Database.GenerateCreateScript());
+    }
+
+    private static DbContext Create(Type contextType, Action<DbContextOptionsBuilder> configure)
+    {
+        var builder = (DbContextOptionsBuilder)Activator.CreateInstance(typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType))!;
+        configure(builder);
+        return (DbContext)Activator.CreateInstance(contextType, builder.Options)!;
+    }
+
+    private static Type Compile(string source, string contextName)
+    {
+        _ = typeof(Microsoft.EntityFrameworkCore.RelationalEntityTypeBuilderExtensions); // make sure EF assemblies are loaded
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Concat(AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic && a.Location.Length > 0).Select(a => a.Location))
+            .Distinct().Select(p => MetadataReference.CreateFromFile(p));
+        var compilation = CSharpCompilation.Create("Generated" + Guid.NewGuid().ToString("N"),
+            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))], references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(result.Success && problems.Count == 0, string.Join("\n", problems));
+        stream.Position = 0;
+        var assembly = AssemblyLoadContext.Default.LoadFromStream(stream);
+        return assembly.GetTypes().Single(t => t.Name == contextName);
+    }
+}
