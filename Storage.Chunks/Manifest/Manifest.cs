@@ -53,3 +53,7 @@ internal sealed record ManifestIndex
     public string File { get; init; } = "";
     public long Bytes { get; init; }
 }
+
+/// <summary>The manifest's JSON contract, generated at compile time: opening a database reads it without reflection.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(Manifest))]
+internal sealed partial class ManifestJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -12,7 +12,6 @@ namespace ZgDb.Storage.Manifests;
 /// </summary>
 internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILogger logger)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
 
     /// <summary>The manifest in use, and the one before it (whose files must be kept).</summary>
     public Manifest? Current { get; private set; }
@@ -53,7 +52,7 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
         var (generation, body) = ManifestLayout.Validate(data, path);
         try
         {
-            var manifest = JsonSerializer.Deserialize<Manifest>(body.Span, JsonOptions)
+            var manifest = JsonSerializer.Deserialize(body.Span, ManifestJsonContext.Default.Manifest)
                 ?? throw new JsonException("the manifest is the JSON null.");
             if (manifest.Generation != generation)
                 throw new ZgDbCorruptFileException(path, 8, $"the header says generation {generation} but the body says {manifest.Generation}.");
@@ -76,7 +75,7 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
     /// <summary>Writes <paramref name="manifest"/> as the new current generation, durably, then drops generations older than the previous one.</summary>
     public void Write(Manifest manifest)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(manifest, JsonOptions);
+        var body = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.Manifest);
         var bytes = ManifestLayout.Encode(manifest.Generation, body);
         var final = Path.Combine(directory, ManifestLayout.FileName(manifest.Generation));
         var temp = final + ".tmp";
