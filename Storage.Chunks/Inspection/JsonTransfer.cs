@@ -17,7 +17,8 @@ internal sealed record TransferResult(IReadOnlyList<(string Collection, long Doc
 /// </summary>
 internal static class JsonTransfer
 {
-    public const int ImportRunDocuments = 100_000;
+    /// <summary>Documents sorted in memory at a time before a run is spilled to a temporary file (tests lower it).</summary>
+    public static int ImportRunDocuments { get; set; } = 100_000;
 
     /// <summary>
     /// Exports the collections (all when <paramref name="only"/> is empty) into the new directory <paramref name="target"/>.
