@@ -195,7 +195,11 @@ internal sealed class DatabaseWriter : IDisposable
             var chunks = changed.TryGetValue(collection.Name, out var list) ? list : collection.Chunks.Select(c => c.Stored).ToList();
             var stored = collection.Stored ?? new ManifestCollection { Name = collection.Name, KeyKind = collection.KeyKind.ToString() };
             if (stored.Chunks.Count == 0 && chunks.Count == 0 && collection.Stored is null) continue;
-            collections.Add(stored with { Chunks = chunks, Count = chunks.Sum(c => (long)c.Count), NextKey = collection.NextKey });
+            // Numeric keys are never reused: the next one is past every key ever stored (imported ones too).
+            long nextKey = collection.NextKey;
+            if (chunks.Count > 0 && StoredKey.TryFrom(chunks[^1].MaxKey, collection.KeyKind, out var max) && max.Number is { } number)
+                nextKey = Math.Max(nextKey, number + 1);
+            collections.Add(stored with { Chunks = chunks, Count = chunks.Sum(c => (long)c.Count), NextKey = nextKey });
         }
         var store = new ManifestStore(Fs, Reader.Directory, NullLogger.Instance);
         store.Load();
