@@ -11,7 +11,10 @@ namespace ZgDb.Cli;
 /// <summary>The commands of <c>zgdb</c>. Each reads and writes the database files through Storage.Chunks/Inspection; none needs the application's types.</summary>
 internal static class Commands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A plain line, never wrapped to the console width (scripts read these).</summary>
+    private static void Say(IAnsiConsole console, string line) => console.Profile.Out.Writer.WriteLine(line);
 
     public static RootCommand Build(IAnsiConsole console, TextWriter error, CancellationToken cancel)
     {
@@ -167,13 +170,13 @@ internal static class Commands
         console.Write(summary);
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Collection").AddColumn("Key").AddColumn(new TableColumn("Documents").RightAligned()).AddColumn(new TableColumn("Chunks").RightAligned())
-            .AddColumn(new TableColumn("Chunk bytes").RightAligned()).AddColumn(new TableColumn("In WAL").RightAligned()).AddColumn("Indexes");
+            .AddColumn(new TableColumn("Size").RightAligned()).AddColumn(new TableColumn("In WAL").RightAligned()).AddColumn(new TableColumn("Indexes").NoWrap());
         foreach (var c in collections)
             table.AddRow(Markup.Escape(c.Name), Markup.Escape($"{c.Key ?? "?"} ({c.KeyKind})"), c.Documents.ToString("N0"), c.Chunks.ToString("N0"), Bytes(c.ChunkBytes),
                 c.PendingChanges.ToString("N0"), Markup.Escape(c.Indexes is null || c.Indexes.Count == 0 ? "-" : string.Join(", ", c.Indexes.Select(i => i.Name + (i.Unique ? " (unique)" : "")))));
         console.Write(table);
-        foreach (var relationship in info.Relationships) console.WriteLine("Relationship: " + relationship);
-        foreach (var warning in info.Warnings) console.WriteLine(warning);
+        foreach (var relationship in info.Relationships) Say(console, "Relationship: " + relationship);
+        foreach (var warning in info.Warnings) Say(console, warning);
         return Program.Ok;
     }
 
@@ -197,21 +200,17 @@ internal static class Commands
         }
         var report = ConsoleProgress.Run(console, p => DatabaseVerifier.Verify(directory, p, cancel));
         var errors = report.Errors.Count();
-        if (report.Problems.Count > 0)
-        {
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn("File").AddColumn(new TableColumn("Offset").RightAligned()).AddColumn("Collection").AddColumn("Key").AddColumn("Problem");
-            foreach (var p in report.Problems)
-                table.AddRow(p.IsWarning ? "warning" : "ERROR", Markup.Escape(Relative(directory, p.File)), p.Offset >= 0 ? p.Offset.ToString() : "-", Markup.Escape(p.Collection ?? "-"), Markup.Escape(p.Key ?? "-"), Markup.Escape(p.Message));
-            console.Write(table);
-        }
-        console.WriteLine($"{(errors == 0 ? "OK" : "FAILED")}: {report.Documents:N0} documents in {report.Chunks:N0} chunks, {report.WalRecords:N0} WAL records, {report.Relationships} relationships checked; {errors} error(s), {report.Problems.Count - errors} warning(s).");
+        foreach (var p in report.Problems)
+            Say(console, $"{(p.IsWarning ? "warning" : "ERROR  ")} {Relative(directory, p.File)}" + (p.Offset >= 0 ? $" @{p.Offset}" : "")
+                + (p.Collection is null ? "" : $" [{p.Collection}" + (p.Key is null ? "]" : $" key {p.Key}]")) + ": " + p.Message);
+        Say(console, $"{(errors == 0 ? "OK" : "FAILED")}: {report.Documents:N0} documents in {report.Chunks:N0} chunks, {report.WalRecords:N0} WAL records, {report.Relationships} relationship(s) checked; {errors} error(s), {report.Problems.Count - errors} warning(s).");
         return errors == 0 ? Program.Ok : Program.ProblemsFound;
     }
 
     private static string Relative(string directory, string file)
     {
         var relative = Path.GetRelativePath(Path.GetFullPath(directory), Path.GetFullPath(file));
-        return relative.StartsWith("..", StringComparison.Ordinal) ? file : relative;
+        return relative == "." ? "(database)" : relative.StartsWith("..", StringComparison.Ordinal) ? file : relative;
     }
 
     // ---- checkpoint, compact -----------------------------------------------------------------------------
@@ -227,7 +226,7 @@ internal static class Commands
         var changed = new Dictionary<string, List<ManifestChunk>>(StringComparer.Ordinal);
         if (!compact && reader.WalRecordsAfterCheckpoint == 0)
         {
-            console.WriteLine($"Nothing to checkpoint: the WAL holds no change after LSN {reader.CheckpointLsn:N0}.");
+            Say(console, $"Nothing to checkpoint: the WAL holds no change after LSN {reader.CheckpointLsn:N0}.");
             return Program.Ok;
         }
         ConsoleProgress.Run(console, progress =>
@@ -253,9 +252,9 @@ internal static class Commands
         int afterChunks = manifest.Collections.Sum(c => c.Chunks.Count);
         long walAfter = Directory.GetFiles(reader.WalDirectory, "*.zgw").Sum(f => new FileInfo(f).Length);
         if (compact)
-            console.WriteLine($"Compacted {reader.Collections.Count} collection(s), {reader.Collections.Sum(c => c.Count):N0} documents: {beforeChunks:N0} chunks ({Bytes(beforeBytes)}) -> {afterChunks:N0} chunks ({Bytes(afterBytes)}); WAL {Bytes(walBefore)} -> {Bytes(walAfter)}. Manifest generation {manifest.Generation}, checkpoint LSN {manifest.CheckpointLsn:N0}.");
+            Say(console, $"Compacted {reader.Collections.Count} collection(s), {reader.Collections.Sum(c => c.Count):N0} documents: {beforeChunks:N0} chunks ({Bytes(beforeBytes)}) -> {afterChunks:N0} chunks ({Bytes(afterBytes)}); WAL {Bytes(walBefore)} -> {Bytes(walAfter)}. Manifest generation {manifest.Generation}, checkpoint LSN {manifest.CheckpointLsn:N0}.");
         else
-            console.WriteLine($"Checkpointed {reader.Collections.Sum(c => c.Delta.Count):N0} change(s) in {changed.Count} collection(s) up to LSN {manifest.CheckpointLsn:N0}: {beforeChunks:N0} -> {afterChunks:N0} chunks ({Bytes(afterBytes)}); WAL {Bytes(walBefore)} -> {Bytes(walAfter)}. Manifest generation {manifest.Generation}.");
+            Say(console, $"Checkpointed {reader.Collections.Sum(c => c.Delta.Count):N0} change(s) in {changed.Count} collection(s) up to LSN {manifest.CheckpointLsn:N0}: {beforeChunks:N0} -> {afterChunks:N0} chunks ({Bytes(afterBytes)}); WAL {Bytes(walBefore)} -> {Bytes(walAfter)}. Manifest generation {manifest.Generation}.");
         return Program.Ok;
     }
 
@@ -264,14 +263,14 @@ internal static class Commands
     private static int Backup(IAnsiConsole console, string directory, string target, CancellationToken cancel)
     {
         var result = ConsoleProgress.Run(console, p => DatabaseBackup.Backup(directory, target, p, cancel));
-        console.WriteLine($"Backed up '{directory}' to '{target}': manifest generation {result.Generation} (checkpoint LSN {result.CheckpointLsn:N0}), {result.Chunks:N0} chunks, {result.WalSegments} WAL segment(s) up to LSN {result.LastLsn:N0}, {Bytes(result.Bytes)}" + (result.Attempts > 1 ? $", after {result.Attempts} attempts (checkpoints raced the copy)" : "") + ". The copy verifies.");
+        Say(console, $"Backed up '{directory}' to '{target}': manifest generation {result.Generation} (checkpoint LSN {result.CheckpointLsn:N0}), {result.Chunks:N0} chunks, {result.WalSegments} WAL segment(s) up to LSN {result.LastLsn:N0}, {Bytes(result.Bytes)}" + (result.Attempts > 1 ? $", after {result.Attempts} attempts (checkpoints raced the copy)" : "") + ". The copy verifies.");
         return Program.Ok;
     }
 
     private static int Restore(IAnsiConsole console, string backup, string directory, bool replace, CancellationToken cancel)
     {
         var bytes = ConsoleProgress.Run(console, p => DatabaseBackup.Restore(backup, directory, replace, p, cancel));
-        console.WriteLine($"Restored '{backup}' into '{directory}' ({Bytes(bytes)}).");
+        Say(console, $"Restored '{backup}' into '{directory}' ({Bytes(bytes)}).");
         return Program.Ok;
     }
 
@@ -281,8 +280,8 @@ internal static class Commands
     {
         var result = ConsoleProgress.Run(console, p => JsonTransfer.Export(directory, target, only, p, cancel));
         foreach (var (collection, documents, bytes) in result.Collections)
-            console.WriteLine($"{collection}.jsonl: {documents:N0} documents, {Bytes(bytes)}");
-        console.WriteLine($"Exported {result.Documents:N0} documents to '{target}'.");
+            Say(console, $"{collection}.jsonl: {documents:N0} documents, {Bytes(bytes)}");
+        Say(console, $"Exported {result.Documents:N0} documents to '{target}'.");
         return Program.Ok;
     }
 
@@ -291,8 +290,8 @@ internal static class Commands
         if (chunkDocuments < 1) throw new ZgDbException("--chunk-documents must be at least 1.");
         var result = ConsoleProgress.Run(console, p => JsonTransfer.Import(directory, source, upsert, chunkDocuments, p, cancel));
         foreach (var (collection, documents, _) in result.Collections)
-            console.WriteLine($"{collection}: {documents:N0} documents imported");
-        console.WriteLine($"Imported {result.Documents:N0} documents into '{directory}'.");
+            Say(console, $"{collection}: {documents:N0} documents imported");
+        Say(console, $"Imported {result.Documents:N0} documents into '{directory}'.");
         return Program.Ok;
     }
 
@@ -318,7 +317,7 @@ internal static class Commands
         }
         if (countOnly)
         {
-            console.WriteLine(matched.ToString());
+            Say(console, matched.ToString());
             return Program.Ok;
         }
         if (asJson) return Program.Ok;
@@ -333,7 +332,7 @@ internal static class Commands
         foreach (var row in rows)
             table.AddRow(columns.Select(c => Markup.Escape(Cell(row[c], row.ContainsKey(c)))).ToArray());
         console.Write(table);
-        console.WriteLine($"{rows.Count} document(s) shown" + (rows.Count == take ? $" (--take {take}; more may match)" : "") + ".");
+        Say(console, $"{rows.Count} document(s) shown" + (rows.Count == take ? $" (--take {take}; more may match)" : "") + ".");
         return Program.Ok;
     }
 

@@ -18,6 +18,9 @@ internal sealed record VerifyReport(IReadOnlyList<InspectionProblem> Problems, l
 /// </summary>
 internal static class DatabaseVerifier
 {
+    /// <summary>Dangling foreign keys listed one by one per relationship; the rest are counted.</summary>
+    public const int MaxListed = 20;
+
     public static VerifyReport Verify(string directory, IWorkProgress? progress = null, CancellationToken cancel = default)
     {
         progress ??= NoProgress.Instance;
@@ -52,10 +55,12 @@ internal static class DatabaseVerifier
         var keysByCollection = new Dictionary<string, HashSet<StoredKey>>(StringComparer.Ordinal);
         var relationships = reader.Manifest?.Model.Relationships ?? [];
         var principals = relationships.Select(r => r.Principal).ToHashSet(StringComparer.Ordinal);
+        var damaged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var collection in reader.Collections)
         {
             cancel.ThrowIfCancellationRequested();
             var keys = principals.Contains(collection.Name) ? new HashSet<StoredKey>() : null;
+            int errorsBefore = problems.Count(p => !p.IsWarning);
             long count = 0;
             StoredKey? previous = null;
             foreach (var document in reader.Scan(collection, cancel))
@@ -69,7 +74,8 @@ internal static class DatabaseVerifier
             }
             if (count != collection.Count)
                 problems.Add(new InspectionProblem(reader.ManifestFile ?? reader.Directory, ManifestLayout.HeaderLength, collection.Name, null, $"the manifest and the WAL account for {collection.Count} documents but {count} were read."));
-            if (keys is not null) keysByCollection[collection.Name] = keys;
+            if (problems.Count(p => !p.IsWarning) > errorsBefore) damaged.Add(collection.Name);
+            else if (keys is not null) keysByCollection[collection.Name] = keys;
         }
         task.Advance(documents % 4096);
 
@@ -78,26 +84,31 @@ internal static class DatabaseVerifier
             cancel.ThrowIfCancellationRequested();
             var dependent = reader.Find(relationship.Dependent);
             var principal = reader.Find(relationship.Principal);
-            if (dependent is null || principal is null || !keysByCollection.TryGetValue(principal.Name, out var principalKeys)) continue;
             string name = $"{relationship.Dependent}.{relationship.ForeignKey} -> {relationship.Principal}";
+            if (dependent is null || principal is null) continue;
+            if (damaged.Contains(principal.Name) || damaged.Contains(dependent.Name) || !keysByCollection.TryGetValue(principal.Name, out var principalKeys))
+            {
+                problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, null, $"{name}: foreign keys not checked, because documents of '{(damaged.Contains(principal.Name) ? principal.Name : dependent.Name)}' could not all be read.", IsWarning: true));
+                continue;
+            }
             int found = 0;
             foreach (var document in reader.Scan(dependent, cancel))
             {
                 using var json = document.Parse();
                 if (!json.RootElement.TryGetProperty(relationship.ForeignKey, out var value) || value.ValueKind == JsonValueKind.Null)
                 {
-                    if (relationship.Required && ++found <= 100)
+                    if (relationship.Required && ++found <= MaxListed)
                         problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, document.Key.ToString(), $"{name}: the foreign key is null but the relationship is required."));
                     continue;
                 }
                 if (!StoredKey.TryFrom(value, principal.KeyKind, out var target) || !principalKeys.Contains(target))
                 {
-                    if (++found <= 100)
+                    if (++found <= MaxListed)
                         problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, document.Key.ToString(), $"{name}: {relationship.ForeignKey} = {value.GetRawText()} does not resolve to a document of '{principal.Name}'."));
                 }
             }
-            if (found > 100)
-                problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, null, $"{name}: {found - 100} more dangling foreign keys not listed."));
+            if (found > MaxListed)
+                problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, null, $"{name}: {found - MaxListed} more dangling foreign keys not listed."));
         }
         return new VerifyReport(problems, documents, reader.Collections.Sum(c => c.Chunks.Count), reader.WalRecords, relationships.Count);
     }
