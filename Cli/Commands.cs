@@ -137,7 +137,7 @@ internal static class Commands
             ChunkBytes = c.ChunkBytes,
             PendingChanges = c.Delta.Count,
             c.NextKey,
-            Indexes = c.Entity?.Indexes.Select(i => new { i.Name, i.Unique }).ToList(),
+            Indexes = c.Entity?.Indexes.Select(i => new { i.Name, i.Unique, File = c.Stored?.Indexes.FirstOrDefault(f => f.Name == i.Name)?.File }).ToList(),
         }).ToList();
         var info = new
         {
@@ -173,7 +173,7 @@ internal static class Commands
             .AddColumn(new TableColumn("Size").RightAligned()).AddColumn(new TableColumn("In WAL").RightAligned()).AddColumn(new TableColumn("Indexes").NoWrap());
         foreach (var c in collections)
             table.AddRow(Markup.Escape(c.Name), Markup.Escape($"{c.Key ?? "?"} ({c.KeyKind})"), c.Documents.ToString("N0"), c.Chunks.ToString("N0"), Bytes(c.ChunkBytes),
-                c.PendingChanges.ToString("N0"), Markup.Escape(c.Indexes is null || c.Indexes.Count == 0 ? "-" : string.Join(", ", c.Indexes.Select(i => i.Name + (i.Unique ? " (unique)" : "")))));
+                c.PendingChanges.ToString("N0"), Markup.Escape(c.Indexes is null || c.Indexes.Count == 0 ? "-" : string.Join(", ", c.Indexes.Select(i => i.Name + (i.Unique ? " (unique)" : "") + (i.File is null ? " (no file)" : "")))));
         console.Write(table);
         foreach (var relationship in info.Relationships) Say(console, "Relationship: " + relationship);
         foreach (var warning in info.Warnings) Say(console, warning);
@@ -203,7 +203,7 @@ internal static class Commands
         foreach (var p in report.Problems)
             Say(console, $"{(p.IsWarning ? "warning" : "ERROR  ")} {Relative(directory, p.File)}" + (p.Offset >= 0 ? $" @{p.Offset}" : "")
                 + (p.Collection is null ? "" : $" [{p.Collection}" + (p.Key is null ? "]" : $" key {p.Key}]")) + ": " + p.Message);
-        Say(console, $"{(errors == 0 ? "OK" : "FAILED")}: {report.Documents:N0} documents in {report.Chunks:N0} chunks, {report.WalRecords:N0} WAL records, {report.Relationships} relationship(s) checked; {errors} error(s), {report.Problems.Count - errors} warning(s).");
+        Say(console, $"{(errors == 0 ? "OK" : "FAILED")}: {report.Documents:N0} documents in {report.Chunks:N0} chunks, {report.IndexFiles} index file(s), {report.WalRecords:N0} WAL records, {report.Relationships} relationship(s) checked; {errors} error(s), {report.Problems.Count - errors} warning(s).");
         return errors == 0 ? Program.Ok : Program.ProblemsFound;
     }
 
@@ -247,7 +247,8 @@ internal static class Commands
             return 0;
         });
         cancel.ThrowIfCancellationRequested();
-        var manifest = writer.Commit(changed, generations: compact ? 2 : 1);
+        var documentsChanged = reader.Collections.Where(c => c.Delta.Count > 0).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var manifest = writer.Commit(changed, documentsChanged, generations: compact ? 2 : 1);
         long afterBytes = manifest.Collections.Sum(c => c.Chunks.Sum(k => k.Bytes));
         int afterChunks = manifest.Collections.Sum(c => c.Chunks.Count);
         long walAfter = Directory.GetFiles(reader.WalDirectory, "*.zgw").Sum(f => new FileInfo(f).Length);

@@ -83,7 +83,8 @@ internal static class DatabaseBackup
             manifestName = name;
             break;
         }
-        var chunks = manifest?.Collections.SelectMany(c => c.Chunks).ToList() ?? [];
+        // Chunk files and index files alike are immutable and kept while a kept manifest generation lists them.
+        var chunks = manifest?.Collections.SelectMany(c => c.Chunks.Concat(c.Indexes.Select(i => new ManifestChunk { File = i.File, Bytes = i.Bytes }))).ToList() ?? [];
         var task = progress.Start(attempt == 1 ? "backup" : $"backup (attempt {attempt})", Math.Max(1, chunks.Sum(c => c.Bytes)));
         foreach (var chunk in chunks)
         {
@@ -94,7 +95,7 @@ internal static class DatabaseBackup
                 data = fs.ReadAllBytes(Path.Combine(source, "chunks", chunk.File));
             }
             catch (FileNotFoundException) { return null; }
-            ChunkHeader.Validate(data, Path.Combine(source, "chunks", chunk.File));
+            if (chunk.File.EndsWith(".zgc", StringComparison.Ordinal)) ChunkHeader.Validate(data, Path.Combine(source, "chunks", chunk.File));
             bytes += Write(fs, Path.Combine(temp, "chunks", chunk.File), data);
             task.Advance(data.Length);
         }

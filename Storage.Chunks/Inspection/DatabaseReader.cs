@@ -64,6 +64,8 @@ internal sealed class DatabaseReader
     /// <summary>The manifest generation before <see cref="Manifest"/>, if one is kept.</summary>
     public Manifest? PreviousManifest { get; private set; }
     public List<InspectedCollection> Collections { get; } = [];
+    /// <summary>Database metadata (the manifest's, updated by the WAL's metadata entries), e.g. the schema version.</summary>
+    public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
     public List<InspectionProblem> Problems { get; } = [];
     public List<WalSegmentInfo> WalSegments { get; } = [];
     public long WalBytes => WalSegments.Sum(s => s.Bytes);
@@ -135,6 +137,7 @@ internal sealed class DatabaseReader
             if (names.Length > 0 && _strict) throw new ZgDbCorruptFileException(Path.Combine(Directory, names[0]), 0, "no manifest generation is readable.");
             return;
         }
+        foreach (var (name, value) in Manifest.Metadata) Metadata[name] = value;
         foreach (var stored in Manifest.Collections)
         {
             var entity = Manifest.Model.Entities.FirstOrDefault(e => e.Collection == stored.Name);
@@ -241,6 +244,55 @@ internal sealed class DatabaseReader
                 Report(ManifestFile ?? path, ManifestLayout.HeaderLength, collection.Name, null, $"the manifest's key range of '{chunk.File}' ({chunk.Min} .. {chunk.Max}) does not match the chunk ({documents[0].Key} .. {documents[^1].Key}).");
         }
         return ok ? documents : documents.OrderBy(d => d.Key).ToList();
+    }
+
+    /// <summary>
+    /// Checks the collection's index files as the manifest lists them: present, header (magic, version, checksum,
+    /// the index's identity and column count), body checksum, decompressed length, and one entry per document of
+    /// the checkpoint. Returns how many were checked.
+    /// </summary>
+    public int CheckIndexFiles(InspectedCollection collection)
+    {
+        int checkedFiles = 0;
+        foreach (var index in collection.Stored?.Indexes ?? [])
+        {
+            var path = Path.Combine(ChunkDirectory, index.File);
+            try
+            {
+                var data = FileSystem.ReadAllBytes(path);
+                var identity = System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes($"{collection.Name}/{index.Name}/{index.Signature}"));
+                int columns = index.Signature.Split(';')[0].Split(',').Length;
+                var header = IndexHeader.Validate(data, path, identity, columns);
+                var raw = new byte[header.RawLength];
+                using (var decompressor = new ZstdSharp.Decompressor())
+                {
+                    if (decompressor.Unwrap(data.AsSpan(IndexHeader.Length), raw) != raw.Length)
+                        Report(path, IndexHeader.Length, collection.Name, null, $"index '{index.Name}': the body does not decompress to the {raw.Length} bytes the header says.");
+                }
+                if (collection.Stored is { } stored && header.EntryCount != stored.Count)
+                    Report(path, 8, collection.Name, null, $"index '{index.Name}' holds {header.EntryCount} entries but the checkpoint holds {stored.Count} documents.");
+                if (data.Length != index.Bytes)
+                    Report(path, 0, collection.Name, null, $"index '{index.Name}': the file is {data.Length} bytes but the manifest says {index.Bytes}.");
+                checkedFiles++;
+            }
+            catch (FileNotFoundException)
+            {
+                Report(path, 0, collection.Name, null, $"the index file of '{index.Name}' that the manifest lists is missing.");
+            }
+            catch (ZgDbCorruptFileException e)
+            {
+                Report(e.File, e.Offset, collection.Name, null, $"index '{index.Name}': " + e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+            }
+            catch (ZstdSharp.ZstdException e)
+            {
+                Report(path, IndexHeader.Length, collection.Name, null, $"index '{index.Name}': the body is not a valid zstd frame: {e.Message}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
+            {
+                Report(path, 0, collection.Name, null, "cannot read the index file: " + e.Message);
+            }
+        }
+        return checkedFiles;
     }
 
     private bool ExistsInChunks(InspectedCollection collection, StoredKey key)
@@ -381,6 +433,18 @@ internal sealed class DatabaseReader
         }
         foreach (var op in ops)
         {
+            if (op.Kind == WalOpKind.Meta)
+            {
+                try
+                {
+                    Metadata[JsonSerializer.Deserialize<string>(op.KeyJson)!] = JsonSerializer.Deserialize<string>(op.DocumentJson!)!;
+                }
+                catch (Exception e) when (e is JsonException or ArgumentNullException or NullReferenceException)
+                {
+                    Report(path, offset, null, null, $"LSN {lsn}: a metadata entry does not decode: {e.Message}");
+                }
+                continue;
+            }
             var collection = Find(op.Collection);
             if (collection is null)
             {

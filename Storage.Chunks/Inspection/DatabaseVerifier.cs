@@ -4,7 +4,7 @@ using ZgDb.Storage.Format;
 namespace ZgDb.Storage.Inspection;
 
 /// <summary>What <see cref="DatabaseVerifier"/> found.</summary>
-internal sealed record VerifyReport(IReadOnlyList<InspectionProblem> Problems, long Documents, int Chunks, int WalRecords, int Relationships)
+internal sealed record VerifyReport(IReadOnlyList<InspectionProblem> Problems, long Documents, int Chunks, int WalRecords, int Relationships, int IndexFiles = 0)
 {
     public IEnumerable<InspectionProblem> Errors => Problems.Where(p => !p.IsWarning);
     public bool IsHealthy => !Errors.Any();
@@ -40,11 +40,14 @@ internal static class DatabaseVerifier
         // Reachability: files the manifest lists exist (checked when loading); files no manifest lists are leftovers.
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var manifest in new[] { reader.Manifest, reader.PreviousManifest })
-            foreach (var chunk in manifest?.Collections.SelectMany(c => c.Chunks) ?? [])
-                referenced.Add(chunk.File);
-        foreach (var name in reader.FileSystem.ListFiles(reader.ChunkDirectory, "*.zgc"))
+            foreach (var collection in manifest?.Collections ?? [])
+            {
+                foreach (var chunk in collection.Chunks) referenced.Add(chunk.File);
+                foreach (var index in collection.Indexes) referenced.Add(index.File);
+            }
+        foreach (var name in reader.FileSystem.ListFiles(reader.ChunkDirectory, "*.zgc").Concat(reader.FileSystem.ListFiles(reader.ChunkDirectory, "*.zgi")))
             if (!referenced.Contains(name))
-                problems.Add(new InspectionProblem(Path.Combine(reader.ChunkDirectory, name), -1, null, null, "no manifest lists this chunk file (left by an interrupted checkpoint); opening the database deletes it.", IsWarning: true));
+                problems.Add(new InspectionProblem(Path.Combine(reader.ChunkDirectory, name), -1, null, null, "no manifest lists this file (left by an interrupted checkpoint); opening the database deletes it.", IsWarning: true));
         foreach (var chunk in reader.PreviousManifest?.Collections.SelectMany(c => c.Chunks) ?? [])
             if (!reader.FileSystem.FileExists(Path.Combine(reader.ChunkDirectory, chunk.File)))
                 problems.Add(new InspectionProblem(Path.Combine(reader.ChunkDirectory, chunk.File), -1, null, null, "the previous manifest generation lists this chunk but it is missing: falling back to that generation would fail.", IsWarning: true));
@@ -56,6 +59,7 @@ internal static class DatabaseVerifier
         var relationships = reader.Manifest?.Model.Relationships ?? [];
         var principals = relationships.Select(r => r.Principal).ToHashSet(StringComparer.Ordinal);
         var damaged = new HashSet<string>(StringComparer.Ordinal);
+        int indexFiles = 0;
         foreach (var collection in reader.Collections)
         {
             cancel.ThrowIfCancellationRequested();
@@ -74,6 +78,7 @@ internal static class DatabaseVerifier
             }
             if (count != collection.Count)
                 problems.Add(new InspectionProblem(reader.ManifestFile ?? reader.Directory, ManifestLayout.HeaderLength, collection.Name, null, $"the manifest and the WAL account for {collection.Count} documents but {count} were read."));
+            indexFiles += reader.CheckIndexFiles(collection);
             if (problems.Count(p => !p.IsWarning) > errorsBefore) damaged.Add(collection.Name);
             else if (keys is not null) keysByCollection[collection.Name] = keys;
         }
@@ -110,6 +115,6 @@ internal static class DatabaseVerifier
             if (found > MaxListed)
                 problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, null, $"{name}: {found - MaxListed} more dangling foreign keys not listed."));
         }
-        return new VerifyReport(problems, documents, reader.Collections.Sum(c => c.Chunks.Count), reader.WalRecords, relationships.Count);
+        return new VerifyReport(problems, documents, reader.Collections.Sum(c => c.Chunks.Count), reader.WalRecords, relationships.Count, indexFiles);
     }
 }

@@ -56,20 +56,24 @@ internal sealed class DatabaseWriter : IDisposable
     private void DeleteUnreferencedChunks()
     {
         var referenced = Referenced(Reader.Manifest, Reader.PreviousManifest);
-        foreach (var name in Fs.ListFiles(Reader.ChunkDirectory, "*.zgc"))
+        foreach (var name in StoredFiles())
         {
             if (ParseChunkId(name) is { } id && id >= _nextChunkId) _nextChunkId = id + 1;
             if (!referenced.Contains(name)) Fs.Delete(Path.Combine(Reader.ChunkDirectory, name));
         }
     }
 
+    /// <summary>Chunk files (<c>*.zgc</c>) and index files (<c>*.zgi</c>) in <c>chunks/</c>; both share the id counter.</summary>
+    private IEnumerable<string> StoredFiles() => Fs.ListFiles(Reader.ChunkDirectory, "*.zgc").Concat(Fs.ListFiles(Reader.ChunkDirectory, "*.zgi"));
+
     private static HashSet<string> Referenced(params Manifest?[] manifests) =>
-        manifests.Where(m => m is not null).SelectMany(m => m!.Collections).SelectMany(c => c.Chunks).Select(c => c.File).ToHashSet(StringComparer.Ordinal);
+        manifests.Where(m => m is not null).SelectMany(m => m!.Collections)
+            .SelectMany(c => c.Chunks.Select(k => k.File).Concat(c.Indexes.Select(i => i.File))).ToHashSet(StringComparer.Ordinal);
 
     private static long? ParseChunkId(string name)
     {
         int dash = name.LastIndexOf('-');
-        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length), out var id) ? id : null;
+        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length).TrimStart('i'), out var id) ? id : null;
     }
 
     /// <summary>Writes one chunk file from documents sorted by key.</summary>
@@ -185,7 +189,12 @@ internal sealed class DatabaseWriter : IDisposable
     /// go), then deletes what no kept generation needs: chunk files, and WAL segments wholly at or below the previous
     /// generation's checkpoint. Collections missing from <paramref name="changed"/> keep their chunks.
     /// </summary>
-    public Manifest Commit(IReadOnlyDictionary<string, List<ManifestChunk>> changed, int generations = 1)
+    /// <remarks>
+    /// Index files of collections in <paramref name="documentsChanged"/> are dropped from the manifest (the engine
+    /// builds a missing index from the documents on open); other collections keep theirs, since index entries name
+    /// keys, not chunks.
+    /// </remarks>
+    public Manifest Commit(IReadOnlyDictionary<string, List<ManifestChunk>> changed, IReadOnlySet<string> documentsChanged, int generations = 1)
     {
         var old = Reader.Manifest!;
         Fs.FlushDirectory(Reader.ChunkDirectory);
@@ -199,7 +208,8 @@ internal sealed class DatabaseWriter : IDisposable
             long nextKey = collection.NextKey;
             if (chunks.Count > 0 && StoredKey.TryFrom(chunks[^1].MaxKey, collection.KeyKind, out var max) && max.Number is { } number)
                 nextKey = Math.Max(nextKey, number + 1);
-            collections.Add(stored with { Chunks = chunks, Count = chunks.Sum(c => (long)c.Count), NextKey = nextKey });
+            var indexes = documentsChanged.Contains(collection.Name) ? [] : stored.Indexes;
+            collections.Add(stored with { Chunks = chunks, Count = chunks.Sum(c => (long)c.Count), NextKey = nextKey, Indexes = indexes });
         }
         var store = new ManifestStore(Fs, Reader.Directory, NullLogger.Instance);
         store.Load();
@@ -213,12 +223,13 @@ internal sealed class DatabaseWriter : IDisposable
                 NextChunkId = _nextChunkId,
                 CreatedUtc = DateTime.UtcNow,
                 Collections = collections,
+                Metadata = new Dictionary<string, string>(Reader.Metadata, StringComparer.Ordinal),
             };
             store.Write(manifest);
         }
         _committed = true;
         var referenced = Referenced(store.Current, store.Previous);
-        foreach (var name in Fs.ListFiles(Reader.ChunkDirectory, "*.zgc"))
+        foreach (var name in StoredFiles())
             if (!referenced.Contains(name)) Fs.Delete(Path.Combine(Reader.ChunkDirectory, name));
         long keepFrom = store.Previous?.CheckpointLsn ?? 0;
         var segments = Fs.ListFiles(Reader.WalDirectory, "*.zgw");

@@ -105,6 +105,7 @@ internal static class JsonTransfer
                 var principalKeys = isPrincipal ? keys[name] = [] : null;
                 var merged = MergeExisting(reader.Scan(collection, cancel), input, upsert, collection);
                 if (principalKeys is not null) merged = merged.Select(d => { principalKeys.Add(d.Key); return d; });
+                if (entity.Indexes.Where(i => i.Unique).ToList() is { Count: > 0 } unique) merged = CheckUnique(merged, collection, unique);
                 changed[name] = writer.WriteDense(collection, merged, chunkDocuments, NoProgress.Instance, cancel);
                 results.Add((name, imported, new FileInfo(file).Length));
             }
@@ -114,7 +115,7 @@ internal static class JsonTransfer
                     changed[collection.Name] = writer.Fold(collection, chunkDocuments, NoProgress.Instance, cancel);
             CheckReferences(reader, references, keys, cancel);
             cancel.ThrowIfCancellationRequested();
-            writer.Commit(changed);
+            writer.Commit(changed, changed.Keys.ToHashSet(StringComparer.Ordinal));
             return new TransferResult(results);
         }
         finally
@@ -134,6 +135,40 @@ internal static class JsonTransfer
             if (!StoredKey.TryFrom(value, principal.KeyKind, out var target) || !principalKeys.Contains(target))
                 throw new ZgDbForeignKeyException(relationship.Dependent, $"{relationship.Dependent}.{relationship.ForeignKey} -> {relationship.Principal}",
                     $"document {key} refers to {value.GetRawText()} through {relationship.ForeignKey}, which does not exist in '{relationship.Principal}'. Nothing was imported.");
+        }
+    }
+
+    /// <summary>
+    /// Fails the import when two documents share the values of a unique index (documents with a null value are not
+    /// checked, as in the engine). Values compare by their JSON (strings by their text).
+    /// </summary>
+    private static IEnumerable<RawDocument> CheckUnique(IEnumerable<RawDocument> documents, InspectedCollection collection, List<StoredIndex> indexes)
+    {
+        var seen = indexes.Select(_ => new Dictionary<string, StoredKey>(StringComparer.Ordinal)).ToArray();
+        var paths = indexes.Select(i => i.Name.Split(',').Select(p => p.Split('.')).ToArray()).ToArray();
+        foreach (var document in documents)
+        {
+            using (var json = document.Parse())
+            {
+                for (int i = 0; i < indexes.Count; i++)
+                {
+                    var values = new List<string>();
+                    foreach (var path in paths[i])
+                    {
+                        JsonElement? value = json.RootElement;
+                        foreach (var name in path)
+                            value = value is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var next) ? next : null;
+                        if (value is null || value.Value.ValueKind == JsonValueKind.Null) break;
+                        values.Add(value.Value.ValueKind == JsonValueKind.String ? "s:" + value.Value.GetString() : value.Value.GetRawText());
+                    }
+                    if (values.Count < paths[i].Length) continue;
+                    var tuple = string.Join("\u0001", values);
+                    if (seen[i].TryGetValue(tuple, out var other))
+                        throw new ZgDbUniqueConstraintException(collection.Name, indexes[i].Name, string.Join(", ", values.Select(v => v.StartsWith("s:", StringComparison.Ordinal) ? v[2..] : v)), other.Number ?? (object)other.ToString().Trim('\''));
+                    seen[i][tuple] = document.Key;
+                }
+            }
+            yield return document;
         }
     }
 

@@ -89,6 +89,27 @@ public sealed class InspectTests : IDisposable
     }
 
     [Fact]
+    public void Verify_finds_a_flipped_byte_in_an_index_file()
+    {
+        var index = Directory.GetFiles(Path.Combine(_db, "chunks"), "Customers-i*.zgi").Single();
+        var bytes = File.ReadAllBytes(index);
+        bytes[^5] ^= 0x02;
+        File.WriteAllBytes(index, bytes);
+        var result = Tool.Run("verify", _db);
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.Contains(Path.GetFileName(index), result.Output);
+        Assert.Contains("index 'City': body checksum mismatch", result.Output);
+    }
+
+    [Fact]
+    public void Verify_checks_the_index_files_of_a_healthy_database()
+    {
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_db, "chunks"), "*.zgi"));
+        var result = Tool.Run("verify", _db);
+        Assert.Contains(" 3 index file(s)", result.Output); // Customers.City, Orders.CustomerId, Notes.Text
+    }
+
+    [Fact]
     public void Verify_finds_a_flipped_byte_in_the_WAL_and_names_file_and_offset()
     {
         var segment = Directory.GetFiles(Path.Combine(_db, "wal"), "*.zgw").Order().Last();

@@ -56,6 +56,7 @@ public sealed class ShopDb : ZgDatabase
     {
         model.Entity<Customer>().Property(c => c.Name).HasMaxLength(40);
         model.Entity<Customer>().HasIndex(c => c.City);
+        model.Entity<Note>().HasIndex(n => n.Text).IsUnique();
     }
 }
 

@@ -25,7 +25,7 @@ public sealed class TransferTests : IDisposable
         {
             for (int batch = 0; batch < 10; batch++)
                 app.Customers.InsertMany(Enumerable.Range(batch * 10_000 + 1, 10_000).Select(i => Data.Customer(i, random)));
-            app.Notes.InsertMany(Enumerable.Range(1, 1000).Select(i => new Note { Id = $"n{random.Next():x8}-{i}", Text = "é \u2603 \"quoted\"\ttab" }));
+            app.Notes.InsertMany(Enumerable.Range(1, 1000).Select(i => new Note { Id = $"n{random.Next():x8}-{i}", Text = $"é \u2603 \"quoted\"\ttab {i}" }));
             app.Devices.InsertMany(Enumerable.Range(1, 1000).Select(i => new Device { Id = Guid.NewGuid(), Label = $"d{i}" }));
         }
         using (var app = ZgDatabase.Open<ShopDb>(source, Data.Manual))
@@ -97,6 +97,7 @@ public sealed class TransferTests : IDisposable
     [InlineData("{\"Id\":5000,\"Name\":\"x\",\"Age\":null}", "'Age' is a int32 and cannot be null")]
     [InlineData("not json", "line 2 is not valid JSON")]
     [InlineData("{\"Id\":1,\"Name\":\"dup\",\"Age\":1}", "key 1 is already in the database")]
+    [InlineData("{\"Id\":4000,\"Name\":\"dup\",\"Age\":1}", "appears more than once")]
     public void Import_checks_every_line_against_the_stored_model_and_changes_nothing_on_failure(string line, string expected)
     {
         var db = EmptyDatabase("db");
@@ -137,6 +138,28 @@ public sealed class TransferTests : IDisposable
         Assert.Equal(2, result.Code);
         Assert.Contains("Orders.CustomerId -> Customers", result.Error);
         Assert.Contains("99", result.Error);
+    }
+
+    [Fact]
+    public void Import_enforces_unique_indexes_against_stored_and_imported_documents()
+    {
+        var db = EmptyDatabase("db");
+        using (var app = ZgDatabase.Open<ShopDb>(db))
+            app.Notes.Insert(new Note { Id = "a", Text = "taken" });
+        var input = _temp["in"];
+        Directory.CreateDirectory(input);
+        File.WriteAllLines(Path.Combine(input, "Notes.jsonl"), ["{\"Id\":\"b\",\"Text\":\"taken\"}"]);
+        var result = Tool.Run("import", "json", db, input);
+        Assert.Equal(2, result.Code);
+        Assert.Contains("unique index 'Text' already holds value 'taken'", result.Error);
+        File.WriteAllLines(Path.Combine(input, "Notes.jsonl"), ["{\"Id\":\"b\",\"Text\":\"x\"}", "{\"Id\":\"c\",\"Text\":\"x\"}"]);
+        result = Tool.Run("import", "json", db, input);
+        Assert.Equal(2, result.Code);
+        Assert.Contains("'x' (document 'b')", result.Error);
+        File.WriteAllLines(Path.Combine(input, "Notes.jsonl"), ["{\"Id\":\"b\",\"Text\":\"x\"}", "{\"Id\":\"c\",\"Text\":\"y\"}"]);
+        Assert.Equal(0, Tool.Run("import", "json", db, input).Code);
+        using var reopened = ZgDatabase.Open<ShopDb>(db, Data.Manual);
+        Assert.Throws<ZgDbUniqueConstraintException>(() => reopened.Notes.Insert(new Note { Id = "d", Text = "y" }));
     }
 
     [Fact]
