@@ -143,8 +143,10 @@ internal static class Filter
                     return false;
                 case TokenKind.End:
                     throw new FilterSyntaxException("expected a value, found the end", token.Position);
+                case TokenKind.Name:
+                    throw new FilterSyntaxException($"expected a value (number, 'text', null, true, false), found '{token.Text}' (quote text: '{token.Text}')", token.Position);
                 default:
-                    throw new FilterSyntaxException($"expected a value (number, 'text', null, true, false), found '{token.Text}'; quote text", token.Position);
+                    throw new FilterSyntaxException($"expected a value (number, 'text', null, true, false), found '{token.Text}'", token.Position);
             }
         }
     }

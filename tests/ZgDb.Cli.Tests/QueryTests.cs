@@ -54,7 +54,7 @@ public sealed class FilterTests
     [InlineData("Age > 25 and", "expected a property name, found the end")]
     [InlineData("(Age > 25", "expected ')'")]
     [InlineData("Name = 'open", "unterminated text")]
-    [InlineData("Name = Bob", "quote text")]
+    [InlineData("Name = Bob", "(quote text: 'Bob')")]
     [InlineData("Age > 25 #", "unexpected character '#'")]
     [InlineData("Age > 25 Age", "unexpected 'Age'")]
     public void Reports_syntax_errors_with_their_position(string filter, string expected)
