@@ -47,6 +47,7 @@ internal sealed class DatabaseReader
 {
     private readonly bool _strict;
     private readonly Dictionary<string, HashSet<StoredKey>> _chunkKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<InspectionProblem> _reported = [];
 
     private DatabaseReader(IStorageFileSystem fs, string directory, bool strict)
     {
@@ -96,7 +97,8 @@ internal sealed class DatabaseReader
     private void Report(string file, long offset, string? collection, string? key, string message, bool warning = false)
     {
         if (_strict && !warning) throw new ZgDbCorruptFileException(file, offset, (collection is null ? "" : $"collection '{collection}'" + (key is null ? "" : $", key {key}") + ": ") + message);
-        Problems.Add(new InspectionProblem(file, offset, collection, key, message, warning));
+        var problem = new InspectionProblem(file, offset, collection, key, message, warning);
+        if (_reported.Add(problem)) Problems.Add(problem); // a chunk read twice (counting, then scanning) is reported once
     }
 
     // ---- manifest ----------------------------------------------------------------------------------------
