@@ -248,10 +248,10 @@ internal static class Commands
         });
         cancel.ThrowIfCancellationRequested();
         var documentsChanged = reader.Collections.Where(c => c.Delta.Count > 0).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var manifest = writer.Commit(changed, documentsChanged, generations: compact ? 2 : 1);
+        var manifest = writer.Commit(changed, documentsChanged);
         long afterBytes = manifest.Collections.Sum(c => c.Chunks.Sum(k => k.Bytes));
         int afterChunks = manifest.Collections.Sum(c => c.Chunks.Count);
-        long walAfter = Directory.GetFiles(reader.WalDirectory, "*.zgw").Sum(f => new FileInfo(f).Length);
+        long walAfter = Directory.Exists(reader.WalDirectory) ? Directory.GetFiles(reader.WalDirectory, "*.zgw").Sum(f => new FileInfo(f).Length) : 0;
         if (compact)
             Say(console, $"Compacted {reader.Collections.Count} collection(s), {reader.Collections.Sum(c => c.Count):N0} documents: {beforeChunks:N0} chunks ({Bytes(beforeBytes)}) -> {afterChunks:N0} chunks ({Bytes(afterBytes)}); WAL {Bytes(walBefore)} -> {Bytes(walAfter)}. Manifest generation {manifest.Generation}, checkpoint LSN {manifest.CheckpointLsn:N0}.");
         else

@@ -185,16 +185,17 @@ internal sealed class DatabaseWriter : IDisposable
 
     /// <summary>
     /// Makes the new chunk lists durable: flushes the chunk directory, writes <paramref name="generations"/> new
-    /// manifest generations (two for compact, so the superseded chunks are referenced by no kept generation and can
-    /// go), then deletes what no kept generation needs: chunk files, and WAL segments wholly at or below the previous
-    /// generation's checkpoint. Collections missing from <paramref name="changed"/> keep their chunks.
+    /// manifest generations (by default two identical ones, as the engine seals the log at close: superseded chunks
+    /// are then referenced by no kept generation, and no fallback needs the WAL), then deletes what no kept generation
+    /// needs: chunk and index files, and the WAL (all of it when sealed, else segments wholly at or below the previous
+    /// generation's checkpoint). Collections missing from <paramref name="changed"/> keep their chunks.
     /// </summary>
     /// <remarks>
     /// Index files of collections in <paramref name="documentsChanged"/> are dropped from the manifest (the engine
     /// builds a missing index from the documents on open); other collections keep theirs, since index entries name
     /// keys, not chunks.
     /// </remarks>
-    public Manifest Commit(IReadOnlyDictionary<string, List<ManifestChunk>> changed, IReadOnlySet<string> documentsChanged, int generations = 1)
+    public Manifest Commit(IReadOnlyDictionary<string, List<ManifestChunk>> changed, IReadOnlySet<string> documentsChanged, int generations = 2)
     {
         var old = Reader.Manifest!;
         Fs.FlushDirectory(Reader.ChunkDirectory);
@@ -231,12 +232,21 @@ internal sealed class DatabaseWriter : IDisposable
         var referenced = Referenced(store.Current, store.Previous);
         foreach (var name in StoredFiles())
             if (!referenced.Contains(name)) Fs.Delete(Path.Combine(Reader.ChunkDirectory, name));
-        long keepFrom = store.Previous?.CheckpointLsn ?? 0;
+        // Both kept generations hold everything (sealed, as the engine seals at close): no fallback needs the log.
         var segments = Fs.ListFiles(Reader.WalDirectory, "*.zgw");
-        for (int i = 0; i + 1 < segments.Length; i++)
+        if (store.Previous?.CheckpointLsn == manifest.CheckpointLsn && manifest.CheckpointLsn == Reader.LastLsn)
         {
-            if (!long.TryParse(Path.GetFileNameWithoutExtension(segments[i + 1]), out var nextFirst) || nextFirst - 1 > keepFrom) break;
-            Fs.Delete(Path.Combine(Reader.WalDirectory, segments[i]));
+            foreach (var name in segments) Fs.Delete(Path.Combine(Reader.WalDirectory, name));
+            if (segments.Length > 0) Fs.FlushDirectory(Reader.WalDirectory);
+        }
+        else
+        {
+            long keepFrom = store.Previous?.CheckpointLsn ?? 0;
+            for (int i = 0; i + 1 < segments.Length; i++)
+            {
+                if (!long.TryParse(Path.GetFileNameWithoutExtension(segments[i + 1]), out var nextFirst) || nextFirst - 1 > keepFrom) break;
+                Fs.Delete(Path.Combine(Reader.WalDirectory, segments[i]));
+            }
         }
         return manifest;
     }
