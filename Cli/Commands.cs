@@ -93,6 +93,16 @@ internal static class Commands
             var json = new Command("json", "Export every collection as JSON Lines (one document per line, as stored), streaming.") { dir, output, only };
             json.SetAction(r => Guard(() => Export(console, r.GetValue(dir)!, r.GetValue(output)!, r.GetValue(only) ?? [], cancel)));
             export.Subcommands.Add(json);
+            var efDir = Dir();
+            var assembly = new Option<string>("--assembly") { Description = "The application's assembly (.dll) that declares the database class.", Required = true };
+            var database = new Option<string>("--database") { Description = "The database class (full or short name) deriving from ZgDatabase.", Required = true };
+            var provider = new Option<string>("--provider") { Description = "sqlite or postgres.", Required = true };
+            provider.AcceptOnlyFromAmong("sqlite", "postgres");
+            var connection = new Option<string>("--connection") { Description = "A SQLite file path, or a PostgreSQL connection string.", Required = true };
+            var contextOut = new Option<string?>("--context-out") { Description = "Also write the generated DbContext source to this file." };
+            var efcore = new Command("efcore", "Copy the database into SQLite or PostgreSQL through EF Core (ZgDbExporter), verified; optionally write the DbContext source.") { efDir, assembly, database, provider, connection, contextOut };
+            efcore.SetAction(r => Guard(() => EfCoreExport.Run(console, r.GetValue(efDir)!, r.GetValue(assembly)!, r.GetValue(database)!, r.GetValue(provider)!, r.GetValue(connection)!, r.GetValue(contextOut), cancel)));
+            export.Subcommands.Add(efcore);
             root.Subcommands.Add(export);
         }
         {
