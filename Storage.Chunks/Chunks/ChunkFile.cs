@@ -21,6 +21,16 @@ internal static class ChunkFile
         ReadOnlySpan<TKey> chunkKeys, ReadOnlySpan<T> documents, DocumentSerializer serializer) where TKey : notnull
     {
         var raw = JsonSerializer.SerializeToUtf8Bytes(documents.ToArray(), serializer.Options);
+        return WriteRaw(fs, path, collection, documents.Length, raw, keys.ToJson(chunkKeys[0]), keys.ToJson(chunkKeys[^1]));
+    }
+
+    /// <summary>
+    /// Writes a new chunk file from the documents' JSON array (<paramref name="raw"/>, sorted by key) and flushes it
+    /// to disk. The caller flushes the directory before relying on it.
+    /// </summary>
+    public static (long FileBytes, long RawBytes) WriteRaw(IStorageFileSystem fs, string path, string collection, int documentCount,
+        ReadOnlySpan<byte> raw, byte[] minKeyJson, byte[] maxKeyJson)
+    {
         var compressor = Compressors.Get();
         byte[] body;
         try
@@ -31,8 +41,7 @@ internal static class ChunkFile
         {
             Compressors.Return(compressor);
         }
-        var header = new ChunkHeader(collection, documents.Length, raw.Length, body.Length, XxHash64.HashToUInt64(body),
-            keys.ToJson(chunkKeys[0]), keys.ToJson(chunkKeys[^1]));
+        var header = new ChunkHeader(collection, documentCount, raw.Length, body.Length, XxHash64.HashToUInt64(body), minKeyJson, maxKeyJson);
         var file = new byte[header.Length + body.Length];
         header.Write(file);
         body.CopyTo(file.AsSpan(header.Length));
@@ -51,38 +60,10 @@ internal static class ChunkFile
     public static LoadedChunk<TKey, T> Read<TKey, T>(IStorageFileSystem fs, string path, string collection, KeyCodec<TKey> keys,
         Func<T, TKey> keyOf, DocumentSerializer serializer) where TKey : notnull
     {
-        byte[] data;
-        try
-        {
-            data = fs.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new ZgDbCorruptFileException(path, 0, "the chunk file the manifest lists is missing.", e);
-        }
-        var header = ChunkHeader.Validate(data, path);
+        var (header, raw) = ReadRaw(fs, path);
         var headerLength = header.Length;
         if (header.Collection != collection)
             throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, $"the chunk belongs to collection '{header.Collection}', not '{collection}'.");
-        var body = data.AsSpan(headerLength);
-        if (XxHash64.HashToUInt64(body) != header.BodyHash)
-            throw new ZgDbCorruptFileException(path, headerLength, "body checksum mismatch.");
-        var raw = new byte[header.RawLength];
-        var decompressor = Decompressors.Get();
-        try
-        {
-            int written = decompressor.Unwrap(body, raw);
-            if (written != raw.Length)
-                throw new ZgDbCorruptFileException(path, headerLength, $"the body decompresses to {written} bytes, not the {raw.Length} the header says.");
-        }
-        catch (ZstdException e)
-        {
-            throw new ZgDbCorruptFileException(path, headerLength, "the body is not a valid zstd frame: " + e.Message, e);
-        }
-        finally
-        {
-            Decompressors.Return(decompressor);
-        }
         T[] documents;
         try
         {
@@ -115,6 +96,45 @@ internal static class ChunkFile
         if (min is null || max is null || keys.Comparer.Compare(chunkKeys[0], min) != 0 || keys.Comparer.Compare(chunkKeys[^1], max) != 0)
             throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, "the key range in the header does not match the documents.");
         return new LoadedChunk<TKey, T>(chunkKeys, documents, EstimateBytes(header.RawLength, documents.Length));
+    }
+
+    /// <summary>
+    /// Reads a chunk file's header and its documents' JSON array (UTF-8), checking the header, the body checksum
+    /// (before decompressing) and the decompressed length. Any failure is a <see cref="ZgDbCorruptFileException"/>.
+    /// </summary>
+    public static (ChunkHeader Header, byte[] Raw) ReadRaw(IStorageFileSystem fs, string path)
+    {
+        byte[] data;
+        try
+        {
+            data = fs.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new ZgDbCorruptFileException(path, 0, "the chunk file the manifest lists is missing.", e);
+        }
+        var header = ChunkHeader.Validate(data, path);
+        var headerLength = header.Length;
+        var body = data.AsSpan(headerLength);
+        if (XxHash64.HashToUInt64(body) != header.BodyHash)
+            throw new ZgDbCorruptFileException(path, headerLength, "body checksum mismatch.");
+        var raw = new byte[header.RawLength];
+        var decompressor = Decompressors.Get();
+        try
+        {
+            int written = decompressor.Unwrap(body, raw);
+            if (written != raw.Length)
+                throw new ZgDbCorruptFileException(path, headerLength, $"the body decompresses to {written} bytes, not the {raw.Length} the header says.");
+        }
+        catch (ZstdException e)
+        {
+            throw new ZgDbCorruptFileException(path, headerLength, "the body is not a valid zstd frame: " + e.Message, e);
+        }
+        finally
+        {
+            Decompressors.Return(decompressor);
+        }
+        return (header, raw);
     }
 
     /// <summary>Decoded objects take roughly twice their JSON plus per-object overhead.</summary>

@@ -94,7 +94,7 @@ internal static class WalRecovery
     }
 
     /// <summary>Whether any offset at or after <paramref name="from"/> holds a valid record with a plausible LSN.</summary>
-    private static bool ValidRecordFollows(ReadOnlySpan<byte> segment, int from, long expected)
+    internal static bool ValidRecordFollows(ReadOnlySpan<byte> segment, int from, long expected)
     {
         for (int offset = from; offset + WalLayout.RecordHeaderLength <= segment.Length; offset++)
         {

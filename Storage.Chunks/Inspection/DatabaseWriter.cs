@@ -1,0 +1,267 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ZgDb.Storage.Chunks;
+using ZgDb.Storage.IO;
+using ZgDb.Storage.Manifests;
+
+namespace ZgDb.Storage.Inspection;
+
+/// <summary>
+/// Rewrites a closed database's chunks without the application's types (checkpoint, compact, import), holding the
+/// directory's lock throughout. Follows the engine's durability order: new chunk files are written and flushed
+/// (<see cref="ChunkFile.WriteRaw"/>), then the chunk directory is flushed, then the new manifest is made durable by
+/// <see cref="ManifestStore.Write"/> (temp, fsync, rename, directory fsync), and only then are files no kept
+/// manifest generation references deleted. Disposed without <see cref="Commit"/>, it deletes the chunks it wrote.
+/// </summary>
+internal sealed class DatabaseWriter : IDisposable
+{
+    private readonly LockFile _lock;
+    private readonly List<string> _written = [];
+    private long _nextChunkId;
+    private bool _committed;
+
+    private DatabaseWriter(LockFile fileLock, DatabaseReader reader)
+    {
+        _lock = fileLock;
+        Reader = reader;
+    }
+
+    public DatabaseReader Reader { get; }
+    private IStorageFileSystem Fs => Reader.FileSystem;
+
+    /// <summary>Takes the lock (throws <see cref="ZgDbLockedException"/> if the database is open) and reads the database strictly.</summary>
+    public static DatabaseWriter Open(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new ZgDbException($"'{directory}' does not exist.");
+        var fileLock = LockFile.Acquire(directory);
+        try
+        {
+            var reader = DatabaseReader.Open(directory, strict: true);
+            if (reader.Manifest is null)
+                throw new ZgDbException($"'{directory}' has no manifest yet, so its stored model is unknown: open and close it with the application once (that checkpoints it), then run the tool again.");
+            var unknown = reader.Collections.FirstOrDefault(c => c.Entity is null);
+            if (unknown is not null)
+                throw new ZgDbException($"the WAL holds documents of collection '{unknown.Name}', which the stored model does not list (the model changed since the last checkpoint): open and close the database with the application first.");
+            var writer = new DatabaseWriter(fileLock, reader) { _nextChunkId = reader.Manifest.NextChunkId };
+            writer.DeleteUnreferencedChunks();
+            return writer;
+        }
+        catch
+        {
+            fileLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Chunk files no kept manifest lists (an interrupted checkpoint's): deleted, as the engine does on open.</summary>
+    private void DeleteUnreferencedChunks()
+    {
+        var referenced = Referenced(Reader.Manifest, Reader.PreviousManifest);
+        foreach (var name in StoredFiles())
+        {
+            if (ParseChunkId(name) is { } id && id >= _nextChunkId) _nextChunkId = id + 1;
+            if (!referenced.Contains(name)) Fs.Delete(Path.Combine(Reader.ChunkDirectory, name));
+        }
+    }
+
+    /// <summary>Chunk files (<c>*.zgc</c>) and index files (<c>*.zgi</c>) in <c>chunks/</c>; both share the id counter.</summary>
+    private IEnumerable<string> StoredFiles() => Fs.ListFiles(Reader.ChunkDirectory, "*.zgc").Concat(Fs.ListFiles(Reader.ChunkDirectory, "*.zgi"));
+
+    private static HashSet<string> Referenced(params Manifest?[] manifests) =>
+        manifests.Where(m => m is not null).SelectMany(m => m!.Collections)
+            .SelectMany(c => c.Chunks.Select(k => k.File).Concat(c.Indexes.Select(i => i.File))).ToHashSet(StringComparer.Ordinal);
+
+    private static long? ParseChunkId(string name)
+    {
+        int dash = name.LastIndexOf('-');
+        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length).TrimStart('i'), out var id) ? id : null;
+    }
+
+    /// <summary>Writes one chunk file from documents sorted by key.</summary>
+    public ManifestChunk WriteChunk(InspectedCollection collection, IReadOnlyList<RawDocument> documents)
+    {
+        var name = $"{collection.Name}-{_nextChunkId++:D8}.zgc";
+        var path = Path.Combine(Reader.ChunkDirectory, name);
+        _written.Add(path);
+        var (fileBytes, _) = ChunkFile.WriteRaw(Fs, path, collection.Name, documents.Count, DocumentJson.JoinArray(documents),
+            documents[0].Key.ToJson(), documents[^1].Key.ToJson());
+        return new ManifestChunk
+        {
+            File = name,
+            Count = documents.Count,
+            MinKey = documents[0].Key.ToJsonElement(),
+            MaxKey = documents[^1].Key.ToJsonElement(),
+            Bytes = fileBytes,
+        };
+    }
+
+    /// <summary>Writes <paramref name="sorted"/> (strictly increasing keys) densely into new chunks of <paramref name="chunkDocuments"/>.</summary>
+    public List<ManifestChunk> WriteDense(InspectedCollection collection, IEnumerable<RawDocument> sorted, int chunkDocuments, IWorkTask task, CancellationToken cancel)
+    {
+        var chunks = new List<ManifestChunk>();
+        var batch = new List<RawDocument>(chunkDocuments);
+        StoredKey? previous = null;
+        foreach (var document in sorted)
+        {
+            if (previous is { } p && p >= document.Key)
+                throw new ZgDbException($"Collection '{collection.Name}': key {document.Key} comes after {p}; documents must be in strictly increasing key order.");
+            previous = document.Key;
+            batch.Add(document);
+            if (batch.Count == chunkDocuments)
+            {
+                cancel.ThrowIfCancellationRequested();
+                chunks.Add(WriteChunk(collection, batch));
+                task.Advance(batch.Count);
+                batch.Clear();
+            }
+        }
+        if (batch.Count > 0)
+        {
+            chunks.Add(WriteChunk(collection, batch));
+            task.Advance(batch.Count);
+        }
+        return chunks;
+    }
+
+    /// <summary>
+    /// A checkpoint of one collection, copy-on-write as the engine's ChunkMerger: chunks no change touches are kept;
+    /// a touched chunk is merged with its changes and written anew (split at <paramref name="chunkDocuments"/>);
+    /// changes past a full last chunk start new chunks.
+    /// </summary>
+    public List<ManifestChunk> Fold(InspectedCollection collection, int chunkDocuments, IWorkTask task, CancellationToken cancel)
+    {
+        var changes = collection.Delta.ToArray();
+        var chunks = collection.Chunks;
+        var result = new List<ManifestChunk>();
+        int next = 0;
+        for (int c = 0; c < chunks.Count; c++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int end = next;
+            bool last = c == chunks.Count - 1;
+            while (end < changes.Length && (last || changes[end].Key < chunks[c + 1].Min)) end++;
+            if (end == next)
+            {
+                result.Add(chunks[c].Stored);
+                continue;
+            }
+            var segment = changes.AsSpan(next, end - next);
+            if (last && chunks[c].Stored.Count >= chunkDocuments && changes[next].Key > chunks[c].Max)
+            {
+                result.Add(chunks[c].Stored);
+                result.AddRange(WriteDense(collection, MergeChanges([], segment.ToArray()), chunkDocuments, NoProgress.Instance, cancel));
+            }
+            else
+            {
+                var loaded = Reader.LoadChunk(collection, chunks[c])!;
+                result.AddRange(WriteDense(collection, MergeChanges(loaded, segment.ToArray()), chunkDocuments, NoProgress.Instance, cancel));
+            }
+            task.Advance(end - next);
+            next = end;
+        }
+        if (next < changes.Length)
+        {
+            result.AddRange(WriteDense(collection, MergeChanges([], changes[next..]), chunkDocuments, NoProgress.Instance, cancel));
+            task.Advance(changes.Length - next);
+        }
+        return result;
+    }
+
+    private static IEnumerable<RawDocument> MergeChanges(List<RawDocument> documents, KeyValuePair<StoredKey, RawDocument?>[] changes)
+    {
+        int i = 0, j = 0;
+        while (i < documents.Count || j < changes.Length)
+        {
+            int order = i >= documents.Count ? 1 : j >= changes.Length ? -1 : documents[i].Key.CompareTo(changes[j].Key);
+            if (order < 0)
+            {
+                yield return documents[i++];
+                continue;
+            }
+            if (changes[j].Value is { } document) yield return document;
+            if (order == 0) i++;
+            j++;
+        }
+    }
+
+    /// <summary>
+    /// Makes the new chunk lists durable: flushes the chunk directory, writes <paramref name="generations"/> new
+    /// manifest generations (by default two identical ones, as the engine seals the log at close: superseded chunks
+    /// are then referenced by no kept generation, and no fallback needs the WAL), then deletes what no kept generation
+    /// needs: chunk and index files, and the WAL (all of it when sealed, else segments wholly at or below the previous
+    /// generation's checkpoint). Collections missing from <paramref name="changed"/> keep their chunks.
+    /// </summary>
+    /// <remarks>
+    /// Index files of collections in <paramref name="documentsChanged"/> are dropped from the manifest (the engine
+    /// builds a missing index from the documents on open); other collections keep theirs, since index entries name
+    /// keys, not chunks.
+    /// </remarks>
+    public Manifest Commit(IReadOnlyDictionary<string, List<ManifestChunk>> changed, IReadOnlySet<string> documentsChanged, int generations = 2)
+    {
+        var old = Reader.Manifest!;
+        Fs.FlushDirectory(Reader.ChunkDirectory);
+        var collections = new List<ManifestCollection>();
+        foreach (var collection in Reader.Collections)
+        {
+            var chunks = changed.TryGetValue(collection.Name, out var list) ? list : collection.Chunks.Select(c => c.Stored).ToList();
+            var stored = collection.Stored ?? new ManifestCollection { Name = collection.Name, KeyKind = collection.KeyKind.ToString() };
+            if (stored.Chunks.Count == 0 && chunks.Count == 0 && collection.Stored is null) continue;
+            // Numeric keys are never reused: the next one is past every key ever stored (imported ones too).
+            long nextKey = collection.NextKey;
+            if (chunks.Count > 0 && StoredKey.TryFrom(chunks[^1].MaxKey, collection.KeyKind, out var max) && max.Number is { } number)
+                nextKey = Math.Max(nextKey, number + 1);
+            var indexes = documentsChanged.Contains(collection.Name) ? [] : stored.Indexes;
+            collections.Add(stored with { Chunks = chunks, Count = chunks.Sum(c => (long)c.Count), NextKey = nextKey, Indexes = indexes });
+        }
+        var store = new ManifestStore(Fs, Reader.Directory, NullLogger.Instance);
+        store.Load();
+        Manifest manifest = old;
+        for (int g = 0; g < generations; g++)
+        {
+            manifest = old with
+            {
+                Generation = store.Current!.Generation + 1,
+                CheckpointLsn = Reader.LastLsn,
+                NextChunkId = _nextChunkId,
+                CreatedUtc = DateTime.UtcNow,
+                Collections = collections,
+                Metadata = new Dictionary<string, string>(Reader.Metadata, StringComparer.Ordinal),
+            };
+            store.Write(manifest);
+        }
+        _committed = true;
+        var referenced = Referenced(store.Current, store.Previous);
+        foreach (var name in StoredFiles())
+            if (!referenced.Contains(name)) Fs.Delete(Path.Combine(Reader.ChunkDirectory, name));
+        // Both kept generations hold everything (sealed, as the engine seals at close): no fallback needs the log.
+        var segments = Fs.ListFiles(Reader.WalDirectory, "*.zgw");
+        if (store.Previous?.CheckpointLsn == manifest.CheckpointLsn && manifest.CheckpointLsn == Reader.LastLsn)
+        {
+            foreach (var name in segments) Fs.Delete(Path.Combine(Reader.WalDirectory, name));
+            if (segments.Length > 0) Fs.FlushDirectory(Reader.WalDirectory);
+        }
+        else
+        {
+            long keepFrom = store.Previous?.CheckpointLsn ?? 0;
+            for (int i = 0; i + 1 < segments.Length; i++)
+            {
+                if (!long.TryParse(Path.GetFileNameWithoutExtension(segments[i + 1]), out var nextFirst) || nextFirst - 1 > keepFrom) break;
+                Fs.Delete(Path.Combine(Reader.WalDirectory, segments[i]));
+            }
+        }
+        return manifest;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_committed)
+                foreach (var path in _written)
+                    if (Fs.FileExists(path)) Fs.Delete(path);
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+}
