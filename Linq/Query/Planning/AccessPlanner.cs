@@ -206,8 +206,9 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
 
     private IndexCondition? Comparison(BinaryExpression node, ConditionKind kind, bool isLower, bool inclusive)
     {
-        // A user-defined operator is not the index's comparison (string == is ordinal equality: allowed).
-        if (node.Method is not null && node.Method.DeclaringType != typeof(string)) return null;
+        // A user-defined operator is not the index's comparison, except string == (ordinal equality) and the
+        // operators of the BCL value types whose comparisons are their CompareTo (the index's order).
+        if (node.Method is not null && node.Method.DeclaringType != typeof(string) && !ComparesLikeIndex(node.Method.DeclaringType)) return null;
         if (kind == ConditionKind.Range && node.Left.Type == typeof(string)) return null;
         for (int side = 0; side < 2; side++)
         {
@@ -224,6 +225,10 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
         }
         return null;
     }
+
+    private static bool ComparesLikeIndex(Type? type) =>
+        type == typeof(decimal) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan)
+        || type == typeof(DateOnly) || type == typeof(TimeOnly) || type == typeof(Guid);
 
     private Expression Rebind(LambdaExpression predicate) => new Rebinder(predicate.Parameters[0], _document).Visit(predicate.Body);
 
