@@ -64,11 +64,7 @@ public sealed class ZgDbStore : BenchStore
 
     public override void Flush() => Db.FlushAsync().GetAwaiter().GetResult();
 
-    public override string? Note(string workload) => workload switch
-    {
-        "W2-linq" or "W3" or "W4" or "W5" => "no index yet: interim LINQ provider copies the whole collection, then LINQ-to-Objects",
-        _ => null,
-    };
+    public override string? Note(string workload) => null;
 
     public override void Close()
     {
