@@ -115,6 +115,9 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
                 ? "The database is not open: create it with ZgDatabase.Open<TDb>(directory) or ZgDatabase.OpenInMemory<TDb>(), not with new."
                 : $"{typeof(T).Name} is not a collection of {GetType().Name}: declare a public ZgCollection<{typeof(T).Name}> property.");
 
+    /// <summary>Compiled Include paths that capture nothing, by path text (see Relations/IncludeProcessor).</summary>
+    internal ConcurrentDictionary<string, Func<object, object?>> IncludeLoaders { get; } = new();
+
     internal StorageEngine Engine => _engine ?? throw new InvalidOperationException("The database is not open.");
 
     /// <summary>The model: entity types, keys, indexes.</summary>

@@ -34,11 +34,19 @@ internal sealed class IncludeProcessor
             var path = (LambdaExpression)((UnaryExpression)call.Arguments[1]).Operand;
             var navigation = RootNavigation(path, expander)
                 ?? throw new NotSupportedException($"Include path '{path}' must start with a navigation property of {path.Parameters[0].Type.Name} (optionally filtered with Where/OrderBy/Skip/Take).");
-            var body = expander.Visit(path.Body);
-            var parameter = Expression.Parameter(typeof(object), "entity");
-            var load = Expression.Lambda<Func<object, object?>>(
-                Expression.Convert(Materialize(Expression.Invoke(Expression.Lambda(body, path.Parameters), Expression.Convert(parameter, path.Parameters[0].Type)), navigation.PropertyType), typeof(object)),
-                parameter).Compile();
+            Func<object, object?> Compile()
+            {
+                var body = expander.Visit(path.Body);
+                var parameter = Expression.Parameter(typeof(object), "entity");
+                return Expression.Lambda<Func<object, object?>>(
+                    Expression.Convert(Materialize(Expression.Invoke(Expression.Lambda(body, path.Parameters), Expression.Convert(parameter, path.Parameters[0].Type)), navigation.PropertyType), typeof(object)),
+                    parameter).Compile();
+            }
+            // A path that captures nothing (the usual p => p.Author, or a filter with literal values) is compiled once
+            // per database; one that captures variables is compiled for this query, with their current values.
+            var load = ClosureFinder.CapturesNothing(path)
+                ? database.IncludeLoaders.GetOrAdd($"{path.Parameters[0].Type.FullName}|{path}", _ => Compile())
+                : Compile();
             if (call.Method.Name == nameof(IncludeExtensions.Include)) processor._chains.Add(chain = []);
             chain!.Add((navigation, load));
         }
@@ -116,6 +124,26 @@ internal sealed class IncludeProcessor
         {
             Apply(item);
             yield return item;
+        }
+    }
+
+    /// <summary>Finds values an expression takes from outside (closures, captured objects): those must not be cached.</summary>
+    private sealed class ClosureFinder : ExpressionVisitor
+    {
+        private bool _captures;
+
+        public static bool CapturesNothing(LambdaExpression path)
+        {
+            var finder = new ClosureFinder();
+            finder.Visit(path.Body);
+            return !finder._captures;
+        }
+
+        protected override Expression VisitConstant(ConstantExpression node)
+        {
+            if (node.Value is not null && !node.Type.IsPrimitive && !node.Type.IsEnum && node.Type != typeof(string) && node.Type != typeof(decimal))
+                _captures = true;
+            return node;
         }
     }
 
