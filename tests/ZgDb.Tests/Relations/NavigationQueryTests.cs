@@ -97,6 +97,16 @@ public abstract class NavigationQuerySuite<TBackend> : IDisposable where TBacken
     }
 
     [Fact]
+    public void A_filtered_include_that_captures_a_variable_uses_each_calls_value()
+    {
+        foreach (var prefix in new[] { "Zg", "On", "Zg" })
+        {
+            var loaded = _db.Authors.Include(a => a.Articles.Where(p => p.Title.StartsWith(prefix))).ToList();
+            Assert.Equal(_authors.Select(a => a.Articles.Count(p => p.Title.StartsWith(prefix))), loaded.Select(a => a.Articles.Count));
+        }
+    }
+
+    [Fact]
     public void Without_Include_navigations_stay_empty()
     {
         var author = _db.Authors.First(a => a.Id == 2);
