@@ -21,6 +21,27 @@ internal sealed record Manifest
     public Dictionary<string, string> Metadata { get; init; } = [];
 
     public ManifestCollection? Find(string name) => Collections.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>
+    /// The first required part a decoded body lacks (JSON can say null where a list or name must be), or null when
+    /// every part is there. A checksummed body that fails this is corrupt, never half used.
+    /// </summary>
+    public string? MissingPart()
+    {
+        if (Model?.Entities is null || Model.Relationships is null || Model.Entities.Any(e => e?.Properties is null || e.Indexes is null || e.Collection is null))
+            return "complete model";
+        if (ModelFingerprint is null) return "model fingerprint";
+        if (Metadata is null) return "metadata";
+        if (Collections is null) return "collection list";
+        foreach (var collection in Collections)
+        {
+            if (collection?.Name is null || collection.KeyKind is null || collection.Chunks is null || collection.Indexes is null)
+                return "complete collection entry";
+            if (collection.Chunks.Any(c => c?.File is null) || collection.Indexes.Any(i => i?.File is null || i.Name is null || i.Signature is null))
+                return $"complete file entry in collection '{collection.Name}'";
+        }
+        return null;
+    }
 }
 
 internal sealed record ManifestCollection

@@ -56,6 +56,8 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
                 ?? throw new JsonException("the manifest is the JSON null.");
             if (manifest.Generation != generation)
                 throw new ZgDbCorruptFileException(path, 8, $"the header says generation {generation} but the body says {manifest.Generation}.");
+            if (manifest.MissingPart() is { } missing)
+                throw new ZgDbCorruptFileException(path, ManifestLayout.HeaderLength, $"the manifest body has no {missing}.");
             return manifest;
         }
         catch (JsonException e)
