@@ -7,6 +7,7 @@ namespace ZgDb.Storage.Chunks;
 /// </summary>
 internal interface IChunkRef
 {
+    string File { get; }
     void ClearCached(object entry);
 }
 

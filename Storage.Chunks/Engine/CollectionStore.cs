@@ -171,6 +171,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         bool BelowUpper(TKey key) => upper is not { } hi || comparer.Compare(key, hi.Key) is var c && (c < 0 || c == 0 && hi.Inclusive);
         IEnumerable<KeyValuePair<TKey, DeltaEntry<T>>> deltaRange = state.Delta;
         if (lower is not null) deltaRange = deltaRange.SkipWhile(e => !AboveLower(e.Key));
+        // A scan may outlive checkpoints: its chunk files are not deleted until it ends (or is disposed).
+        using var pin = _engine.PinChunks(state.Chunks);
         using var delta = deltaRange.GetEnumerator();
         bool hasDelta = delta.MoveNext();
         foreach (var chunkRef in state.Chunks)

@@ -512,9 +512,39 @@ internal sealed class StorageEngine : IDisposable
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Array, int> _pinnedChunkSets = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Keeps the files of a state's chunk list on disk while a reader walks it, however many checkpoints pass
+    /// meanwhile; a superseded pinned file is deleted by a later checkpoint once no reader holds it.
+    /// </summary>
+    public IDisposable PinChunks(Array chunks)
+    {
+        _pinnedChunkSets.AddOrUpdate(chunks, 1, (_, n) => n + 1);
+        return new ChunkPin(this, chunks);
+    }
+
+    private sealed class ChunkPin(StorageEngine engine, Array chunks) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            var pins = engine._pinnedChunkSets;
+            while (true)
+            {
+                var count = pins[chunks];
+                if (count == 1 ? pins.TryRemove(new KeyValuePair<Array, int>(chunks, 1)) : pins.TryUpdate(chunks, count - 1, count)) return;
+            }
+        }
+    }
+
     private void DeleteObsoleteFiles()
     {
         var referenced = ReferencedChunks();
+        foreach (var chunks in _pinnedChunkSets.Keys)
+            foreach (IChunkRef chunk in chunks) referenced.Add(chunk.File);
         foreach (var name in StoredFiles())
         {
             if (referenced.Contains(name)) continue;
