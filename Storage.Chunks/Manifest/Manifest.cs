@@ -26,9 +26,15 @@ internal sealed record Manifest
     /// The first required part a decoded body lacks (JSON can say null where a list or name must be), or null when
     /// every part is there. A checksummed body that fails this is corrupt, never half used.
     /// </summary>
+    private static bool CompleteProperties(List<StoredProperty>? properties) =>
+        properties is not null && properties.All(p => p?.Name is not null && p.Type is not null && (p.Nested is null || CompleteProperties(p.Nested)));
+
     public string? MissingPart()
     {
-        if (Model?.Entities is null || Model.Relationships is null || Model.Entities.Any(e => e?.Properties is null || e.Indexes is null || e.Collection is null))
+        if (Model?.Entities is null || Model.Relationships is null
+            || Model.Entities.Any(e => e?.Collection is null || e.ClrType is null || e.Key is null || e.KeyKind is null || e.Properties is null
+                || e.Indexes is null || e.Indexes.Any(i => i?.Name is null) || !CompleteProperties(e.Properties))
+            || Model.Relationships.Any(r => r?.Principal is null || r.Dependent is null || r.ForeignKey is null || r.OnDelete is null))
             return "complete model";
         if (ModelFingerprint is null) return "model fingerprint";
         if (Metadata is null) return "metadata";

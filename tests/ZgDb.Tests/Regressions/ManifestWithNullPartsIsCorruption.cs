@@ -5,8 +5,9 @@ using ZgDb.Tests.Support;
 namespace ZgDb.Tests.Regressions;
 
 /// <summary>
-/// Regression (found by the manifest-open fuzzer, seed 1584118378): a checksummed manifest whose JSON says
-/// "Collections": null decoded, then opening crashed with an ArgumentNullException instead of reporting the file.
+/// Regression (found by the manifest-open fuzzer, seed 1584118378, inputs 28 and 1066): a checksummed manifest whose
+/// JSON nulls a required part ("Collections": null, a stored property's type) decoded, then opening crashed with an
+/// ArgumentNullException or NullReferenceException instead of reporting the file.
 /// </summary>
 public sealed class ManifestWithNullPartsIsCorruption
 {
@@ -16,6 +17,7 @@ public sealed class ManifestWithNullPartsIsCorruption
     [InlineData("""{"Generation":1,"Collections":[{"Name":"Users","KeyKind":"Int32","Chunks":null}]}""")]
     [InlineData("""{"Generation":1,"Model":null}""")]
     [InlineData("""{"Generation":1,"Metadata":null}""")]
+    [InlineData("""{"Generation":1,"Model":{"Entities":[{"Collection":"Users","ClrType":"x","Key":"Id","KeyKind":"Int32","Properties":[{"Name":"Id","Type":null}],"Indexes":[]}]}}""")]
     public void A_manifest_body_with_null_parts_is_reported_as_corrupt(string body)
     {
         using var dir = new TempDirectory();
