@@ -44,9 +44,6 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
         (CollectionStateBuilder<TKey, T>)(_builders[collection] ??=
             new CollectionStateBuilder<TKey, T>((CollectionState<TKey, T>)Base.Collections[collection]));
 
-    /// <summary>The current view of a collection inside this set: its builder if touched, else the base state.</summary>
-    public bool IsTouched(int collection) => _builders[collection] is not null;
-
     /// <summary>The collection as this set sees it now: its own changes on top of the base state.</summary>
     public CollectionState<TKey, T> View<TKey, T>(int collection) where TKey : notnull where T : class =>
         _builders[collection] is ICollectionStateBuilder builder

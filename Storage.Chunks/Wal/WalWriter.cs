@@ -23,7 +23,6 @@ internal sealed class WalWriter : IDisposable
     private readonly List<(long Lsn, TaskCompletionSource Done)> _waiters = new();
     private readonly Thread _thread;
     private IStorageFile? _segment;
-    private long _segmentFirstLsn;
     private long _enqueuedLsn;
     private long _durableLsn;
     private long _bytesWritten;
@@ -211,7 +210,6 @@ internal sealed class WalWriter : IDisposable
             segment.FlushToDisk();
             _fs.FlushDirectory(_directory);
             _segment = segment;
-            _segmentFirstLsn = firstLsn;
         }
     }
 
@@ -241,6 +239,4 @@ internal sealed class WalWriter : IDisposable
             _segment = null;
         }
     }
-
-    internal long CurrentSegmentFirstLsn => _segmentFirstLsn;
 }

@@ -67,10 +67,7 @@ public sealed class DiskEngineTests : IDisposable
         db.Users.InsertMany(Enumerable.Range(1, 100).Select(Data.User));
         db.Users.Delete(50);
         db.FlushAsync().GetAwaiter().GetResult();
-        // Simulate a crash: release the lock without the dispose-time checkpoint.
-        var engine = db.Engine;
-        typeof(ZgDb.Storage.Engine.StorageEngine).GetField("_lock", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-            .GetValue(engine).As<IDisposable>().Dispose();
+        CrashRelease(db); // no dispose-time checkpoint: the reopen must replay the WAL
         var logger = new ListLogger();
         using var reopened = Open(new ZgDbOptions { Logger = logger });
         Assert.Equal(99, reopened.Users.Count());
@@ -300,7 +297,3 @@ public sealed class ThingString { public string Id { get; set; } = ""; public st
 public sealed class ThingsByInt : ZgDatabase { public ZgCollection<ThingInt> Things => Collection<ThingInt>(); }
 public sealed class ThingsByString : ZgDatabase { public ZgCollection<ThingString> Things => Collection<ThingString>(); }
 
-internal static class ObjectExtensions
-{
-    public static T As<T>(this object? value) => (T)value!;
-}
