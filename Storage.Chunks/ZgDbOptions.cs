@@ -55,6 +55,13 @@ public sealed class ZgDbOptions
     /// <summary>Where recovery notes (a torn write-ahead log tail cut off, a manifest fallback) and checkpoints are logged.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
+    /// <summary>
+    /// How long a write, <c>BeginTransaction</c>, a checkpoint or closing waits for the write lock (held by one write
+    /// or transaction at a time) before failing with a <see cref="ZgDbException"/> that names the holder. Default
+    /// 30 seconds, as SQLite's busy timeout in Microsoft.Data.Sqlite; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
+    public TimeSpan WriteLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The file system the engine uses; tests replace it to inject faults.</summary>
     internal IStorageFileSystem FileSystem { get; set; } = PhysicalFileSystem.Instance;
 
@@ -66,6 +73,8 @@ public sealed class ZgDbOptions
         if (ChunkCacheBytes < 0) throw new ArgumentOutOfRangeException(nameof(ChunkCacheBytes), ChunkCacheBytes, "ChunkCacheBytes must not be negative.");
         if (MaxDocumentBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxDocumentBytes), MaxDocumentBytes, "MaxDocumentBytes must be positive.");
         if (ChunkDocuments < 16) throw new ArgumentOutOfRangeException(nameof(ChunkDocuments), ChunkDocuments, "ChunkDocuments must be at least 16.");
+        if (WriteLockTimeout < TimeSpan.Zero && WriteLockTimeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(WriteLockTimeout), WriteLockTimeout, "WriteLockTimeout must not be negative (use Timeout.InfiniteTimeSpan to wait for ever).");
         ArgumentNullException.ThrowIfNull(Checkpoint);
         ArgumentNullException.ThrowIfNull(Logger);
     }

@@ -481,7 +481,7 @@ internal sealed class DatabaseReader
                 catch (JsonException e) { Report(path, offset, op.Collection, key.ToString(), $"LSN {lsn}: the document is not valid JSON: {e.Message}"); }
             }
             collection.Delta[key] = new RawDocument(key, json);
-            if (key.Number is { } number && number >= collection.NextKey) collection.NextKey = number + 1;
+            if (key.Number is { } number) collection.NextKey = Engine.AutoKeys.Advance(collection.NextKey, number);
         }
     }
 
