@@ -122,6 +122,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     public IComparer<TKey> Comparer => _keys.Comparer;
     public TKey KeyOf(T document) => _getKey(document);
     public int ChunkDocuments => _engine.Options.ChunkDocuments;
+    public long ChunkMaxBytes => _engine.Options.ChunkMaxBytes;
+    public DocumentSerializer Serializer => _engine.Serializer;
     public CollectionIndexes<TKey, T> Indexes => _indexes;
 
     private CollectionState<TKey, T> Current => (CollectionState<TKey, T>)_engine.ReadState().Collections[Ordinal];

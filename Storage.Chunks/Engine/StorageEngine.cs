@@ -636,10 +636,13 @@ internal sealed class StorageEngine : IDisposable
 
     private sealed class FileChunkSink(StorageEngine engine) : ChunkSink
     {
-        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents)
+        public override bool NeedsJson => true;
+
+        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json)
         {
             var name = $"{store.Name}-{engine.NextChunkId():D8}.zgc";
-            var (fileBytes, rawBytes) = ChunkFile.Write(engine.FileSystem, engine.ChunkPath(name), store.Name, store.Keys, keys, documents, engine.Serializer);
+            var (fileBytes, rawBytes) = ChunkFile.WriteRaw(engine.FileSystem, engine.ChunkPath(name), store.Name, documents.Length, json,
+                store.Keys.ToJson(keys[0]), store.Keys.ToJson(keys[^1]));
             var chunk = new ChunkRef<TKey>(name, keys.Length, keys[0], keys[^1], fileBytes);
             engine.Cache.Add(chunk, new LoadedChunk<TKey, T>(keys, documents, ChunkFile.EstimateBytes(rawBytes, documents.Length)));
             return chunk;
@@ -655,7 +658,9 @@ internal sealed class StorageEngine : IDisposable
 
     private sealed class PinnedChunkSink(StorageEngine engine) : ChunkSink
     {
-        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents) =>
+        public override bool NeedsJson => false;
+
+        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json) =>
             new($"memory-{engine.NextChunkId()}", keys.Length, keys[0], keys[^1], 0, new LoadedChunk<TKey, T>(keys, documents, 0));
 
         public override Func<byte[], (string File, long Bytes)>? IndexWriter(string collection) => null;
