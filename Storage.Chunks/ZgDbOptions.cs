@@ -71,6 +71,9 @@ public sealed class ZgDbOptions
     /// </summary>
     internal long ChunkMaxBytes { get; set; } = ZgDb.Storage.Chunks.ChunkFile.DefaultMaxJsonBytes;
 
+    /// <summary>The payload size past which one write is logged as several WAL records (parts). Default 32 MiB.</summary>
+    internal int WalPartBytes { get; set; } = ZgDb.Storage.Wal.WalBatch.PartBytes;
+
     /// <summary>The largest <see cref="MaxDocumentBytes"/> allowed.</summary>
     internal const int MaxDocumentBytesLimit = 256 << 20;
 
@@ -82,6 +85,8 @@ public sealed class ZgDbOptions
         if (ChunkCacheBytes < 0) throw new ArgumentOutOfRangeException(nameof(ChunkCacheBytes), ChunkCacheBytes, "ChunkCacheBytes must not be negative.");
         if (MaxDocumentBytes <= 0 || MaxDocumentBytes > MaxDocumentBytesLimit)
             throw new ArgumentOutOfRangeException(nameof(MaxDocumentBytes), MaxDocumentBytes, $"MaxDocumentBytes must be between 1 and {MaxDocumentBytesLimit:N0} (256 MiB).");
+        if (WalPartBytes < 1024 || WalPartBytes > ZgDb.Storage.Format.WalLayout.MaxPayload / 2)
+            throw new ArgumentOutOfRangeException(nameof(WalPartBytes), WalPartBytes, "WalPartBytes must be between 1 KiB and half a WAL record's limit.");
         if (ChunkMaxBytes < 1024) throw new ArgumentOutOfRangeException(nameof(ChunkMaxBytes), ChunkMaxBytes, "ChunkMaxBytes must be at least 1 KiB.");
         if (ChunkDocuments < 16) throw new ArgumentOutOfRangeException(nameof(ChunkDocuments), ChunkDocuments, "ChunkDocuments must be at least 16.");
         if (WriteLockTimeout < TimeSpan.Zero && WriteLockTimeout != Timeout.InfiniteTimeSpan)

@@ -227,10 +227,17 @@ internal sealed class StorageEngine : IDisposable
     /// <summary>Logs and publishes a set. The caller holds the write gate.</summary>
     private long Publish(WriteSet set)
     {
-        _wal?.Enqueue(set.Lsn, WalBatch.Encode(set.Ops));
-        _lastLsn = set.Lsn;
-        Volatile.Write(ref _state, set.Build());
-        return set.Lsn;
+        long last = set.Lsn;
+        if (_wal is not null)
+        {
+            // Encoded before anything is published: a write too large for the log throws here and has no effect.
+            var records = WalBatch.EncodeRecords(set.Ops, set.Lsn, Options.WalPartBytes);
+            last = set.Lsn + records.Count - 1;
+            _wal.Enqueue(set.Lsn, records);
+        }
+        _lastLsn = last;
+        Volatile.Write(ref _state, set.Build(last));
+        return last;
     }
 
     private void AfterPublish(long lsn)
@@ -340,9 +347,10 @@ internal sealed class StorageEngine : IDisposable
     {
         var byName = _stores.ToDictionary(s => s.Name, StringComparer.Ordinal);
         var state = _state;
-        var result = WalRecovery.Replay(FileSystem, WalDirectory, checkpointLsn, Options.Logger, (lsn, payload, file, offset) =>
+        var result = WalRecovery.Replay(FileSystem, WalDirectory, checkpointLsn, Options.Logger, (lsn, parts) =>
         {
             var set = new WriteSet(state, lsn);
+            foreach (var (payload, file, offset) in parts)
             foreach (var op in WalBatch.Decode(payload.Span, file, offset))
             {
                 if (op.Kind == WalOpKind.Meta)

@@ -82,12 +82,13 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
         UndoTo(undo);
     }
 
-    public DatabaseState Build()
+    /// <summary>The new state; <paramref name="lastLsn"/> is the LSN of the write's last record when it took several.</summary>
+    public DatabaseState Build(long? lastLsn = null)
     {
         var states = (CollectionState[])Base.Collections.Clone();
         for (int i = 0; i < states.Length; i++)
             if (_builders[i] is ICollectionStateBuilder builder) states[i] = builder.Build();
-        return new DatabaseState(states, Lsn, Metadata);
+        return new DatabaseState(states, lastLsn ?? Lsn, Metadata);
     }
 }
 
