@@ -46,7 +46,7 @@ public sealed class ZgDbOptions
     /// <summary>When checkpoints run.</summary>
     public CheckpointPolicy Checkpoint { get; set; } = new();
 
-    /// <summary>The largest document accepted, in bytes of JSON. Default 16 MiB.</summary>
+    /// <summary>The largest document accepted, in bytes of JSON. Default 16 MiB; at most 256 MiB.</summary>
     public int MaxDocumentBytes { get; set; } = 16 << 20;
 
     /// <summary>The most documents in one chunk file. Default 2,048.</summary>
@@ -55,8 +55,27 @@ public sealed class ZgDbOptions
     /// <summary>Where recovery notes (a torn write-ahead log tail cut off, a manifest fallback) and checkpoints are logged.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
+    /// <summary>
+    /// How long a write, <c>BeginTransaction</c>, a checkpoint or closing waits for the write lock (held by one write
+    /// or transaction at a time) before failing with a <see cref="ZgDbException"/> that names the holder. Default
+    /// 30 seconds, as SQLite's busy timeout in Microsoft.Data.Sqlite; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
+    public TimeSpan WriteLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The file system the engine uses; tests replace it to inject faults.</summary>
     internal IStorageFileSystem FileSystem { get; set; } = PhysicalFileSystem.Instance;
+
+    /// <summary>
+    /// The most bytes of JSON in one chunk file (a chunk closes before it would pass them, or holds one larger
+    /// document alone). Default 64 MiB: far below the runtime's 2 GiB array limit, whatever the documents.
+    /// </summary>
+    internal long ChunkMaxBytes { get; set; } = ZgDb.Storage.Chunks.ChunkFile.DefaultMaxJsonBytes;
+
+    /// <summary>The payload size past which one write is logged as several WAL records (parts). Default 32 MiB.</summary>
+    internal int WalPartBytes { get; set; } = ZgDb.Storage.Wal.WalBatch.PartBytes;
+
+    /// <summary>The largest <see cref="MaxDocumentBytes"/> allowed.</summary>
+    internal const int MaxDocumentBytesLimit = 256 << 20;
 
     /// <summary>The size at which a write-ahead log segment is closed and a new one started. Default 64 MiB.</summary>
     internal long WalSegmentBytes { get; set; } = 64L << 20;
@@ -64,8 +83,14 @@ public sealed class ZgDbOptions
     internal void Validate()
     {
         if (ChunkCacheBytes < 0) throw new ArgumentOutOfRangeException(nameof(ChunkCacheBytes), ChunkCacheBytes, "ChunkCacheBytes must not be negative.");
-        if (MaxDocumentBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxDocumentBytes), MaxDocumentBytes, "MaxDocumentBytes must be positive.");
+        if (MaxDocumentBytes <= 0 || MaxDocumentBytes > MaxDocumentBytesLimit)
+            throw new ArgumentOutOfRangeException(nameof(MaxDocumentBytes), MaxDocumentBytes, $"MaxDocumentBytes must be between 1 and {MaxDocumentBytesLimit:N0} (256 MiB).");
+        if (WalPartBytes < 1024 || WalPartBytes > ZgDb.Storage.Format.WalLayout.MaxPayload / 2)
+            throw new ArgumentOutOfRangeException(nameof(WalPartBytes), WalPartBytes, "WalPartBytes must be between 1 KiB and half a WAL record's limit.");
+        if (ChunkMaxBytes < 1024) throw new ArgumentOutOfRangeException(nameof(ChunkMaxBytes), ChunkMaxBytes, "ChunkMaxBytes must be at least 1 KiB.");
         if (ChunkDocuments < 16) throw new ArgumentOutOfRangeException(nameof(ChunkDocuments), ChunkDocuments, "ChunkDocuments must be at least 16.");
+        if (WriteLockTimeout < TimeSpan.Zero && WriteLockTimeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(WriteLockTimeout), WriteLockTimeout, "WriteLockTimeout must not be negative (use Timeout.InfiniteTimeSpan to wait for ever).");
         ArgumentNullException.ThrowIfNull(Checkpoint);
         ArgumentNullException.ThrowIfNull(Logger);
     }

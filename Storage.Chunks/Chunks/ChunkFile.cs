@@ -13,6 +13,9 @@ internal static class ChunkFile
 {
     public const int CompressionLevel = 3;
 
+    /// <summary>The most bytes of JSON a chunk holds by default (one larger document is stored alone).</summary>
+    public const long DefaultMaxJsonBytes = 64L << 20;
+
     private static readonly ObjectPool<Compressor> Compressors = new DefaultObjectPool<Compressor>(new CodecPolicy<Compressor>(() => new Compressor(CompressionLevel)));
     private static readonly ObjectPool<Decompressor> Decompressors = new DefaultObjectPool<Decompressor>(new CodecPolicy<Decompressor>(() => new Decompressor()));
 

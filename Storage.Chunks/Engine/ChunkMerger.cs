@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ZgDb.Storage.Chunks;
 
 namespace ZgDb.Storage.Engine;
@@ -5,7 +6,14 @@ namespace ZgDb.Storage.Engine;
 /// <summary>Where a checkpoint puts the chunks it builds: new files on disk, or pinned in memory for an in-memory database.</summary>
 internal abstract class ChunkSink
 {
-    public abstract ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents) where TKey : notnull where T : class;
+    /// <summary>
+    /// Writes one chunk. <paramref name="json"/> is the documents' JSON array (what the file holds) when
+    /// <see cref="NeedsJson"/>, else empty.
+    /// </summary>
+    public abstract ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json) where TKey : notnull where T : class;
+
+    /// <summary>Whether chunks are stored as JSON (on disk), so the merger sizes them by bytes as well as by count.</summary>
+    public abstract bool NeedsJson { get; }
 
     /// <summary>
     /// Writes an encoded index file (<see cref="Indexes.IndexFile"/>) of <paramref name="collection"/> and returns its
@@ -17,12 +25,16 @@ internal abstract class ChunkSink
 /// <summary>
 /// Folds a collection's delta into its chunks, copy-on-write: a chunk no change touches is kept as it is; a
 /// touched chunk is loaded, merged with its changes and written anew (split when it outgrows the chunk size);
-/// appends past a full last chunk go to new chunks without rewriting it.
+/// appends past a full last chunk go to new chunks without rewriting it. A chunk holds at most
+/// <see cref="ZgDbOptions.ChunkDocuments"/> documents and, on disk, at most <see cref="ZgDbOptions.ChunkMaxBytes"/>
+/// bytes of JSON (or one document, if that alone is larger), so every chunk stays far below the runtime's array
+/// limits whatever the documents' size.
 /// </summary>
 internal sealed class ChunkMerger<TKey, T>(CollectionStore<TKey, T> store, ChunkSink sink) where TKey : notnull where T : class
 {
     private readonly IComparer<TKey> _comparer = store.Comparer;
     private readonly int _target = store.ChunkDocuments;
+    private readonly long _maxBytes = store.ChunkMaxBytes;
 
     public CollectionState<TKey, T> Merge(CollectionState<TKey, T> state)
     {
@@ -80,10 +92,47 @@ internal sealed class ChunkMerger<TKey, T>(CollectionStore<TKey, T> store, Chunk
             if (order == 0) i++;
             j++;
         }
-        for (int start = 0; start < mergedKeys.Count; start += _target)
+        if (!sink.NeedsJson)
         {
-            int count = Math.Min(_target, mergedKeys.Count - start);
-            result.Add(sink.Write(store, mergedKeys.GetRange(start, count).ToArray(), mergedDocs.GetRange(start, count).ToArray()));
+            for (int start = 0; start < mergedKeys.Count; start += _target)
+            {
+                int count = Math.Min(_target, mergedKeys.Count - start);
+                result.Add(sink.Write(store, mergedKeys.GetRange(start, count).ToArray(), mergedDocs.GetRange(start, count).ToArray(), []));
+            }
+            return;
         }
+        // Each document is serialized once; a chunk closes at the count target or before it would pass the byte limit.
+        var group = new List<byte[]>();
+        long groupBytes = 2; // "[" and "]"
+        int first = 0;
+        for (int d = 0; d < mergedDocs.Count; d++)
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(mergedDocs[d], store.Serializer.Options);
+            if (group.Count > 0 && (group.Count == _target || groupBytes + 1 + json.Length > _maxBytes))
+            {
+                result.Add(Flush(mergedKeys, mergedDocs, first, group, groupBytes));
+                first = d;
+                group.Clear();
+                groupBytes = 2;
+            }
+            groupBytes += json.Length + (group.Count > 0 ? 1 : 0);
+            group.Add(json);
+        }
+        if (group.Count > 0) result.Add(Flush(mergedKeys, mergedDocs, first, group, groupBytes));
+    }
+
+    private ChunkRef<TKey> Flush(List<TKey> keys, List<T> documents, int first, List<byte[]> group, long bytes)
+    {
+        var array = new byte[bytes];
+        array[0] = (byte)'[';
+        int position = 1;
+        foreach (var json in group)
+        {
+            if (position > 1) array[position++] = (byte)',';
+            json.CopyTo(array, position);
+            position += json.Length;
+        }
+        array[position] = (byte)']';
+        return sink.Write(store, keys.GetRange(first, group.Count).ToArray(), documents.GetRange(first, group.Count).ToArray(), array);
     }
 }

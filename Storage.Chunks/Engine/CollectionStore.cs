@@ -73,6 +73,12 @@ internal interface ICollectionStore
 
     /// <summary>Sets a document's foreign key of <paramref name="relationship"/> to null.</summary>
     void ClearForeignKey(WriteSet set, object key, Relationship relationship);
+
+    /// <summary>
+    /// The files <paramref name="state"/> reads on demand, grouped by the object holding them (its chunk list, each
+    /// index base), which every state sharing those files shares: while such an object is reachable, its files are kept.
+    /// </summary>
+    IEnumerable<(object Holder, string[] Files)> FileHolders(CollectionState state);
 }
 
 /// <summary>
@@ -116,6 +122,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     public IComparer<TKey> Comparer => _keys.Comparer;
     public TKey KeyOf(T document) => _getKey(document);
     public int ChunkDocuments => _engine.Options.ChunkDocuments;
+    public long ChunkMaxBytes => _engine.Options.ChunkMaxBytes;
+    public DocumentSerializer Serializer => _engine.Serializer;
     public CollectionIndexes<TKey, T> Indexes => _indexes;
 
     private CollectionState<TKey, T> Current => (CollectionState<TKey, T>)_engine.ReadState().Collections[Ordinal];
@@ -171,8 +179,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         bool BelowUpper(TKey key) => upper is not { } hi || comparer.Compare(key, hi.Key) is var c && (c < 0 || c == 0 && hi.Inclusive);
         IEnumerable<KeyValuePair<TKey, DeltaEntry<T>>> deltaRange = state.Delta;
         if (lower is not null) deltaRange = deltaRange.SkipWhile(e => !AboveLower(e.Key));
-        // A scan may outlive checkpoints: its chunk files are not deleted until it ends (or is disposed).
-        using var pin = _engine.PinChunks(state.Chunks);
+        // A scan may outlive checkpoints: holding the state keeps its chunk files on disk (StorageEngine.Retire).
         using var delta = deltaRange.GetEnumerator();
         bool hasDelta = delta.MoveNext();
         foreach (var chunkRef in state.Chunks)
@@ -335,7 +342,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         {
             if (mode == PutMode.Update)
                 throw new ZgDbNotFoundException(Name, key);
-            key = _keys.Kind == KeyKind.Guid ? (TKey)(object)Guid.NewGuid() : _keys.FromNumber(builder.NextKey);
+            key = _keys.Kind == KeyKind.Guid ? (TKey)(object)Guid.NewGuid() : NextAutoKey(builder);
             _setKey(stored, key);
             assigned = true;
         }
@@ -351,9 +358,28 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
 
         builder.Delta[key] = new DeltaEntry<T>(stored, set.Lsn);
         if (!exists) builder.Count++;
-        if (_keys.Numeric(key) is { } number && number >= builder.NextKey) builder.NextKey = number + 1;
+        if (_keys.Numeric(key) is { } number) builder.NextKey = AutoKeys.Advance(builder.NextKey, number);
         set.Ops.Add(new WalOp(WalOpKind.Put, Name, _keys.ToJson(key), json));
-        if (assigned) _setKey(document, key);
+        if (assigned)
+        {
+            // Written back to the caller's object now (a transaction's next write may use it as a foreign key),
+            // and reset to the unassigned value if the write is undone: a failed call, a rollback.
+            _setKey(document, key);
+            set.OnUndo(() => _setKey(document, default!));
+        }
+    }
+
+    /// <summary>The next int/long key, or a clear error once the key type's range is used up (never an overflow, never a wrap-around).</summary>
+    private TKey NextAutoKey(CollectionStateBuilder<TKey, T> builder)
+    {
+        long next = builder.NextKey;
+        long max = _keys.Kind == KeyKind.Int32 ? int.MaxValue : long.MaxValue;
+        if (next == AutoKeys.Exhausted || next > max)
+            throw new ZgDbValidationException(Name,
+                $"no {typeof(TKey).Name} key is left to assign to {Entity.Name}.{Entity.Key.Name}: a document with key {max} " +
+                $"({typeof(TKey).Name}.MaxValue) was stored, and keys are assigned in increasing order and never reused. " +
+                "Give the document an explicit key, or use a long or Guid key. Nothing was written.");
+        return _keys.FromNumber(next);
     }
 
     private bool Remove(WriteSet set, TKey key)
@@ -477,7 +503,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         if (_indexes.Definitions.Length > 0) _indexes.Apply(builder.Indexes, key, old, document, checkUnique: false);
         builder.Delta[key] = new DeltaEntry<T>(document, set.Lsn);
         if (!exists) builder.Count++;
-        if (_keys.Numeric(key) is { } number && number >= builder.NextKey) builder.NextKey = number + 1;
+        if (_keys.Numeric(key) is { } number) builder.NextKey = AutoKeys.Advance(builder.NextKey, number);
     }
 
     public CollectionState Checkpoint(CollectionState state, ChunkSink sink)
@@ -501,6 +527,14 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         foreach (var (key, entry) in now.Delta)
             if (entry.Lsn <= checkpointLsn) delta.Remove(key);
         return new CollectionState<TKey, T>(done.Chunks, delta.ToImmutable(), now.Count, now.NextKey, indexes);
+    }
+
+    public IEnumerable<(object Holder, string[] Files)> FileHolders(CollectionState state)
+    {
+        var s = (CollectionState<TKey, T>)state;
+        yield return (s.Chunks, s.Chunks.Select(c => c.File).ToArray());
+        foreach (var index in s.Indexes)
+            if (index.Source.File is { } file) yield return (index.Source, [file]);
     }
 
     public Manifests.ManifestCollection Describe(CollectionState state)

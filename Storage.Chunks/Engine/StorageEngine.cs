@@ -148,30 +148,96 @@ internal sealed class StorageEngine : IDisposable
             transaction.Apply(write);
             return;
         }
+        if (t_writing is { } outer && outer.Engine == this)
+        {
+            // A write from inside another write's callback (an UpdateMany action, a DeleteMany predicate) on this
+            // thread: the gate is already ours, so it joins the outer write as one atomic unit, undone alone if it throws.
+            ApplyNested(outer.Set, write);
+            return;
+        }
         long lsn;
-        _writeGate.Wait();
+        EnterGate("a write");
+        var set = new WriteSet(_state, _lastLsn + 1);
+        var previous = t_writing;
         try
         {
             ThrowIfNotWritable();
-            var set = new WriteSet(_state, _lastLsn + 1);
+            t_writing = (this, set);
             write(set);
             if (set.Ops.Count == 0) return;
             lsn = Publish(set);
         }
+        catch
+        {
+            set.Undo();
+            throw;
+        }
         finally
         {
-            _writeGate.Release();
+            t_writing = previous;
+            ExitGate();
         }
         AfterPublish(lsn);
+    }
+
+    /// <summary>The write this thread is building under the gate, if any (callbacks of that write run on it).</summary>
+    [ThreadStatic] private static (StorageEngine Engine, WriteSet Set)? t_writing;
+
+    /// <summary>Whether this thread is inside a write's callback (where waiting for the gate would wait for itself).</summary>
+    private bool InsideWrite => t_writing is { } w && w.Engine == this;
+
+    private static void ApplyNested(WriteSet set, Action<WriteSet> write)
+    {
+        var savepoint = set.Save();
+        try
+        {
+            write(set);
+        }
+        catch
+        {
+            set.Restore(savepoint);
+            throw;
+        }
+    }
+
+    private string? _gateHolder;
+
+    /// <summary>
+    /// Takes the write gate, waiting at most <see cref="ZgDbOptions.WriteLockTimeout"/>; then fails with an error
+    /// that names the holder instead of waiting for ever (a transaction nobody will finish is the usual cause).
+    /// </summary>
+    private void EnterGate(string what)
+    {
+        if (InsideWrite)
+            throw new InvalidOperationException($"ZgDb cannot start {what} inside the callback of another write (an UpdateMany action or a DeleteMany predicate) on the same database: it would wait for itself. Writes (Insert, Update, Delete, ...) inside such a callback join the outer write; do this after it returns.");
+        if (!_writeGate.Wait(Options.WriteLockTimeout))
+            throw new ZgDbException(
+                $"ZgDb waited {Options.WriteLockTimeout.TotalSeconds:0.#} s (ZgDbOptions.WriteLockTimeout) to start {what}, but the write lock is held by {Volatile.Read(ref _gateHolder) ?? "another writer"}. " +
+                "A transaction belongs to the async flow that began it: one begun inside an async method (after an await) is not seen by its caller once that method returns, " +
+                "so the caller's writes wait for it. Commit or dispose every transaction, and begin it in the method that writes through it. Nothing was written.");
+        Volatile.Write(ref _gateHolder, $"{what} started at {DateTime.UtcNow:HH:mm:ss.fff} UTC on thread {Environment.CurrentManagedThreadId}");
+    }
+
+    private void ExitGate()
+    {
+        Volatile.Write(ref _gateHolder, null);
+        _writeGate.Release();
     }
 
     /// <summary>Logs and publishes a set. The caller holds the write gate.</summary>
     private long Publish(WriteSet set)
     {
-        _wal?.Enqueue(set.Lsn, WalBatch.Encode(set.Ops));
-        _lastLsn = set.Lsn;
-        Volatile.Write(ref _state, set.Build());
-        return set.Lsn;
+        long last = set.Lsn;
+        if (_wal is not null)
+        {
+            // Encoded before anything is published: a write too large for the log throws here and has no effect.
+            var records = WalBatch.EncodeRecords(set.Ops, set.Lsn, Options.WalPartBytes);
+            last = set.Lsn + records.Count - 1;
+            _wal.Enqueue(set.Lsn, records);
+        }
+        _lastLsn = last;
+        Volatile.Write(ref _state, set.Build(last));
+        return last;
     }
 
     private void AfterPublish(long lsn)
@@ -189,14 +255,14 @@ internal sealed class StorageEngine : IDisposable
     {
         if (CurrentTransaction is not null)
             throw new InvalidOperationException("A transaction is already open on this flow; ZgDb does not nest transactions. Commit or dispose it first.");
-        _writeGate.Wait();
+        EnterGate("a transaction");
         try
         {
             ThrowIfNotWritable();
         }
         catch
         {
-            _writeGate.Release();
+            ExitGate();
             throw;
         }
         var transaction = new EngineTransaction(this, new WriteSet(_state, _lastLsn + 1));
@@ -208,24 +274,30 @@ internal sealed class StorageEngine : IDisposable
     internal void Commit(EngineTransaction transaction)
     {
         long lsn = 0;
+        bool published = false;
         try
         {
             ThrowIfNotWritable();
             if (transaction.Set.Ops.Count > 0) lsn = Publish(transaction.Set);
+            published = true;
         }
         finally
         {
-            End(transaction);
+            End(transaction, published);
         }
         if (lsn > 0) AfterPublish(lsn);
     }
 
-    /// <summary>Drops a transaction (rollback) or finishes a commit: releases the gate once.</summary>
-    internal void End(EngineTransaction transaction)
+    /// <summary>
+    /// Drops a transaction (rollback: the keys it wrote back to callers' objects are reset) or finishes a commit:
+    /// releases the gate once.
+    /// </summary>
+    internal void End(EngineTransaction transaction, bool committed = false)
     {
         if (!transaction.Finish()) return;
+        if (!committed) transaction.Set.Undo();
         if (_ambient.Value == transaction) _ambient.Value = null;
-        _writeGate.Release();
+        ExitGate();
     }
 
     private void ThrowIfNotWritable()
@@ -275,9 +347,10 @@ internal sealed class StorageEngine : IDisposable
     {
         var byName = _stores.ToDictionary(s => s.Name, StringComparer.Ordinal);
         var state = _state;
-        var result = WalRecovery.Replay(FileSystem, WalDirectory, checkpointLsn, Options.Logger, (lsn, payload, file, offset) =>
+        var result = WalRecovery.Replay(FileSystem, WalDirectory, checkpointLsn, Options.Logger, (lsn, parts) =>
         {
             var set = new WriteSet(state, lsn);
+            foreach (var (payload, file, offset) in parts)
             foreach (var op in WalBatch.Decode(payload.Span, file, offset))
             {
                 if (op.Kind == WalOpKind.Meta)
@@ -346,13 +419,15 @@ internal sealed class StorageEngine : IDisposable
     {
         if (CurrentTransaction is not null)
             throw new InvalidOperationException("Checkpoint() cannot run inside a transaction: commit or dispose the transaction first.");
+        if (InsideWrite)
+            throw new InvalidOperationException("Checkpoint() cannot run inside the callback of a write (an UpdateMany action or a DeleteMany predicate): call it after the write returns.");
         lock (_checkpointLock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             if (_checkpointFault is not null) throw new ZgDbFaultedException("A previous checkpoint failed; reopen the database.", _checkpointFault);
             DatabaseState snapshot;
             long walBytes;
-            _writeGate.Wait();
+            EnterGate("a checkpoint");
             try
             {
                 snapshot = _state;
@@ -360,7 +435,7 @@ internal sealed class StorageEngine : IDisposable
             }
             finally
             {
-                _writeGate.Release();
+                ExitGate();
             }
             var changed = Enumerable.Range(0, _stores.Length).Where(i => snapshot.Collections[i].DeltaCount > 0 || _stores[i].NeedsCheckpoint(snapshot.Collections[i])).ToList();
             if (changed.Count == 0 && (_manifests is null || _manifests.Current is not null && _manifests.Current.CheckpointLsn == snapshot.Lsn))
@@ -393,12 +468,17 @@ internal sealed class StorageEngine : IDisposable
                 Options.Logger.LogError(e, "ZgDb: checkpoint failed; the database stops accepting writes. Reopening recovers from the last manifest and the WAL.");
                 throw new ZgDbFaultedException("The checkpoint could not write its files: " + e.Message + ". The database no longer accepts writes; reopen it to recover.", e);
             }
+            // The files are durable: this swap must happen, however long a transaction holds the gate.
             _writeGate.Wait();
             try
             {
                 var now = _state;
                 var states = (CollectionState[])now.Collections.Clone();
-                foreach (var i in changed) states[i] = _stores[i].Rebase(now.Collections[i], snapshot.Collections[i], written[i], snapshot.Lsn);
+                foreach (var i in changed)
+                {
+                    states[i] = _stores[i].Rebase(now.Collections[i], snapshot.Collections[i], written[i], snapshot.Lsn);
+                    if (!IsInMemory) Retire(_stores[i], now.Collections[i], states[i]);
+                }
                 Volatile.Write(ref _state, new DatabaseState(states, now.Lsn, now.Metadata));
             }
             finally
@@ -512,39 +592,36 @@ internal sealed class StorageEngine : IDisposable
         }
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Array, int> _pinnedChunkSets = new(ReferenceEqualityComparer.Instance);
-
     /// <summary>
-    /// Keeps the files of a state's chunk list on disk while a reader walks it, however many checkpoints pass
-    /// meanwhile; a superseded pinned file is deleted by a later checkpoint once no reader holds it.
+    /// Files of superseded states (chunk lists and index bases a checkpoint replaced), each with the object that
+    /// holds them in those states. A reader holding an old state (a lazy query, a scan, a navigation lookup) keeps
+    /// that object reachable, so its files stay on disk however many checkpoints pass; once the reader is done and
+    /// the object is collected, the next checkpoint deletes them.
     /// </summary>
-    public IDisposable PinChunks(Array chunks)
+    private readonly List<(WeakReference Holder, string[] Files)> _retired = [];
+
+    private void Retire(ICollectionStore store, CollectionState old, CollectionState now)
     {
-        _pinnedChunkSets.AddOrUpdate(chunks, 1, (_, n) => n + 1);
-        return new ChunkPin(this, chunks);
+        var kept = store.FileHolders(now).Select(h => h.Holder).ToHashSet(ReferenceEqualityComparer.Instance);
+        lock (_retired)
+            foreach (var (holder, files) in store.FileHolders(old))
+                if (files.Length > 0 && !kept.Contains(holder)) _retired.Add((new WeakReference(holder), files));
     }
 
-    private sealed class ChunkPin(StorageEngine engine, Array chunks) : IDisposable
+    /// <summary>Files that a state still reachable by a reader refers to (pruning the entries of collected states).</summary>
+    private IEnumerable<string> FilesOfLiveReaders()
     {
-        private int _released;
-
-        public void Dispose()
+        lock (_retired)
         {
-            if (Interlocked.Exchange(ref _released, 1) != 0) return;
-            var pins = engine._pinnedChunkSets;
-            while (true)
-            {
-                var count = pins[chunks];
-                if (count == 1 ? pins.TryRemove(new KeyValuePair<Array, int>(chunks, 1)) : pins.TryUpdate(chunks, count - 1, count)) return;
-            }
+            _retired.RemoveAll(r => !r.Holder.IsAlive);
+            return _retired.SelectMany(r => r.Files).ToList();
         }
     }
 
     private void DeleteObsoleteFiles()
     {
         var referenced = ReferencedChunks();
-        foreach (var chunks in _pinnedChunkSets.Keys)
-            foreach (IChunkRef chunk in chunks) referenced.Add(chunk.File);
+        referenced.UnionWith(FilesOfLiveReaders());
         foreach (var name in StoredFiles())
         {
             if (referenced.Contains(name)) continue;
@@ -567,10 +644,13 @@ internal sealed class StorageEngine : IDisposable
 
     private sealed class FileChunkSink(StorageEngine engine) : ChunkSink
     {
-        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents)
+        public override bool NeedsJson => true;
+
+        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json)
         {
             var name = $"{store.Name}-{engine.NextChunkId():D8}.zgc";
-            var (fileBytes, rawBytes) = ChunkFile.Write(engine.FileSystem, engine.ChunkPath(name), store.Name, store.Keys, keys, documents, engine.Serializer);
+            var (fileBytes, rawBytes) = ChunkFile.WriteRaw(engine.FileSystem, engine.ChunkPath(name), store.Name, documents.Length, json,
+                store.Keys.ToJson(keys[0]), store.Keys.ToJson(keys[^1]));
             var chunk = new ChunkRef<TKey>(name, keys.Length, keys[0], keys[^1], fileBytes);
             engine.Cache.Add(chunk, new LoadedChunk<TKey, T>(keys, documents, ChunkFile.EstimateBytes(rawBytes, documents.Length)));
             return chunk;
@@ -586,7 +666,9 @@ internal sealed class StorageEngine : IDisposable
 
     private sealed class PinnedChunkSink(StorageEngine engine) : ChunkSink
     {
-        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents) =>
+        public override bool NeedsJson => false;
+
+        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json) =>
             new($"memory-{engine.NextChunkId()}", keys.Length, keys[0], keys[^1], 0, new LoadedChunk<TKey, T>(keys, documents, 0));
 
         public override Func<byte[], (string File, long Bytes)>? IndexWriter(string collection) => null;
@@ -598,7 +680,7 @@ internal sealed class StorageEngine : IDisposable
     public void Dispose()
     {
         if (CurrentTransaction is { } open) End(open);
-        _writeGate.Wait();
+        EnterGate("closing the database");
         try
         {
             if (_disposed) return;
@@ -606,7 +688,7 @@ internal sealed class StorageEngine : IDisposable
         }
         finally
         {
-            _writeGate.Release();
+            ExitGate();
         }
         bool sealedLog = false;
         try

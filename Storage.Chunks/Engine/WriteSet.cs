@@ -50,26 +50,45 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
             ? (CollectionState<TKey, T>)builder.Build()
             : (CollectionState<TKey, T>)Base.Collections[collection];
 
+    private readonly List<Action> _undo = [];
+
+    /// <summary>
+    /// Registers what undoes a change this write made outside the set (a key written back to the caller's object),
+    /// run if the write does not take effect: it throws, or its transaction rolls back.
+    /// </summary>
+    public void OnUndo(Action undo) => _undo.Add(undo);
+
+    /// <summary>Runs every registered undo action, newest first (the write is dropped).</summary>
+    public void Undo() => UndoTo(0);
+
+    private void UndoTo(int count)
+    {
+        for (int i = _undo.Count - 1; i >= count; i--) _undo[i]();
+        _undo.RemoveRange(count, _undo.Count - count);
+    }
+
     /// <summary>Remembers the set as it is, so a failed operation inside a transaction can be undone alone.</summary>
-    public object Save() => new Savepoint(_builders.Select(b => (object?)(b as ICollectionStateBuilder)?.Save()).ToArray(), Ops.Count, Metadata);
+    public object Save() => new Savepoint(_builders.Select(b => (object?)(b as ICollectionStateBuilder)?.Save()).ToArray(), Ops.Count, Metadata, _undo.Count);
 
-    private sealed record Savepoint(object?[] Builders, int Ops, System.Collections.Immutable.ImmutableSortedDictionary<string, string> Metadata);
+    private sealed record Savepoint(object?[] Builders, int Ops, System.Collections.Immutable.ImmutableSortedDictionary<string, string> Metadata, int Undo);
 
-    /// <summary>Returns the set to a <see cref="Save"/>d point.</summary>
+    /// <summary>Returns the set to a <see cref="Save"/>d point (running the undo actions registered since).</summary>
     public void Restore(object savepoint)
     {
-        var (builders, ops, metadata) = (Savepoint)savepoint;
+        var (builders, ops, metadata, undo) = (Savepoint)savepoint;
         Metadata = metadata;
         for (int i = 0; i < _builders.Length; i++) _builders[i] = builders[i];
         Ops.RemoveRange(ops, Ops.Count - ops);
+        UndoTo(undo);
     }
 
-    public DatabaseState Build()
+    /// <summary>The new state; <paramref name="lastLsn"/> is the LSN of the write's last record when it took several.</summary>
+    public DatabaseState Build(long? lastLsn = null)
     {
         var states = (CollectionState[])Base.Collections.Clone();
         for (int i = 0; i < states.Length; i++)
             if (_builders[i] is ICollectionStateBuilder builder) states[i] = builder.Build();
-        return new DatabaseState(states, Lsn, Metadata);
+        return new DatabaseState(states, lastLsn ?? Lsn, Metadata);
     }
 }
 

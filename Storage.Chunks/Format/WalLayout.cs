@@ -16,7 +16,9 @@ namespace ZgDb.Storage.Format;
 ///
 /// Record (24-byte header + payload):
 /// 00-03 [u32]   payload length N (1 .. MaxPayload); 0 is invalid, so zero-filled regions are never records
-/// 04-07 [u32]   record kind (1 = a batch of operations applied atomically)
+/// 04-07 [u32]   record kind: 1 = a whole atomic write (a batch of operations);
+///               2 = a part of a write too large for one record, 3 = its last part (see WalBatch: parts begin
+///               with the LSN of the write's first part and are applied all together, on the last one, or not at all)
 /// 08-15 [u64]   LSN (each record's is the previous one's plus one)
 /// 16-23 [u64]   XxHash64 of bytes [0, 16) of the header followed by the payload
 /// 24..          payload
@@ -29,6 +31,8 @@ internal static class WalLayout
     public const int SegmentHeaderLength = 32;
     public const int RecordHeaderLength = 24;
     public const uint KindBatch = 1;
+    public const uint KindPart = 2;
+    public const uint KindLastPart = 3;
     public const int MaxPayload = 1 << 30;
 
     public static string SegmentName(long firstLsn) => $"{firstLsn:D20}.zgw";
@@ -57,10 +61,12 @@ internal static class WalLayout
         return BinaryPrimitives.ReadInt64LittleEndian(data[8..]);
     }
 
-    public static void WriteRecordHeader(Span<byte> target, long lsn, ReadOnlySpan<byte> payload)
+    public static void WriteRecordHeader(Span<byte> target, long lsn, ReadOnlySpan<byte> payload) => WriteRecordHeader(target, lsn, KindBatch, payload);
+
+    public static void WriteRecordHeader(Span<byte> target, long lsn, uint kind, ReadOnlySpan<byte> payload)
     {
         BinaryPrimitives.WriteInt32LittleEndian(target, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(target[4..], KindBatch);
+        BinaryPrimitives.WriteUInt32LittleEndian(target[4..], kind);
         BinaryPrimitives.WriteInt64LittleEndian(target[8..], lsn);
         var hash = new XxHash64();
         hash.Append(target[..16]);
@@ -72,15 +78,21 @@ internal static class WalLayout
     /// Tries to read a whole, valid record at <paramref name="offset"/>: length in range, known kind, checksum
     /// matching. Returns false for anything else (a torn or damaged record, zeros).
     /// </summary>
-    public static bool TryReadRecord(ReadOnlySpan<byte> segment, int offset, out long lsn, out ReadOnlySpan<byte> payload)
+    public static bool TryReadRecord(ReadOnlySpan<byte> segment, int offset, out long lsn, out ReadOnlySpan<byte> payload) =>
+        TryReadRecord(segment, offset, out lsn, out _, out payload);
+
+    /// <inheritdoc cref="TryReadRecord(ReadOnlySpan{byte}, int, out long, out ReadOnlySpan{byte})"/>
+    public static bool TryReadRecord(ReadOnlySpan<byte> segment, int offset, out long lsn, out uint kind, out ReadOnlySpan<byte> payload)
     {
         lsn = 0;
+        kind = 0;
         payload = default;
         if (segment.Length - offset < RecordHeaderLength) return false;
         var header = segment.Slice(offset, RecordHeaderLength);
         int length = BinaryPrimitives.ReadInt32LittleEndian(header);
         if (length <= 0 || length > MaxPayload || length > segment.Length - offset - RecordHeaderLength) return false;
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) != KindBatch) return false;
+        kind = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        if (kind is not (KindBatch or KindPart or KindLastPart)) return false;
         var body = segment.Slice(offset + RecordHeaderLength, length);
         var hash = new XxHash64();
         hash.Append(header[..16]);

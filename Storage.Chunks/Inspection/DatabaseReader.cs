@@ -350,6 +350,22 @@ internal sealed class DatabaseReader
 
     private void ReadWal()
     {
+        var assembler = new WalWriteAssembler(CheckpointLsn);
+        try
+        {
+            ReadWal(assembler);
+        }
+        catch (ZgDbCorruptFileException e)
+        {
+            Report(e.File, e.Offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+        }
+        assembler.End();
+        foreach (var (first, last, parts) in assembler.Dropped)
+            Report(Path.Combine(WalDirectory, "*.zgw"), 0, null, null, $"an unfinished write of {parts} WAL records (LSN {first}..{last}) never got its last part (a crash while it was being logged, never acknowledged); it is not applied.", warning: true);
+    }
+
+    private void ReadWal(WalWriteAssembler assembler)
+    {
         LastLsn = CheckpointLsn;
         var names = FileSystem.ListFiles(WalDirectory, "*.zgw");
         long expected = -1;
@@ -394,7 +410,7 @@ internal sealed class DatabaseReader
             var span = data.AsSpan();
             while (offset < data.Length)
             {
-                if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var payload) || lsn != expected)
+                if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var kind, out var payload) || lsn != expected)
                 {
                     bool lsnOnly = WalLayout.TryReadRecord(span, offset, out _, out _);
                     if (!isLast || lsnOnly || WalRecovery.ValidRecordFollows(span, offset + 1, expected))
@@ -409,11 +425,9 @@ internal sealed class DatabaseReader
                     return;
                 }
                 WalRecords++;
-                if (lsn > CheckpointLsn)
-                {
-                    WalRecordsAfterCheckpoint++;
-                    Apply(path, offset, lsn, payload);
-                }
+                if (lsn > CheckpointLsn) WalRecordsAfterCheckpoint++;
+                if (assembler.Add(kind, lsn, data.AsMemory(offset + WalLayout.RecordHeaderLength, payload.Length), path, offset) is { } parts && lsn > CheckpointLsn)
+                    foreach (var part in parts) Apply(part.File, part.Offset, lsn, part.Ops.Span);
                 LastLsn = Math.Max(LastLsn, lsn);
                 expected = lsn + 1;
                 offset += WalLayout.RecordHeaderLength + payload.Length;
@@ -481,7 +495,7 @@ internal sealed class DatabaseReader
                 catch (JsonException e) { Report(path, offset, op.Collection, key.ToString(), $"LSN {lsn}: the document is not valid JSON: {e.Message}"); }
             }
             collection.Delta[key] = new RawDocument(key, json);
-            if (key.Number is { } number && number >= collection.NextKey) collection.NextKey = number + 1;
+            if (key.Number is { } number) collection.NextKey = Engine.AutoKeys.Advance(collection.NextKey, number);
         }
     }
 

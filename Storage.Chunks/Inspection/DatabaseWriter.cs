@@ -99,12 +99,22 @@ internal sealed class DatabaseWriter : IDisposable
     {
         var chunks = new List<ManifestChunk>();
         var batch = new List<RawDocument>(chunkDocuments);
+        long batchBytes = 2; // the JSON array's brackets
         StoredKey? previous = null;
         foreach (var document in sorted)
         {
             if (previous is { } p && p >= document.Key)
                 throw new ZgDbException($"Collection '{collection.Name}': key {document.Key} comes after {p}; documents must be in strictly increasing key order.");
             previous = document.Key;
+            if (batch.Count > 0 && batchBytes + 1 + document.Json.Length > ChunkFile.DefaultMaxJsonBytes)
+            {
+                // Sized by bytes as the engine's checkpoint does: a chunk stays far below the runtime's array limits.
+                chunks.Add(WriteChunk(collection, batch));
+                task.Advance(batch.Count);
+                batch.Clear();
+                batchBytes = 2;
+            }
+            batchBytes += document.Json.Length + (batch.Count > 0 ? 1 : 0);
             batch.Add(document);
             if (batch.Count == chunkDocuments)
             {
@@ -112,6 +122,7 @@ internal sealed class DatabaseWriter : IDisposable
                 chunks.Add(WriteChunk(collection, batch));
                 task.Advance(batch.Count);
                 batch.Clear();
+                batchBytes = 2;
             }
         }
         if (batch.Count > 0)

@@ -29,25 +29,83 @@ internal readonly record struct WalOp(WalOpKind Kind, string Collection, byte[] 
 /// </summary>
 internal static class WalBatch
 {
-    public static byte[] Encode(IReadOnlyList<WalOp> ops)
+    /// <summary>
+    /// A write whose payload is larger than this is split into parts of about this size (whole operations each),
+    /// so no record nears <see cref="Format.WalLayout.MaxPayload"/> and no buffer nears the runtime's array limit.
+    /// </summary>
+    public const int PartBytes = 32 << 20;
+
+    /// <summary>The bytes before a part's operations: the LSN of the write's first part.</summary>
+    public const int PartPrefixLength = 8;
+
+    public static byte[] Encode(IReadOnlyList<WalOp> ops) => Encode(ops, 0, ops.Count, prefixLsn: null);
+
+    /// <summary>
+    /// The records of one atomic write whose first record gets <paramref name="firstLsn"/>: one
+    /// <see cref="Format.WalLayout.KindBatch"/> record when its payload fits in <paramref name="partBytes"/>, else
+    /// parts (<see cref="Format.WalLayout.KindPart"/>, ..., <see cref="Format.WalLayout.KindLastPart"/>) with
+    /// consecutive LSNs, each <c>[u64 firstLsn]</c> then a batch of whole operations. Recovery applies the parts only
+    /// when the last one is there, all together.
+    /// </summary>
+    /// <exception cref="ZgDbValidationException">One operation alone is larger than a record can hold; nothing is written.</exception>
+    public static List<(uint Kind, byte[] Payload)> EncodeRecords(IReadOnlyList<WalOp> ops, long firstLsn, int partBytes = PartBytes)
+    {
+        long total = 4;
+        foreach (var op in ops) total += OpLength(op, Encoding.UTF8.GetByteCount(op.Collection));
+        if (total <= partBytes) return [(Format.WalLayout.KindBatch, Encode(ops))];
+        var records = new List<(uint, byte[])>();
+        int start = 0;
+        while (start < ops.Count)
+        {
+            long length = PartPrefixLength + 4;
+            int end = start;
+            while (end < ops.Count)
+            {
+                long op = OpLength(ops[end], Encoding.UTF8.GetByteCount(ops[end].Collection));
+                if (PartPrefixLength + 4 + op > Format.WalLayout.MaxPayload)
+                    throw new ZgDbValidationException(ops[end].Collection, $"one operation is {op:N0} bytes, more than a write-ahead log record holds ({Format.WalLayout.MaxPayload:N0}). Nothing was written.");
+                if (end > start && length + op > partBytes) break;
+                length += op;
+                end++;
+            }
+            records.Add((end == ops.Count ? Format.WalLayout.KindLastPart : Format.WalLayout.KindPart, Encode(ops, start, end - start, firstLsn)));
+            start = end;
+        }
+        return records;
+    }
+
+    private static long OpLength(WalOp op, int nameLength) =>
+        1 + 2 + nameLength + 4 + (long)op.KeyJson.Length + (op.Kind is WalOpKind.Put or WalOpKind.Meta ? 4 + op.DocumentJson!.Length : 0);
+
+    private static byte[] Encode(IReadOnlyList<WalOp> ops, int start, int count, long? prefixLsn)
     {
         // Sized exactly and written once: a bulk insert's record can be tens of megabytes.
-        int length = 4;
+        long length = (prefixLsn is null ? 0 : PartPrefixLength) + 4;
         string? lastName = null;
         int nameLength = 0;
-        foreach (var op in ops)
+        for (int i = start; i < start + count; i++)
         {
+            var op = ops[i];
             if (!ReferenceEquals(op.Collection, lastName)) (lastName, nameLength) = (op.Collection, Encoding.UTF8.GetByteCount(op.Collection));
-            length += 1 + 2 + nameLength + 4 + op.KeyJson.Length + (op.Kind is WalOpKind.Put or WalOpKind.Meta ? 4 + op.DocumentJson!.Length : 0);
+            length += OpLength(op, nameLength);
         }
+        if (length > Format.WalLayout.MaxPayload)
+            throw new ZgDbValidationException(ops[start].Collection, $"the write is {length:N0} bytes, more than a write-ahead log record holds ({Format.WalLayout.MaxPayload:N0}). Nothing was written.");
         var payload = new byte[length];
         var span = payload.AsSpan();
-        BinaryPrimitives.WriteInt32LittleEndian(span, ops.Count);
-        int position = 4;
+        int position = 0;
+        if (prefixLsn is { } first)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(span, first);
+            position = PartPrefixLength;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(span[position..], count);
+        position += 4;
         lastName = null;
         byte[] name = [];
-        foreach (var op in ops)
+        for (int i = start; i < start + count; i++)
         {
+            var op = ops[i];
             span[position++] = (byte)op.Kind;
             if (!ReferenceEquals(op.Collection, lastName)) (lastName, name) = (op.Collection, Encoding.UTF8.GetBytes(op.Collection));
             BinaryPrimitives.WriteUInt16LittleEndian(span[position..], checked((ushort)name.Length));

@@ -14,9 +14,28 @@ internal static class WalRecovery
     /// <summary>What replay found.</summary>
     public sealed record Result(long LastLsn, int RecordsApplied, long TornBytesCut, string? TornFile, long TornOffset);
 
-    /// <param name="apply">Called for every valid record with an LSN above <paramref name="checkpointLsn"/>, in order.</param>
+    /// <param name="apply">
+    /// Called for every complete atomic write with an LSN above <paramref name="checkpointLsn"/>, in order, with its
+    /// LSN (its last record's) and its records' operations (one part, or every part of a write split into several).
+    /// </param>
     public static Result Replay(IStorageFileSystem fs, string directory, long checkpointLsn, ILogger logger,
-        Action<long, ReadOnlyMemory<byte>, string, long> apply)
+        Action<long, IReadOnlyList<WalPart>> apply)
+    {
+        var assembler = new WalWriteAssembler(checkpointLsn);
+        try
+        {
+            return Replay(fs, directory, checkpointLsn, logger, assembler, apply);
+        }
+        finally
+        {
+            assembler.End();
+            foreach (var (first, last, parts) in assembler.Dropped)
+                logger.LogWarning("ZgDb recovery: dropped an unfinished write of {Parts} WAL records (LSN {First}..{Last}) whose last part was never written (a crash while it was being logged; it was never acknowledged).", parts, first, last);
+        }
+    }
+
+    private static Result Replay(IStorageFileSystem fs, string directory, long checkpointLsn, ILogger logger,
+        WalWriteAssembler assembler, Action<long, IReadOnlyList<WalPart>> apply)
     {
         var names = fs.ListFiles(directory, "*.zgw");
         long lastLsn = checkpointLsn;
@@ -62,7 +81,7 @@ internal static class WalRecovery
             var span = data.AsSpan();
             while (offset < data.Length)
             {
-                if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var payload) || lsn != expected)
+                if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var kind, out var payload) || lsn != expected)
                 {
                     bool lsnOnly = WalLayout.TryReadRecord(span, offset, out _, out _);
                     if (!isLast || lsnOnly || ValidRecordFollows(span, offset + 1, expected))
@@ -78,9 +97,10 @@ internal static class WalRecovery
                     logger.LogWarning("ZgDb recovery: cut off a torn WAL tail of {Bytes} bytes at offset {Offset} of '{File}' (a write interrupted by a crash; it was never acknowledged durable).", cut, offset, path);
                     return new Result(lastLsn, applied, cut, path, offset);
                 }
-                if (lsn > checkpointLsn)
+                if (assembler.Add(kind, lsn, data.AsMemory(offset + WalLayout.RecordHeaderLength, payload.Length), path, offset) is { } parts
+                    && lsn > checkpointLsn)
                 {
-                    apply(lsn, data.AsMemory(offset + WalLayout.RecordHeaderLength, payload.Length), path, offset);
+                    apply(lsn, parts);
                     applied++;
                 }
                 lastLsn = Math.Max(lastLsn, lsn);

@@ -19,7 +19,7 @@ internal sealed class WalWriter : IDisposable
     private readonly ILogger _logger;
     private readonly object _lock = new();
     private readonly object _segmentLock = new();
-    private List<(long Lsn, byte[] Payload)> _queue = new();
+    private List<(long Lsn, uint Kind, byte[] Payload)> _queue = new();
     private readonly List<(long Lsn, TaskCompletionSource Done)> _waiters = new();
     private readonly Thread _thread;
     private IStorageFile? _segment;
@@ -30,6 +30,7 @@ internal sealed class WalWriter : IDisposable
     private volatile bool _rollOver;
     private Exception? _fault;
     private byte[] _buffer = new byte[1 << 16];
+    private readonly byte[] _header = new byte[WalLayout.RecordHeaderLength];
 
     public WalWriter(IStorageFileSystem fs, string directory, long lastLsn, long segmentBytes, ILogger logger)
     {
@@ -51,18 +52,25 @@ internal sealed class WalWriter : IDisposable
     /// <summary>The failure that stopped the writer, if any.</summary>
     public Exception? Fault => Volatile.Read(ref _fault);
 
-    /// <summary>Queues a record. LSNs must arrive in order, one more each time.</summary>
+    /// <summary>
+    /// Queues the records of one write (<see cref="WalBatch.EncodeRecords"/>), with LSNs <paramref name="firstLsn"/>,
+    /// +1, ...: LSNs must arrive in order. The write is durable once its last record is.
+    /// </summary>
     /// <exception cref="ZgDbFaultedException">The writer has failed before; nothing is queued.</exception>
-    public void Enqueue(long lsn, byte[] payload)
+    public void Enqueue(long firstLsn, IReadOnlyList<(uint Kind, byte[] Payload)> records)
     {
+        foreach (var (_, payload) in records)
+            if (payload.Length is 0 or > WalLayout.MaxPayload)
+                throw new ArgumentOutOfRangeException(nameof(records), payload.Length, $"a WAL record's payload must be 1 .. {WalLayout.MaxPayload} bytes.");
         lock (_lock)
         {
             ThrowIfFaulted();
             if (_stopping) throw new ObjectDisposedException(nameof(WalWriter), "The database is closed.");
-            if (lsn != _enqueuedLsn + 1) throw new InvalidOperationException($"WAL LSN {lsn} enqueued after {_enqueuedLsn}.");
-            _enqueuedLsn = lsn;
-            _queue.Add((lsn, payload));
-            if (_queue.Count == 1) Monitor.Pulse(_lock);
+            if (firstLsn != _enqueuedLsn + 1) throw new InvalidOperationException($"WAL LSN {firstLsn} enqueued after {_enqueuedLsn}.");
+            bool wasEmpty = _queue.Count == 0;
+            for (int i = 0; i < records.Count; i++) _queue.Add((firstLsn + i, records[i].Kind, records[i].Payload));
+            _enqueuedLsn = firstLsn + records.Count - 1;
+            if (wasEmpty) Monitor.Pulse(_lock);
         }
     }
 
@@ -127,13 +135,13 @@ internal sealed class WalWriter : IDisposable
     {
         while (true)
         {
-            List<(long Lsn, byte[] Payload)> batch;
+            List<(long Lsn, uint Kind, byte[] Payload)> batch;
             lock (_lock)
             {
                 while (_queue.Count == 0 && !_stopping) Monitor.Wait(_lock);
                 if (_queue.Count == 0) return;
                 batch = _queue;
-                _queue = new List<(long, byte[])>(batch.Count);
+                _queue = new List<(long, uint, byte[])>(batch.Count);
             }
             try
             {
@@ -165,35 +173,58 @@ internal sealed class WalWriter : IDisposable
         }
     }
 
-    private void WriteBatch(List<(long Lsn, byte[] Payload)> batch)
+    /// <summary>Records are gathered in a buffer up to this size; a larger record is written straight from its payload.</summary>
+    private const int BufferBytes = 1 << 20;
+
+    /// <summary>
+    /// Appends the records to the current segment (a new one when it is full, or after a checkpoint, always at a
+    /// record boundary), then flushes to disk once per segment touched: group commit.
+    /// </summary>
+    private void WriteBatch(List<(long Lsn, uint Kind, byte[] Payload)> batch)
     {
-        int length = 0;
-        foreach (var (lsn, payload) in batch)
+        int buffered = 0;
+        bool unflushed = false; // bytes appended to the current segment and not yet flushed to disk
+        foreach (var (lsn, kind, payload) in batch)
         {
-            int recordLength = WalLayout.RecordHeaderLength + payload.Length;
-            bool full = _segment is not null && _segment.Length + length > WalLayout.SegmentHeaderLength
-                && (_rollOver || _segment.Length + length + recordLength > _segmentBytes);
+            long recordLength = WalLayout.RecordHeaderLength + (long)payload.Length;
+            bool full = _segment is not null && _segment.Length + buffered > WalLayout.SegmentHeaderLength
+                && (_rollOver || _segment.Length + buffered + recordLength > _segmentBytes);
             if (_segment is null || full)
             {
                 _rollOver = false;
-                Append(length);
-                length = 0;
+                unflushed |= Append(ref buffered);
+                if (unflushed) _segment!.FlushToDisk();
+                unflushed = false;
                 StartSegment(lsn);
             }
-            EnsureBuffer(length + recordLength);
-            WalLayout.WriteRecordHeader(_buffer.AsSpan(length), lsn, payload);
-            payload.CopyTo(_buffer.AsSpan(length + WalLayout.RecordHeaderLength));
-            length += recordLength;
+            if (buffered + recordLength > BufferBytes) unflushed |= Append(ref buffered);
+            if (recordLength > BufferBytes)
+            {
+                WalLayout.WriteRecordHeader(_header, lsn, kind, payload);
+                _segment!.Append(_header);
+                _segment.Append(payload);
+                Interlocked.Add(ref _bytesWritten, recordLength);
+                unflushed = true;
+                continue;
+            }
+            EnsureBuffer(buffered + (int)recordLength);
+            WalLayout.WriteRecordHeader(_buffer.AsSpan(buffered), lsn, kind, payload);
+            payload.CopyTo(_buffer.AsSpan(buffered + WalLayout.RecordHeaderLength));
+            buffered += (int)recordLength;
         }
-        Append(length);
+        unflushed |= Append(ref buffered);
+        if (unflushed) _segment!.FlushToDisk();
     }
 
-    private void Append(int length)
+    /// <summary>Appends the buffered records to the segment (no flush); returns whether there were any.</summary>
+    private bool Append(ref int buffered)
     {
-        if (length == 0 || _segment is null) return;
+        int length = buffered;
+        buffered = 0;
+        if (length == 0 || _segment is null) return false;
         _segment.Append(_buffer.AsSpan(0, length));
-        _segment.FlushToDisk();
         Interlocked.Add(ref _bytesWritten, length);
+        return true;
     }
 
     private void StartSegment(long firstLsn)

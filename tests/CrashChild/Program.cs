@@ -8,6 +8,7 @@ using ZgDb.Reliability;
 //                                  writing unflushed accounts until killed.
 //   work <dir> <side file> <seed>  the mixed crash-loop workload (see Workload.cs and CrashTests).
 //   transfers <dir> <seed>         transactions moving money between accounts (see Transfers.cs and TransactionCrashTests).
+//   bigwrite <dir> <n> <KiB>       one InsertMany too large for one WAL record, FlushAsync, one more write (see BigWrite.cs).
 //   hostile <dir> <case>           one insert that could crash the process (a cycle, 200,000 levels of nesting);
 //                                  prints "stored" or "refused: ..." (see BadInputTests).
 try
@@ -18,6 +19,7 @@ try
         "work" => await Work(args[1], args[2], int.Parse(args[3])),
         "hostile" => Print(Hostile.Run(args[1], args[2])),
         "transfers" => await Transfers.Run(args[1], int.Parse(args[2])),
+        "bigwrite" => await BigWrite.Run(args[1], int.Parse(args[2]), int.Parse(args[3])),
         _ => throw new ArgumentException("unknown mode " + args[0]),
     };
 }

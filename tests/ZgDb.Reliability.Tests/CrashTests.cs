@@ -135,6 +135,8 @@ public sealed class CrashTests(ITestOutputHelper output)
                 lostUnacknowledged += side.Intents.Count - k;
                 state = expected;
             }
+            if (soak > 0 && cycle % 250 == 0) // a soak runs for hours: leave figures behind as it goes
+                Figures.Record(output, $"crash-loop soak progress: {cycle} of {target} cycles in {clock.Elapsed.TotalSeconds:F0} s; {acknowledged} acknowledged operations all present; master seed {masterSeed}");
 
             void Fail(string message)
             {

@@ -267,7 +267,7 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
         Fuzz("wal", WalInput, bytes =>
         {
             var fs = new MemoryFileSystem { ["/w/00000000000000000001.zgw"] = bytes };
-            WalRecovery.Replay(fs, "/w", 0, NullLogger.Instance, (lsn, payload, file, offset) => WalBatch.Decode(payload.Span, file, offset));
+            WalRecovery.Replay(fs, "/w", 0, NullLogger.Instance, (lsn, parts) => { foreach (var part in parts) WalBatch.Decode(part.Ops.Span, part.File, part.Offset); });
         }, Corrupt);
     }
 

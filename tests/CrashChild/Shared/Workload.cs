@@ -257,7 +257,7 @@ public static class CrashShapes
         Tags = ["t" + id % 5],
     };
 
-    /// <summary>Random options for one crash cycle: durability, checkpoint thresholds, WAL segment and chunk sizes.</summary>
+    /// <summary>Random options for one crash cycle: durability, checkpoint thresholds, WAL segment, part and chunk sizes.</summary>
     public static ZgDbOptions WorkOptions(Random random) => new()
     {
         Durability = random.Next(2) == 0 ? Durability.Synchronous : Durability.Background,
@@ -269,5 +269,7 @@ public static class CrashShapes
         },
         WalSegmentBytes = new[] { 4L << 10, 64L << 10, 1L << 20 }[random.Next(3)],
         ChunkDocuments = new[] { 16, 64, 2048 }[random.Next(3)],
+        // Small parts make InsertMany, DeleteMany and transactions span several WAL records (issue 13, finding 1).
+        WalPartBytes = new[] { 1 << 10, 4 << 10, 32 << 20 }[random.Next(3)],
     };
 }
