@@ -116,7 +116,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
                 : $"{typeof(T).Name} is not a collection of {GetType().Name}: declare a public ZgCollection<{typeof(T).Name}> property.");
 
     /// <summary>Compiled Include paths that capture nothing, by path text (see Relations/IncludeProcessor).</summary>
-    internal ConcurrentDictionary<string, Func<object, object?>> IncludeLoaders { get; } = new();
+    internal ConcurrentDictionary<string, Func<Query.Execution.QueryContext, object, object?>> IncludeLoaders { get; } = new();
 
     internal StorageEngine Engine => _engine ?? throw new InvalidOperationException("The database is not open.");
 

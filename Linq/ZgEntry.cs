@@ -5,8 +5,8 @@ namespace ZgDb;
 
 /// <summary>
 /// Explicit loading of navigations on an entity already in hand: <c>db.Entry(post).Reference(p =&gt; p.Author).Load()</c>,
-/// <c>db.Entry(user).Collection(u =&gt; u.Posts).Load()</c>. Loading reads the current state synchronously and sets the
-/// navigation property to copies of the related documents.
+/// <c>db.Entry(user).Collection(u =&gt; u.Posts).Load()</c>. Each load reads one database state synchronously (inside a transaction, its
+/// view) and sets the navigation property to copies of the related documents.
 /// </summary>
 public sealed class ZgEntry<T> where T : class
 {
@@ -65,27 +65,29 @@ public sealed class ZgNavigationEntry
 /// <summary>Resolves navigations through the model's relationships.</summary>
 internal static class Navigations
 {
-    /// <summary>The value of <paramref name="navigation"/> on <paramref name="entity"/>: a copy of the principal, the one-to-one dependent, or a list of dependents.</summary>
+    private static readonly MethodInfo PrincipalMethod = typeof(Relations.RelatedDocuments).GetMethod(nameof(Relations.RelatedDocuments.Principal))!;
+    private static readonly MethodInfo DependentsMethod = typeof(Relations.RelatedDocuments).GetMethod(nameof(Relations.RelatedDocuments.Dependents))!;
+
+    /// <summary>
+    /// The value of <paramref name="navigation"/> on <paramref name="entity"/>: a copy of the principal, the one-to-one
+    /// dependent, or a list of dependents, all read from one database state (inside a transaction, its view).
+    /// </summary>
     public static object? Load(ZgDatabase database, object entity, PropertyInfo navigation)
     {
         var model = database.Model;
         var relationship = model.Relationships.FirstOrDefault(r => r.DependentNavigation == navigation || r.PrincipalNavigation == navigation)
             ?? throw new ZgDbModelException(entity.GetType().Name, navigation.Name, "is not a navigation of any relationship of the model.");
+        var context = new Query.Execution.QueryContext(database, database.Engine.ReadState(), []);
         if (relationship.DependentNavigation == navigation)
         {
             var foreignKey = relationship.ForeignKey.Info.GetValue(entity);
-            return foreignKey is null ? null : Store(database, relationship.Principal).Find(foreignKey);
+            return PrincipalMethod.MakeGenericMethod(relationship.Principal.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, foreignKey], null);
         }
         var key = relationship.Principal.Key.Info.GetValue(entity)!;
-        var dependents = Store(database, relationship.Dependent).FindDependents(relationship, key);
+        var dependents = (System.Collections.IList)DependentsMethod.MakeGenericMethod(relationship.Dependent.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, relationship, key], null)!;
         if (relationship.IsUnique) return dependents.Count > 0 ? dependents[0] : null;
         return ToNavigationType(dependents, navigation.PropertyType);
     }
-
-    private static IStoreAccess Store(ZgDatabase database, EntityType entity) =>
-        typeof(Navigations).GetMethod(nameof(TypedStore), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(entity.ClrType).Invoke(null, [database])!.As();
-
-    private static IStoreAccess TypedStore<TEntity>(ZgDatabase database) where TEntity : class => new StoreAccess<TEntity>(database.Engine.Store<TEntity>());
 
     private static object ToNavigationType(System.Collections.IList items, Type navigationType)
     {
@@ -96,19 +98,5 @@ internal static class Navigations
             return array;
         }
         return items; // a List<TElement> fits List, IList, ICollection, IEnumerable and IReadOnly* navigations
-    }
-
-    private static IStoreAccess As(this object store) => (IStoreAccess)store;
-
-    private interface IStoreAccess
-    {
-        object? Find(object key);
-        System.Collections.IList FindDependents(Relationship relationship, object key);
-    }
-
-    private sealed class StoreAccess<TEntity>(ZgDb.Storage.Engine.ICollectionStore<TEntity> store) : IStoreAccess where TEntity : class
-    {
-        public object? Find(object key) => store.Find(key);
-        public System.Collections.IList FindDependents(Relationship relationship, object key) => store.FindDependents(relationship, key);
     }
 }

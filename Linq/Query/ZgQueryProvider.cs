@@ -32,8 +32,7 @@ internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
     public TResult Execute<TResult>(Expression expression)
     {
         var (query, includes) = Prepare(expression);
-        var result = (TResult)Pipeline.Execute(query)!;
-        return includes is null ? result : (TResult)includes.ApplyTo(result)!;
+        return (TResult)Pipeline.Execute(query, includes)!;
     }
 
     /// <summary>The plan of <paramref name="expression"/> as text (see <see cref="QueryableExtensions.Explain{T}"/>).</summary>
