@@ -22,12 +22,18 @@ public sealed class ZgEntry<T> where T : class
     public T Entity { get; }
 
     /// <summary>A reference navigation (<c>p =&gt; p.Author</c>, or the principal's end of a one-to-one).</summary>
-    public ZgNavigationEntry Reference<TProperty>(Expression<Func<T, TProperty?>> navigation) where TProperty : class =>
-        new(_database, Entity, Navigation(navigation), isCollection: false);
+    public ZgNavigationEntry Reference<TProperty>(Expression<Func<T, TProperty?>> navigation) where TProperty : class
+    {
+        _database.ThrowIfDisposed();
+        return new(_database, Entity, Navigation(navigation), isCollection: false);
+    }
 
     /// <summary>A collection navigation (<c>u =&gt; u.Posts</c>).</summary>
-    public ZgNavigationEntry Collection<TElement>(Expression<Func<T, IEnumerable<TElement>?>> navigation) where TElement : class =>
-        new(_database, Entity, Navigation(navigation), isCollection: true);
+    public ZgNavigationEntry Collection<TElement>(Expression<Func<T, IEnumerable<TElement>?>> navigation) where TElement : class
+    {
+        _database.ThrowIfDisposed();
+        return new(_database, Entity, Navigation(navigation), isCollection: true);
+    }
 
     private static PropertyInfo Navigation(LambdaExpression navigation) =>
         navigation.Body is MemberExpression { Member: PropertyInfo property } member && member.Expression == navigation.Parameters[0]
@@ -53,8 +59,10 @@ public sealed class ZgNavigationEntry
 
     /// <summary>Loads the related document(s) and sets the navigation property. Returns what was loaded (null or an empty list when nothing is related).</summary>
     /// <exception cref="ZgDbModelException">The property is not a navigation of a relationship in the model.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
     public object? Load()
     {
+        _database.ThrowIfDisposed();
         var value = Navigations.Load(_database, _entity, _navigation);
         if (_isCollection && value is null) throw new InvalidOperationException($"{_navigation.Name} is not a collection navigation.");
         _navigation.SetValue(_entity, value);
