@@ -63,8 +63,7 @@ public sealed class ZgNavigationEntry
     public object? Load()
     {
         _database.ThrowIfDisposed();
-        var value = Navigations.Load(_database, _entity, _navigation);
-        if (_isCollection && value is null) throw new InvalidOperationException($"{_navigation.Name} is not a collection navigation.");
+        var value = Navigations.Value(new Query.Execution.QueryContext(_database, _database.Engine.ReadState(), []), _entity, _navigation, _isCollection);
         _navigation.SetValue(_entity, value);
         return value;
     }
@@ -77,24 +76,44 @@ internal static class Navigations
     private static readonly MethodInfo DependentsMethod = typeof(Relations.RelatedDocuments).GetMethod(nameof(Relations.RelatedDocuments.Dependents))!;
 
     /// <summary>
-    /// The value of <paramref name="navigation"/> on <paramref name="entity"/>: a copy of the principal, the one-to-one
-    /// dependent, or a list of dependents, all read from one database state (inside a transaction, its view).
+    /// The value of <paramref name="navigation"/> on <paramref name="entity"/>, read from <paramref name="context"/>'s
+    /// state: a copy of the principal, the one-to-one dependent, or a list of dependents.
     /// </summary>
-    public static object? Load(ZgDatabase database, object entity, PropertyInfo navigation)
+    public static object? Value(Query.Execution.QueryContext context, object entity, PropertyInfo navigation, bool isCollection)
     {
-        var model = database.Model;
-        var relationship = model.Relationships.FirstOrDefault(r => r.DependentNavigation == navigation || r.PrincipalNavigation == navigation)
+        var relationship = context.Database.Model.Relationships.FirstOrDefault(r => r.DependentNavigation == navigation || r.PrincipalNavigation == navigation)
             ?? throw new ZgDbModelException(entity.GetType().Name, navigation.Name, "is not a navigation of any relationship of the model.");
-        var context = new Query.Execution.QueryContext(database, database.Engine.ReadState(), []);
+        object? value;
         if (relationship.DependentNavigation == navigation)
         {
             var foreignKey = relationship.ForeignKey.Info.GetValue(entity);
-            return PrincipalMethod.MakeGenericMethod(relationship.Principal.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, foreignKey], null);
+            value = PrincipalMethod.MakeGenericMethod(relationship.Principal.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, foreignKey], null);
         }
-        var key = relationship.Principal.Key.Info.GetValue(entity)!;
-        var dependents = (System.Collections.IList)DependentsMethod.MakeGenericMethod(relationship.Dependent.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, relationship, key], null)!;
-        if (relationship.IsUnique) return dependents.Count > 0 ? dependents[0] : null;
-        return ToNavigationType(dependents, navigation.PropertyType);
+        else
+        {
+            var key = relationship.Principal.Key.Info.GetValue(entity)!;
+            var dependents = (System.Collections.IList)DependentsMethod.MakeGenericMethod(relationship.Dependent.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, relationship, key], null)!;
+            value = relationship.IsUnique ? dependents.Count > 0 ? dependents[0] : null : ToNavigationType(dependents, navigation.PropertyType);
+        }
+        if (isCollection && value is null) throw new InvalidOperationException($"{navigation.Name} is not a collection navigation.");
+        return value;
+    }
+
+    /// <summary>
+    /// <c>database.Entry(entity).Reference(...).Load()</c> (or <c>.Collection(...)</c>) written inside a query
+    /// (<see cref="Relations.NavigationExpander"/> rewrites it into this): reads the query's state, like every other
+    /// navigation of the query. A document the query reads straight from the store (in a filter, say) is shared with
+    /// every reader, so its navigation property is left alone; a copy gets it set, as outside a query.
+    /// </summary>
+    public static object? LoadInQuery<T>(Query.Execution.QueryContext context, ZgDatabase database, T entity, PropertyInfo navigation, bool isCollection) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (!ReferenceEquals(database, context.Database)) // an entry of another database: that database's state
+            return new ZgNavigationEntry(database, entity, navigation, isCollection).Load();
+        var value = Value(context, entity, navigation, isCollection);
+        var snapshot = context.Snapshot<T>();
+        if (!ReferenceEquals(snapshot.Get(snapshot.KeyOf(entity)), entity)) navigation.SetValue(entity, value);
+        return value;
     }
 
     private static object ToNavigationType(System.Collections.IList items, Type navigationType)

@@ -18,9 +18,40 @@ internal sealed class NavigationExpander(DatabaseModel model, ParameterExpressio
     private static readonly MethodInfo DependentsMethod = typeof(RelatedDocuments).GetMethod(nameof(RelatedDocuments.Dependents))!;
     private static readonly MethodInfo DependentMethod = typeof(RelatedDocuments).GetMethod(nameof(RelatedDocuments.Dependent))!;
 
+    private static readonly MethodInfo EntryMethod = typeof(ZgDatabase).GetMethod(nameof(ZgDatabase.Entry))!;
+    private static readonly MethodInfo EntryReference = typeof(ZgEntry<>).GetMethod(nameof(ZgEntry<object>.Reference))!;
+    private static readonly MethodInfo EntryCollection = typeof(ZgEntry<>).GetMethod(nameof(ZgEntry<object>.Collection))!;
+    private static readonly MethodInfo LoadMethod = typeof(ZgNavigationEntry).GetMethod(nameof(ZgNavigationEntry.Load))!;
+    private static readonly MethodInfo LoadInQueryMethod = typeof(Navigations).GetMethod(nameof(Navigations.LoadInQuery))!;
+
     /// <summary>Whether <paramref name="property"/> is a navigation of the model.</summary>
     public bool IsNavigation(PropertyInfo property) =>
         model.Relationships.Any(r => r.DependentNavigation == property || r.PrincipalNavigation == property);
+
+    /// <summary>
+    /// <c>db.Entry(x).Reference(e =&gt; e.Nav).Load()</c> (or <c>.Collection(...)</c>) inside the query becomes a load from
+    /// the query's context (<see cref="Navigations.LoadInQuery"/>), so it reads the query's state too.
+    /// </summary>
+    protected override Expression VisitMethodCall(MethodCallExpression node)
+    {
+        if (node.Method == LoadMethod
+            && node.Object is MethodCallExpression { Object: MethodCallExpression { Method.IsGenericMethod: true } entry } navigationCall
+            && entry.Method.GetGenericMethodDefinition() == EntryMethod
+            && (SameMethod(navigationCall.Method, EntryReference) || SameMethod(navigationCall.Method, EntryCollection))
+            && navigationCall.Arguments[0] is UnaryExpression { NodeType: ExpressionType.Quote, Operand: LambdaExpression path }
+            && path.Body is MemberExpression { Member: PropertyInfo navigation } member && member.Expression == path.Parameters[0]
+            && IsNavigation(navigation))
+        {
+            var entityType = entry.Method.GetGenericArguments()[0];
+            return Expression.Call(LoadInQueryMethod.MakeGenericMethod(entityType), context, Visit(entry.Object!), Visit(entry.Arguments[0]),
+                Expression.Constant(navigation), Expression.Constant(SameMethod(navigationCall.Method, EntryCollection)));
+        }
+        return base.VisitMethodCall(node);
+    }
+
+    /// <summary>Whether <paramref name="method"/> is <paramref name="definition"/> (a method of a generic type's definition) on any instantiation.</summary>
+    private static bool SameMethod(MethodInfo method, MethodInfo definition) =>
+        method.Module == definition.Module && method.MetadataToken == definition.MetadataToken;
 
     protected override Expression VisitMember(MemberExpression node)
     {

@@ -150,6 +150,24 @@ public abstract class NavigationSnapshotSuite<TBackend> : IDisposable where TBac
     }
 
     [Fact]
+    public void Explicit_load_inside_a_query_reads_the_querys_snapshot_not_a_later_commit()
+    {
+        var db = _db;
+        var pairs = EnumerateWithCommitAfterFirstRow(db.Books.Select(b => new { Book = b, Author = (VersionedAuthor?)db.Entry(b).Reference(x => x.Author).Load() }));
+        Assert.Equal(AuthorCount * BooksEach, pairs.Count);
+        Assert.All(pairs, p => Assert.Equal(p.Book.AuthorVersion, p.Author!.Version));
+        Assert.All(pairs, p => Assert.Same(p.Author, p.Book.Author)); // Load set the navigation of the returned copy
+
+        var authors = EnumerateWithCommitAfterFirstRow(db.Authors.Select(a => new { a.Version, Books = (List<VersionedBook>)db.Entry(a).Collection(x => x.Books).Load()! }),
+            () => { for (int a = 1; a <= AuthorCount; a++) db.Bump(a, 3); });
+        Assert.All(authors, a => Assert.Equal(BooksEach, a.Books.Count));
+        Assert.All(authors, a => Assert.All(a.Books, b => Assert.Equal(a.Version, b.AuthorVersion)));
+
+        // In a filter the query reads the stored documents themselves; Load reads the same state and leaves them unchanged.
+        Assert.Equal(AuthorCount * BooksEach, db.Books.Where(b => ((VersionedAuthor)db.Entry(b).Reference(x => x.Author).Load()!).Version == b.AuthorVersion).Count());
+    }
+
+    [Fact]
     public void Explicit_load_reads_one_state_and_a_transactions_view()
     {
         var author = _db.Authors.Find(2)!;
