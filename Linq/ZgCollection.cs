@@ -106,12 +106,15 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <summary>Enumerates copies of every document of a snapshot, in key order.</summary>
     public IEnumerator<T> GetEnumerator() => Rows(Store);
 
+    /// <summary>Copies of the stored documents, checking before each step that the database is still open.</summary>
     private IEnumerator<T> Rows(ICollectionStore<T> store)
     {
-        foreach (var document in store.ScanStored())
+        using var stored = store.ScanStored().GetEnumerator();
+        while (true)
         {
             Database.ThrowIfDisposed();
-            yield return store.Copy(document);
+            if (!stored.MoveNext()) yield break;
+            yield return store.Copy(stored.Current);
         }
     }
 

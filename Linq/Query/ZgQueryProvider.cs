@@ -67,12 +67,15 @@ internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression
 
     public IEnumerator<T> GetEnumerator() => Rows(provider.Execute<IEnumerable<T>>(Expression));
 
+    /// <summary>The rows, checking before each step that the database is still open (a disposed one may have deleted the chunk files the rows come from).</summary>
     private IEnumerator<T> Rows(IEnumerable<T> rows)
     {
-        foreach (var row in rows)
+        using var enumerator = rows.GetEnumerator();
+        while (true)
         {
             provider.Database.ThrowIfDisposed();
-            yield return row;
+            if (!enumerator.MoveNext()) yield break;
+            yield return enumerator.Current;
         }
     }
 
