@@ -187,6 +187,31 @@ public abstract class DisposedDatabaseSuite<TBackend> : IDisposable where TBacke
     }
 
     [Fact]
+    public async Task Dispose_waits_for_a_transaction_of_another_flow_whose_commit_is_then_refused()
+    {
+        var db = OpenSeeded();
+        using var begun = new SemaphoreSlim(0);
+        var worker = Task.Run(async () =>
+        {
+            using var transaction = db.BeginTransaction();
+            db.BumpInside(2, 8);
+            begun.Release();
+            // Once Dispose has begun, every call is refused, the commit included: the transaction can only roll back.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (Record.Exception(() => db.Books.Count()) is not ObjectDisposedException && DateTime.UtcNow < deadline) await Task.Delay(5);
+            return Record.Exception(transaction.Commit);
+        });
+        await begun.WaitAsync();
+        var disposing = Task.Run(db.Dispose);
+        Assert.IsType<ObjectDisposedException>(await worker);
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+
+        if (!_backend.Persistent) return;
+        using var reopened = _backend.Open<VersionedLibraryDb>();
+        Assert.Equal(1, reopened.Authors.Find(2)!.Version);
+    }
+
+    [Fact]
     public void Dispose_after_a_committed_transaction_logs_no_warning()
     {
         var logger = new ListLogger();
