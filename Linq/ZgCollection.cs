@@ -10,7 +10,9 @@ namespace ZgDb;
 /// LINQ) are synchronous and see a consistent snapshot; writes apply at once in memory and are made durable by
 /// the background writer (see <see cref="ZgDbOptions.Durability"/> and <see cref="ZgDatabase.FlushAsync"/>).
 /// Documents returned are copies the caller owns: changing one changes nothing stored until <see cref="Update"/>.
-/// Thread-safe.
+/// Thread-safe. Once the database is disposed, every member throws <see cref="ObjectDisposedException"/> (also the
+/// enumeration of a query or scan begun before), except <see cref="ElementType"/>, <see cref="Expression"/> and
+/// <see cref="Provider"/>, which read nothing (a query composed on them throws).
 /// </summary>
 public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where T : class
 {
@@ -26,17 +28,25 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
 
     internal ZgDatabase Database { get; }
     ZgDatabase IZgCollection.Database => Database;
-    internal ICollectionStore<T> Store => _store;
+    /// <summary>The engine's store of the collection; throws <see cref="ObjectDisposedException"/> once the database is disposed.</summary>
+    internal ICollectionStore<T> Store
+    {
+        get
+        {
+            Database.ThrowIfDisposed();
+            return _store;
+        }
+    }
 
     /// <summary>The collection's name (the database class's property name).</summary>
-    public string Name => _store.Name;
+    public string Name => Store.Name;
 
     /// <summary>The entity type stored here.</summary>
-    public EntityType Entity => _store.Entity;
+    public EntityType Entity => Store.Entity;
 
     /// <summary>The document with this primary key, or null. Synchronous; loads at most one chunk.</summary>
     /// <exception cref="ZgDbValidationException">The key is null or not of the key's type.</exception>
-    public T? Find(object key) => _store.Find(key);
+    public T? Find(object key) => Store.Find(key);
 
     /// <summary>
     /// Inserts a document. An int/long key of 0 is replaced by the next key and an empty Guid by a new one; the
@@ -44,26 +54,27 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// </summary>
     /// <exception cref="ZgDbDuplicateKeyException">The key exists already.</exception>
     /// <exception cref="ZgDbValidationException">The document is null, too large, or breaks a rule of the model.</exception>
-    public void Insert(T document) => _store.Insert(document);
+    public void Insert(T document) => Store.Insert(document);
 
     /// <summary>Inserts documents as one atomic write: all of them or, if any is refused, none.</summary>
-    public void InsertMany(IEnumerable<T> documents) => _store.InsertMany(documents);
+    public void InsertMany(IEnumerable<T> documents) => Store.InsertMany(documents);
 
     /// <summary>Replaces the stored document that has <paramref name="document"/>'s key.</summary>
     /// <exception cref="ZgDbNotFoundException">No document has that key.</exception>
-    public void Update(T document) => _store.Update(document);
+    public void Update(T document) => Store.Update(document);
 
     /// <summary>Inserts the document, or replaces the one with the same key.</summary>
-    public void Upsert(T document) => _store.Upsert(document);
+    public void Upsert(T document) => Store.Upsert(document);
 
     /// <summary>Deletes the document with this key; returns whether there was one.</summary>
-    public bool Delete(object key) => _store.Delete(key);
+    public bool Delete(object key) => Store.Delete(key);
 
     /// <summary>Deletes every document matching <paramref name="predicate"/> as one atomic write; returns how many.</summary>
     public int DeleteMany(Expression<Func<T, bool>> predicate)
     {
+        var store = Store;
         ArgumentNullException.ThrowIfNull(predicate);
-        return _store.DeleteMany(predicate.Compile());
+        return store.DeleteMany(predicate.Compile());
     }
 
     /// <summary>
@@ -72,15 +83,16 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// </summary>
     public int UpdateMany(Expression<Func<T, bool>> predicate, Action<T> update)
     {
+        var store = Store;
         ArgumentNullException.ThrowIfNull(predicate);
-        return _store.UpdateMany(predicate.Compile(), update);
+        return store.UpdateMany(predicate.Compile(), update);
     }
 
     /// <summary>The number of documents, without loading any chunk.</summary>
-    public int Count() => checked((int)_store.Count());
+    public int Count() => checked((int)Store.Count());
 
     /// <summary>The number of documents, without loading any chunk.</summary>
-    public long LongCount() => _store.Count();
+    public long LongCount() => Store.Count();
 
     /// <inheritdoc />
     public Type ElementType => typeof(T);
@@ -92,13 +104,22 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     public IQueryProvider Provider { get; }
 
     /// <summary>Enumerates copies of every document of a snapshot, in key order.</summary>
-    public IEnumerator<T> GetEnumerator()
+    public IEnumerator<T> GetEnumerator() => Rows(Store);
+
+    /// <summary>Copies of the stored documents, checking before each step that the database is still open.</summary>
+    private IEnumerator<T> Rows(ICollectionStore<T> store)
     {
-        foreach (var stored in _store.ScanStored()) yield return _store.Copy(stored);
+        using var stored = store.ScanStored().GetEnumerator();
+        while (true)
+        {
+            Database.ThrowIfDisposed();
+            if (!stored.MoveNext()) yield break;
+            yield return store.Copy(stored.Current);
+        }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <inheritdoc />
-    public override string ToString() => $"ZgCollection<{typeof(T).Name}> {Name}";
+    public override string ToString() => $"ZgCollection<{typeof(T).Name}> {_store.Name}";
 }

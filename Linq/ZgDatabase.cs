@@ -8,13 +8,17 @@ namespace ZgDb;
 /// The base of an application's database class. Declare one <see cref="ZgCollection{T}"/> property per entity
 /// (<c>public ZgCollection&lt;User&gt; Users =&gt; Collection&lt;User&gt;();</c>), configure the model in
 /// <see cref="OnModelCreating"/>, and open it with <see cref="Open{TDb}"/> or <see cref="OpenInMemory{TDb}"/>.
-/// A database is thread-safe: share one instance across the application and dispose it at shutdown.
+/// A database is thread-safe: share one instance across the application and dispose it at shutdown. After
+/// <see cref="Dispose"/>, every call on the database, its collections, its queries (also those composed before),
+/// entries and transactions throws <see cref="ObjectDisposedException"/>; only <see cref="Dispose"/> and
+/// <see cref="DisposeAsync"/> may be called again (they do nothing).
 /// </summary>
 public abstract class ZgDatabase : IDisposable, IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<Type, (DatabaseModel Model, (string Name, Type ClrType)[] Collections)> Models = new();
     private readonly Dictionary<Type, object> _collections = new();
     private StorageEngine? _engine;
+    private int _disposed;
 
     /// <summary>
     /// Opens (or creates) the database stored in <paramref name="directory"/>: takes the directory's lock, reads the
@@ -116,9 +120,27 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
                 : $"{typeof(T).Name} is not a collection of {GetType().Name}: declare a public ZgCollection<{typeof(T).Name}> property.");
 
     /// <summary>Compiled Include paths that capture nothing, by path text (see Relations/IncludeProcessor).</summary>
-    internal ConcurrentDictionary<string, Func<object, object?>> IncludeLoaders { get; } = new();
+    internal ConcurrentDictionary<string, Func<Query.Execution.QueryContext, object, object?>> IncludeLoaders { get; } = new();
 
-    internal StorageEngine Engine => _engine ?? throw new InvalidOperationException("The database is not open.");
+    internal StorageEngine Engine
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _engine ?? throw new InvalidOperationException("The database is not open.");
+        }
+    }
+
+    /// <summary>
+    /// The one check every public entry point of the LINQ layer makes (the database, its collections, queries,
+    /// entries and transactions): throws <see cref="ObjectDisposedException"/> once <see cref="Dispose"/> has begun.
+    /// </summary>
+    internal void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+            throw new ObjectDisposedException(GetType().Name,
+                $"The database {GetType().Name} ({_engine?.Directory ?? "in memory"}) has been disposed; open it again to use it.");
+    }
 
     /// <summary>The model: entity types, keys, indexes.</summary>
     public DatabaseModel Model => Engine.Model;
@@ -138,12 +160,19 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Begins a transaction on the current thread or async flow: <c>using var tx = db.BeginTransaction(); ...; tx.Commit();</c>.
-    /// Writers on other flows wait until it ends; transactions do not nest.
+    /// Writers on other flows wait until it ends; transactions do not nest. Disposing the database while the
+    /// transaction is open on the same flow rolls it back (and logs a warning); an open transaction of another flow
+    /// makes <see cref="Dispose"/> wait until it ends, and its own calls throw <see cref="ObjectDisposedException"/>
+    /// from then on (so it can only roll back).
     /// </summary>
-    public ZgTransaction BeginTransaction() => new(Engine.BeginTransaction());
+    public ZgTransaction BeginTransaction() => new(this, Engine.BeginTransaction());
 
     /// <summary>Explicit loading of <paramref name="entity"/>'s navigations: <c>db.Entry(post).Reference(p =&gt; p.Author).Load()</c>.</summary>
-    public ZgEntry<T> Entry<T>(T entity) where T : class => new(this, entity);
+    public ZgEntry<T> Entry<T>(T entity) where T : class
+    {
+        ThrowIfDisposed();
+        return new(this, entity);
+    }
 
     /// <summary>Figures about the open database (for tools and tests).</summary>
     public DatabaseStatistics GetStatistics()
@@ -155,10 +184,24 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
             engine.LastLsn, engine.DurableLsn, engine.CheckpointLsn, engine.WalBytesWritten, engine.Cache.Count, engine.Cache.Bytes, engine.Cache.Loads);
     }
 
-    /// <summary>Flushes the write-ahead log, checkpoints (unless <see cref="CheckpointPolicy.OnDispose"/> is off) and releases the directory's lock.</summary>
+    /// <summary>
+    /// Flushes the write-ahead log, checkpoints (unless <see cref="CheckpointPolicy.OnDispose"/> is off) and releases the
+    /// directory's lock. A transaction still open on the calling flow is rolled back, not committed: its writes are
+    /// discarded and a warning goes to <see cref="ZgDbOptions.Logger"/>. A transaction open on another flow is waited
+    /// for. Every later call on the database throws <see cref="ObjectDisposedException"/>; calling Dispose again does
+    /// nothing.
+    /// </summary>
     public void Dispose()
     {
-        _engine?.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_engine is { } engine)
+        {
+            if (engine.CurrentTransaction is not null)
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(engine.Options.Logger,
+                    "ZgDb: {Database} was disposed inside an open transaction; the transaction was rolled back and its writes discarded. Commit before disposing to keep them.",
+                    GetType().Name);
+            engine.Dispose();
+        }
         GC.SuppressFinalize(this);
     }
 

@@ -5,8 +5,8 @@ namespace ZgDb;
 
 /// <summary>
 /// Explicit loading of navigations on an entity already in hand: <c>db.Entry(post).Reference(p =&gt; p.Author).Load()</c>,
-/// <c>db.Entry(user).Collection(u =&gt; u.Posts).Load()</c>. Loading reads the current state synchronously and sets the
-/// navigation property to copies of the related documents.
+/// <c>db.Entry(user).Collection(u =&gt; u.Posts).Load()</c>. Each load reads one database state synchronously (inside a transaction, its
+/// view) and sets the navigation property to copies of the related documents.
 /// </summary>
 public sealed class ZgEntry<T> where T : class
 {
@@ -22,12 +22,18 @@ public sealed class ZgEntry<T> where T : class
     public T Entity { get; }
 
     /// <summary>A reference navigation (<c>p =&gt; p.Author</c>, or the principal's end of a one-to-one).</summary>
-    public ZgNavigationEntry Reference<TProperty>(Expression<Func<T, TProperty?>> navigation) where TProperty : class =>
-        new(_database, Entity, Navigation(navigation), isCollection: false);
+    public ZgNavigationEntry Reference<TProperty>(Expression<Func<T, TProperty?>> navigation) where TProperty : class
+    {
+        _database.ThrowIfDisposed();
+        return new(_database, Entity, Navigation(navigation), isCollection: false);
+    }
 
     /// <summary>A collection navigation (<c>u =&gt; u.Posts</c>).</summary>
-    public ZgNavigationEntry Collection<TElement>(Expression<Func<T, IEnumerable<TElement>?>> navigation) where TElement : class =>
-        new(_database, Entity, Navigation(navigation), isCollection: true);
+    public ZgNavigationEntry Collection<TElement>(Expression<Func<T, IEnumerable<TElement>?>> navigation) where TElement : class
+    {
+        _database.ThrowIfDisposed();
+        return new(_database, Entity, Navigation(navigation), isCollection: true);
+    }
 
     private static PropertyInfo Navigation(LambdaExpression navigation) =>
         navigation.Body is MemberExpression { Member: PropertyInfo property } member && member.Expression == navigation.Parameters[0]
@@ -53,10 +59,11 @@ public sealed class ZgNavigationEntry
 
     /// <summary>Loads the related document(s) and sets the navigation property. Returns what was loaded (null or an empty list when nothing is related).</summary>
     /// <exception cref="ZgDbModelException">The property is not a navigation of a relationship in the model.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
     public object? Load()
     {
-        var value = Navigations.Load(_database, _entity, _navigation);
-        if (_isCollection && value is null) throw new InvalidOperationException($"{_navigation.Name} is not a collection navigation.");
+        _database.ThrowIfDisposed();
+        var value = Navigations.Value(new Query.Execution.QueryContext(_database, _database.Engine.ReadState(), []), _entity, _navigation, _isCollection);
         _navigation.SetValue(_entity, value);
         return value;
     }
@@ -65,27 +72,49 @@ public sealed class ZgNavigationEntry
 /// <summary>Resolves navigations through the model's relationships.</summary>
 internal static class Navigations
 {
-    /// <summary>The value of <paramref name="navigation"/> on <paramref name="entity"/>: a copy of the principal, the one-to-one dependent, or a list of dependents.</summary>
-    public static object? Load(ZgDatabase database, object entity, PropertyInfo navigation)
+    private static readonly MethodInfo PrincipalMethod = typeof(Relations.RelatedDocuments).GetMethod(nameof(Relations.RelatedDocuments.Principal))!;
+    private static readonly MethodInfo DependentsMethod = typeof(Relations.RelatedDocuments).GetMethod(nameof(Relations.RelatedDocuments.Dependents))!;
+
+    /// <summary>
+    /// The value of <paramref name="navigation"/> on <paramref name="entity"/>, read from <paramref name="context"/>'s
+    /// state: a copy of the principal, the one-to-one dependent, or a list of dependents.
+    /// </summary>
+    public static object? Value(Query.Execution.QueryContext context, object entity, PropertyInfo navigation, bool isCollection)
     {
-        var model = database.Model;
-        var relationship = model.Relationships.FirstOrDefault(r => r.DependentNavigation == navigation || r.PrincipalNavigation == navigation)
+        var relationship = context.Database.Model.Relationships.FirstOrDefault(r => r.DependentNavigation == navigation || r.PrincipalNavigation == navigation)
             ?? throw new ZgDbModelException(entity.GetType().Name, navigation.Name, "is not a navigation of any relationship of the model.");
+        object? value;
         if (relationship.DependentNavigation == navigation)
         {
             var foreignKey = relationship.ForeignKey.Info.GetValue(entity);
-            return foreignKey is null ? null : Store(database, relationship.Principal).Find(foreignKey);
+            value = PrincipalMethod.MakeGenericMethod(relationship.Principal.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, foreignKey], null);
         }
-        var key = relationship.Principal.Key.Info.GetValue(entity)!;
-        var dependents = Store(database, relationship.Dependent).FindDependents(relationship, key);
-        if (relationship.IsUnique) return dependents.Count > 0 ? dependents[0] : null;
-        return ToNavigationType(dependents, navigation.PropertyType);
+        else
+        {
+            var key = relationship.Principal.Key.Info.GetValue(entity)!;
+            var dependents = (System.Collections.IList)DependentsMethod.MakeGenericMethod(relationship.Dependent.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, relationship, key], null)!;
+            value = relationship.IsUnique ? dependents.Count > 0 ? dependents[0] : null : ToNavigationType(dependents, navigation.PropertyType);
+        }
+        if (isCollection && value is null) throw new InvalidOperationException($"{navigation.Name} is not a collection navigation.");
+        return value;
     }
 
-    private static IStoreAccess Store(ZgDatabase database, EntityType entity) =>
-        typeof(Navigations).GetMethod(nameof(TypedStore), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(entity.ClrType).Invoke(null, [database])!.As();
-
-    private static IStoreAccess TypedStore<TEntity>(ZgDatabase database) where TEntity : class => new StoreAccess<TEntity>(database.Engine.Store<TEntity>());
+    /// <summary>
+    /// <c>database.Entry(entity).Reference(...).Load()</c> (or <c>.Collection(...)</c>) written inside a query
+    /// (<see cref="Relations.NavigationExpander"/> rewrites it into this): reads the query's state, like every other
+    /// navigation of the query. A document the query reads straight from the store (in a filter, say) is shared with
+    /// every reader, so its navigation property is left alone; a copy gets it set, as outside a query.
+    /// </summary>
+    public static object? LoadInQuery<T>(Query.Execution.QueryContext context, ZgDatabase database, T entity, PropertyInfo navigation, bool isCollection) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (!ReferenceEquals(database, context.Database)) // an entry of another database: that database's state
+            return new ZgNavigationEntry(database, entity, navigation, isCollection).Load();
+        var value = Value(context, entity, navigation, isCollection);
+        var snapshot = context.Snapshot<T>();
+        if (!ReferenceEquals(snapshot.Get(snapshot.KeyOf(entity)), entity)) navigation.SetValue(entity, value);
+        return value;
+    }
 
     private static object ToNavigationType(System.Collections.IList items, Type navigationType)
     {
@@ -96,19 +125,5 @@ internal static class Navigations
             return array;
         }
         return items; // a List<TElement> fits List, IList, ICollection, IEnumerable and IReadOnly* navigations
-    }
-
-    private static IStoreAccess As(this object store) => (IStoreAccess)store;
-
-    private interface IStoreAccess
-    {
-        object? Find(object key);
-        System.Collections.IList FindDependents(Relationship relationship, object key);
-    }
-
-    private sealed class StoreAccess<TEntity>(ZgDb.Storage.Engine.ICollectionStore<TEntity> store) : IStoreAccess where TEntity : class
-    {
-        public object? Find(object key) => store.Find(key);
-        public System.Collections.IList FindDependents(Relationship relationship, object key) => store.FindDependents(relationship, key);
     }
 }

@@ -8,14 +8,21 @@ namespace ZgDb;
 /// wait until it commits or is disposed, readers outside it keep seeing the state before it until
 /// <see cref="Commit"/> publishes everything at once. Reads on the same flow (thread or async flow) see its writes.
 /// A call that fails inside the transaction (a duplicate key, a unique or foreign-key violation, a validation
-/// error) throws and has no effect; the transaction stays usable. Disposing without committing rolls back.
+/// error) throws and has no effect; the transaction stays usable. Disposing without committing rolls back, and so does
+/// disposing the database while the transaction is open (see <see cref="ZgDatabase.Dispose"/>): after that,
+/// <see cref="Commit"/> throws <see cref="ObjectDisposedException"/>.
 /// Use a transaction from one flow at a time and keep it short: it holds the writer's turn.
 /// </summary>
 public sealed class ZgTransaction : IDisposable
 {
+    private readonly ZgDatabase _database;
     private readonly EngineTransaction _transaction;
 
-    internal ZgTransaction(EngineTransaction transaction) => _transaction = transaction;
+    internal ZgTransaction(ZgDatabase database, EngineTransaction transaction)
+    {
+        _database = database;
+        _transaction = transaction;
+    }
 
     /// <summary>Whether the transaction is still open.</summary>
     public bool IsActive => _transaction.IsActive;
@@ -27,9 +34,14 @@ public sealed class ZgTransaction : IDisposable
     /// </summary>
     /// <exception cref="InvalidOperationException">The transaction was already committed or rolled back.</exception>
     /// <exception cref="ZgDbFaultedException">The write-ahead log failed; nothing was published.</exception>
-    public void Commit() => _transaction.Commit();
+    /// <exception cref="ObjectDisposedException">The database was disposed (which rolled the transaction back).</exception>
+    public void Commit()
+    {
+        _database.ThrowIfDisposed();
+        _transaction.Commit();
+    }
 
-    /// <summary>Discards every write of the transaction.</summary>
+    /// <summary>Discards every write of the transaction (nothing to do once it ended, or once the database was disposed).</summary>
     public void Rollback() => _transaction.Rollback();
 
     /// <summary>Rolls back unless committed.</summary>

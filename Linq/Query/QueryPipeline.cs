@@ -31,14 +31,18 @@ internal sealed class QueryPipeline
 
     private long _compilations;
 
-    public object? Execute(Expression query)
+    /// <summary>Runs <paramref name="query"/> (without Include calls) and loads <paramref name="includes"/> on its results, all over one database state.</summary>
+    public object? Execute(Expression query, Relations.IncludeProcessor? includes)
     {
         // 1. Parameterize: the query's shape (the cache key) and its parameter values, without re-linq.
         var (shape, parameters) = QueryParameterizer.Analyze(query);
         // 2. Look up the plan cache; on a miss, parse (3), plan (4) and compile (5) once for this shape.
         var compiled = Lookup(shape, query);
-        // 6. Execute over one database state, read once for every collection the query touches.
-        return compiled.Run(NewContext(parameters));
+        // 6. Execute over one database state, read once for every collection the query touches (navigations included).
+        var context = NewContext(parameters);
+        var result = compiled.Run(context);
+        // 7. Include: the navigations are loaded, as the results are enumerated, from the same state.
+        return includes is null ? result : includes.ApplyTo(result, context);
     }
 
     /// <summary>The plan <see cref="Execute"/> would run for <paramref name="query"/>, as text.</summary>
@@ -64,11 +68,12 @@ internal sealed class QueryPipeline
         // 3. Parse with re-linq (behind its seam) into the normalized query: Enumerable operators over collection sources.
         var (parameterized, parameters) = QueryParameterizer.Rewrite(query);
         var normalized = RelinqFrontEnd.Normalize(parameterized);
-        // Navigations (u.Posts, p.Author) become key and foreign-key lookups, after parsing: re-linq cannot parse them.
-        if (_database.Model.Relationships.Count > 0) normalized = new Relations.NavigationExpander(_database).Visit(normalized);
+        // Navigations (u.Posts, p.Author) become key and foreign-key lookups in the query's context, after parsing:
+        // re-linq cannot parse them.
+        var context = Expression.Parameter(typeof(QueryContext), "context");
+        if (_database.Model.Relationships.Count > 0) normalized = new Relations.NavigationExpander(_database.Model, context).Visit(normalized);
 
         // 4. Plan each collection source: access path, filters, sort, limits, copies.
-        var context = Expression.Parameter(typeof(QueryContext), "context");
         var probe = NewContext([]);
         var planner = new QueryPlanner(_database.Model, (type, name) => IndexExists(probe, type, name),
             copyDocuments: !ResultSafety.IsDetached(normalized.Type), context);

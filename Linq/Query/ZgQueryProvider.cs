@@ -12,7 +12,8 @@ internal interface IZgCollection
 
 /// <summary>
 /// The <see cref="IQueryProvider"/> of every ZgDb collection and query: hands each expression to the database's
-/// <see cref="QueryPipeline"/> (plan cache, re-linq front end, planner, compiled plans).
+/// <see cref="QueryPipeline"/> (plan cache, re-linq front end, planner, compiled plans). Every entry point first
+/// checks that the database is not disposed (<see cref="ZgDatabase.ThrowIfDisposed"/>).
 /// </summary>
 internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
 {
@@ -21,37 +22,62 @@ internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
 
     public IQueryable CreateQuery(Expression expression)
     {
+        Database.ThrowIfDisposed();
         var element = EnumerableMethods.ElementType(expression.Type);
         return (IQueryable)Activator.CreateInstance(typeof(ZgQuery<>).MakeGenericType(element), this, expression)!;
     }
 
-    public IQueryable<TElement> CreateQuery<TElement>(Expression expression) => new ZgQuery<TElement>(this, expression);
+    public IQueryable<TElement> CreateQuery<TElement>(Expression expression)
+    {
+        Database.ThrowIfDisposed();
+        return new ZgQuery<TElement>(this, expression);
+    }
 
     public object? Execute(Expression expression) => Execute<object?>(expression);
 
     public TResult Execute<TResult>(Expression expression)
     {
+        Database.ThrowIfDisposed();
         var (query, includes) = Prepare(expression);
-        var result = (TResult)Pipeline.Execute(query)!;
-        return includes is null ? result : (TResult)includes.ApplyTo(result)!;
+        return (TResult)Pipeline.Execute(query, includes)!;
     }
 
     /// <summary>The plan of <paramref name="expression"/> as text (see <see cref="QueryableExtensions.Explain{T}"/>).</summary>
-    public string Explain(Expression expression) => Pipeline.Explain(Prepare(expression).Query);
+    public string Explain(Expression expression)
+    {
+        Database.ThrowIfDisposed();
+        return Pipeline.Explain(Prepare(expression).Query);
+    }
 
     /// <summary>Include calls come out (applied to the results); the rest goes to the pipeline (which expands navigations).</summary>
     private (Expression Query, Relations.IncludeProcessor? Includes) Prepare(Expression expression) =>
         Relations.IncludeProcessor.Strip(expression, Database);
 }
 
-/// <summary>A query over ZgDb collections, composed with LINQ operators; runs (over one snapshot) each time it is enumerated.</summary>
+/// <summary>
+/// A query over ZgDb collections, composed with LINQ operators; runs (over one snapshot) each time it is enumerated.
+/// Once the database is disposed, enumerating it, or going on with an enumeration begun before, throws
+/// <see cref="ObjectDisposedException"/>.
+/// </summary>
 internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression) : IOrderedQueryable<T>
 {
     public Type ElementType => typeof(T);
     public Expression Expression { get; } = expression;
     public IQueryProvider Provider { get; } = provider;
 
-    public IEnumerator<T> GetEnumerator() => provider.Execute<IEnumerable<T>>(Expression).GetEnumerator();
+    public IEnumerator<T> GetEnumerator() => Rows(provider.Execute<IEnumerable<T>>(Expression));
+
+    /// <summary>The rows, checking before each step that the database is still open (a disposed one may have deleted the chunk files the rows come from).</summary>
+    private IEnumerator<T> Rows(IEnumerable<T> rows)
+    {
+        using var enumerator = rows.GetEnumerator();
+        while (true)
+        {
+            provider.Database.ThrowIfDisposed();
+            if (!enumerator.MoveNext()) yield break;
+            yield return enumerator.Current;
+        }
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

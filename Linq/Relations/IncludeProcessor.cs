@@ -1,17 +1,20 @@
 using System.Collections;
 using System.Linq.Expressions;
 using System.Reflection;
+using ZgDb.Query.Execution;
 
 namespace ZgDb.Relations;
 
 /// <summary>
 /// Takes Include/ThenInclude calls out of a query expression (the query runs without them) and applies them to
 /// the entities the query returns: each include path is compiled once, with its navigation expanded by
-/// <see cref="NavigationExpander"/>, and its value assigned to the navigation property.
+/// <see cref="NavigationExpander"/>, and its value assigned to the navigation property. The loaders read the
+/// <see cref="QueryContext"/> of the query whose results they complete, so an included navigation comes from the
+/// same database state as the entity it is set on (inside a transaction, the view the query started from).
 /// </summary>
 internal sealed class IncludeProcessor
 {
-    private readonly List<List<(PropertyInfo Navigation, Func<object, object?> Load)>> _chains = [];
+    private readonly List<List<(PropertyInfo Navigation, Func<QueryContext, object, object?> Load)>> _chains = [];
 
     private IncludeProcessor(Type root) => Root = root;
 
@@ -27,23 +30,25 @@ internal sealed class IncludeProcessor
         if (calls.Count == 0) return (expression, null);
         var root = calls[0].Method.GetGenericArguments()[0];
         var processor = new IncludeProcessor(root);
-        var expander = new NavigationExpander(database);
-        List<(PropertyInfo, Func<object, object?>)>? chain = null;
+        var context = Expression.Parameter(typeof(QueryContext), "context");
+        var expander = new NavigationExpander(database.Model, context);
+        List<(PropertyInfo, Func<QueryContext, object, object?>)>? chain = null;
         foreach (var call in calls) // in source order: Include, ThenInclude, ThenInclude, Include...
         {
             var path = (LambdaExpression)((UnaryExpression)call.Arguments[1]).Operand;
             var navigation = RootNavigation(path, expander)
                 ?? throw new NotSupportedException($"Include path '{path}' must start with a navigation property of {path.Parameters[0].Type.Name} (optionally filtered with Where/OrderBy/Skip/Take).");
-            Func<object, object?> Compile()
+            Func<QueryContext, object, object?> Compile()
             {
                 var body = expander.Visit(path.Body);
                 var parameter = Expression.Parameter(typeof(object), "entity");
-                return Expression.Lambda<Func<object, object?>>(
+                return Expression.Lambda<Func<QueryContext, object, object?>>(
                     Expression.Convert(Materialize(Expression.Invoke(Expression.Lambda(body, path.Parameters), Expression.Convert(parameter, path.Parameters[0].Type)), navigation.PropertyType), typeof(object)),
-                    parameter).Compile();
+                    context, parameter).Compile();
             }
             // A path that captures nothing (the usual p => p.Author, or a filter with literal values) is compiled once
-            // per database; one that captures variables is compiled for this query, with their current values.
+            // per database (it takes the query's context as an argument, so it holds no state); one that captures
+            // variables is compiled for this query, with their current values.
             var load = ClosureFinder.CapturesNothing(path)
                 ? database.IncludeLoaders.GetOrAdd($"{path.Parameters[0].Type.FullName}|{path}", _ => Compile())
                 : Compile();
@@ -84,27 +89,30 @@ internal sealed class IncludeProcessor
         return Expression.Call(typeof(Enumerable).GetMethod(method)!.MakeGenericMethod(element), value);
     }
 
-    /// <summary>Loads every include chain on one result entity.</summary>
-    public void Apply(object? entity)
+    /// <summary>Loads every include chain on one result entity, reading <paramref name="context"/>'s state.</summary>
+    private void Apply(object? entity, QueryContext context)
     {
         if (entity is null || !Root.IsInstanceOfType(entity)) return;
-        foreach (var chain in _chains) Load(entity, chain, 0);
+        foreach (var chain in _chains) Load(entity, chain, 0, context);
     }
 
-    private static void Load(object entity, List<(PropertyInfo Navigation, Func<object, object?> Load)> chain, int level)
+    private static void Load(object entity, List<(PropertyInfo Navigation, Func<QueryContext, object, object?> Load)> chain, int level, QueryContext context)
     {
         var (navigation, load) = chain[level];
-        var value = load(entity);
+        var value = load(context, entity);
         navigation.SetValue(entity, value);
         if (level + 1 == chain.Count || value is null) return;
         if (value is IEnumerable many and not string)
-            foreach (var item in many) Load(item!, chain, level + 1);
+            foreach (var item in many) Load(item!, chain, level + 1, context);
         else
-            Load(value, chain, level + 1);
+            Load(value, chain, level + 1, context);
     }
 
-    /// <summary>Applies the includes to a query's result: each entity of a sequence as it is enumerated, or a single entity.</summary>
-    public object? ApplyTo(object? result)
+    /// <summary>
+    /// Applies the includes to a query's result, reading the state of <paramref name="context"/> (the query's own):
+    /// each entity of a sequence as it is enumerated, or a single entity.
+    /// </summary>
+    public object? ApplyTo(object? result, QueryContext context)
     {
         if (result is IEnumerable sequence and not string && !Root.IsInstanceOfType(result))
         {
@@ -112,17 +120,17 @@ internal sealed class IncludeProcessor
                 .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
             if (element is null) return result;
             var apply = typeof(IncludeProcessor).GetMethod(nameof(ApplyEach), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(element);
-            return apply.Invoke(this, [sequence]);
+            return apply.Invoke(this, [sequence, context]);
         }
-        Apply(result);
+        Apply(result, context);
         return result;
     }
 
-    private IEnumerable<T> ApplyEach<T>(IEnumerable<T> items)
+    private IEnumerable<T> ApplyEach<T>(IEnumerable<T> items, QueryContext context)
     {
         foreach (var item in items)
         {
-            Apply(item);
+            Apply(item, context);
             yield return item;
         }
     }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using ZgDb.Query.Execution;
 
 namespace ZgDb.Relations;
 
@@ -7,47 +8,69 @@ namespace ZgDb.Relations;
 /// Rewrites navigation accesses in a query into lookups through the indexes, so a query over documents (which
 /// store only foreign keys) gives the results LINQ-to-Objects gives over the fully linked object graph:
 /// <c>p.Author</c> becomes a primary-key lookup of <c>p.AuthorId</c>; <c>u.Posts</c> becomes the posts found through
-/// the foreign-key index on <c>Post.AuthorId</c>. The lookups read the database as of the moment they run.
+/// the foreign-key index on <c>Post.AuthorId</c>. The lookups read the <see cref="QueryContext"/> that
+/// <paramref name="context"/> stands for (<see cref="RelatedDocuments"/>): the database state the query runs over,
+/// never a later one.
 /// </summary>
-internal sealed class NavigationExpander(ZgDatabase database) : ExpressionVisitor
+internal sealed class NavigationExpander(DatabaseModel model, ParameterExpression context) : ExpressionVisitor
 {
-    private static readonly MethodInfo ReferenceMethod = typeof(NavigationExpander).GetMethod(nameof(Reference), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo DependentsMethod = typeof(NavigationExpander).GetMethod(nameof(Dependents), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo DependentMethod = typeof(NavigationExpander).GetMethod(nameof(Dependent), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo ReferenceMethod = typeof(RelatedDocuments).GetMethod(nameof(RelatedDocuments.Principal))!;
+    private static readonly MethodInfo DependentsMethod = typeof(RelatedDocuments).GetMethod(nameof(RelatedDocuments.Dependents))!;
+    private static readonly MethodInfo DependentMethod = typeof(RelatedDocuments).GetMethod(nameof(RelatedDocuments.Dependent))!;
+
+    private static readonly MethodInfo EntryMethod = typeof(ZgDatabase).GetMethod(nameof(ZgDatabase.Entry))!;
+    private static readonly MethodInfo EntryReference = typeof(ZgEntry<>).GetMethod(nameof(ZgEntry<object>.Reference))!;
+    private static readonly MethodInfo EntryCollection = typeof(ZgEntry<>).GetMethod(nameof(ZgEntry<object>.Collection))!;
+    private static readonly MethodInfo LoadMethod = typeof(ZgNavigationEntry).GetMethod(nameof(ZgNavigationEntry.Load))!;
+    private static readonly MethodInfo LoadInQueryMethod = typeof(Navigations).GetMethod(nameof(Navigations.LoadInQuery))!;
 
     /// <summary>Whether <paramref name="property"/> is a navigation of the model.</summary>
     public bool IsNavigation(PropertyInfo property) =>
-        database.Model.Relationships.Any(r => r.DependentNavigation == property || r.PrincipalNavigation == property);
+        model.Relationships.Any(r => r.DependentNavigation == property || r.PrincipalNavigation == property);
+
+    /// <summary>
+    /// <c>db.Entry(x).Reference(e =&gt; e.Nav).Load()</c> (or <c>.Collection(...)</c>) inside the query becomes a load from
+    /// the query's context (<see cref="Navigations.LoadInQuery"/>), so it reads the query's state too.
+    /// </summary>
+    protected override Expression VisitMethodCall(MethodCallExpression node)
+    {
+        if (node.Method == LoadMethod
+            && node.Object is MethodCallExpression { Object: MethodCallExpression { Method.IsGenericMethod: true } entry } navigationCall
+            && entry.Method.GetGenericMethodDefinition() == EntryMethod
+            && (SameMethod(navigationCall.Method, EntryReference) || SameMethod(navigationCall.Method, EntryCollection))
+            && navigationCall.Arguments[0] is UnaryExpression { NodeType: ExpressionType.Quote, Operand: LambdaExpression path }
+            && path.Body is MemberExpression { Member: PropertyInfo navigation } member && member.Expression == path.Parameters[0]
+            && IsNavigation(navigation))
+        {
+            var entityType = entry.Method.GetGenericArguments()[0];
+            return Expression.Call(LoadInQueryMethod.MakeGenericMethod(entityType), context, Visit(entry.Object!), Visit(entry.Arguments[0]),
+                Expression.Constant(navigation), Expression.Constant(SameMethod(navigationCall.Method, EntryCollection)));
+        }
+        return base.VisitMethodCall(node);
+    }
+
+    /// <summary>Whether <paramref name="method"/> is <paramref name="definition"/> (a method of a generic type's definition) on any instantiation.</summary>
+    private static bool SameMethod(MethodInfo method, MethodInfo definition) =>
+        method.Module == definition.Module && method.MetadataToken == definition.MetadataToken;
 
     protected override Expression VisitMember(MemberExpression node)
     {
         if (node.Member is not PropertyInfo property || node.Expression is null) return base.VisitMember(node);
-        var relationship = database.Model.Relationships.FirstOrDefault(r => r.DependentNavigation == property || r.PrincipalNavigation == property);
+        var relationship = model.Relationships.FirstOrDefault(r => r.DependentNavigation == property || r.PrincipalNavigation == property);
         if (relationship is null) return base.VisitMember(node);
         var owner = Visit(node.Expression);
-        var context = Expression.Constant(new Context(database, relationship));
         if (relationship.DependentNavigation == property)
         {
             var foreignKey = Expression.Convert(Expression.Property(owner, relationship.ForeignKey.Info), typeof(object));
             return Expression.Call(ReferenceMethod.MakeGenericMethod(relationship.Principal.ClrType), context, foreignKey);
         }
         var key = Expression.Convert(Expression.Property(owner, relationship.Principal.Key.Info), typeof(object));
+        var related = Expression.Constant(relationship);
         if (relationship.IsUnique)
-            return Expression.Call(DependentMethod.MakeGenericMethod(relationship.Dependent.ClrType), context, key);
-        Expression list = Expression.Call(DependentsMethod.MakeGenericMethod(relationship.Dependent.ClrType), context, key);
+            return Expression.Call(DependentMethod.MakeGenericMethod(relationship.Dependent.ClrType), context, related, key);
+        Expression list = Expression.Call(DependentsMethod.MakeGenericMethod(relationship.Dependent.ClrType), context, related, key);
         if (property.PropertyType.IsArray)
             list = Expression.Call(typeof(Enumerable).GetMethod(nameof(Enumerable.ToArray))!.MakeGenericMethod(relationship.Dependent.ClrType), list);
         return list.Type == property.PropertyType ? list : Expression.Convert(list, property.PropertyType);
     }
-
-    internal sealed record Context(ZgDatabase Database, Relationship Relationship);
-
-    private static T? Reference<T>(Context context, object? foreignKey) where T : class =>
-        foreignKey is null ? null : context.Database.Engine.Store<T>().Find(foreignKey);
-
-    private static List<T> Dependents<T>(Context context, object principalKey) where T : class =>
-        context.Database.Engine.Store<T>().FindDependents(context.Relationship, principalKey);
-
-    private static T? Dependent<T>(Context context, object principalKey) where T : class =>
-        context.Database.Engine.Store<T>().FindDependents(context.Relationship, principalKey).FirstOrDefault();
 }

@@ -1,0 +1,42 @@
+using ZgDb.Query.Execution;
+using ZgDb.Query.Plans;
+
+namespace ZgDb.Relations;
+
+/// <summary>
+/// The documents a navigation leads to, read from one <see cref="QueryContext"/>: the principal of a foreign key
+/// (a primary-key lookup) or the dependents of a principal key (through the foreign-key index, or a scan when the
+/// collection has none). Every navigation, Include and explicit load reads through here, so a query's navigations see
+/// the same database state as the query itself. Returns copies the caller owns.
+/// </summary>
+internal static class RelatedDocuments
+{
+    /// <summary>A copy of the document of <typeparamref name="T"/> whose primary key is <paramref name="foreignKey"/>, or null.</summary>
+    public static T? Principal<T>(QueryContext context, object? foreignKey) where T : class
+    {
+        if (foreignKey is null) return null;
+        var snapshot = context.Snapshot<T>();
+        return snapshot.Get(foreignKey) is { } stored ? snapshot.Copy(stored) : null;
+    }
+
+    /// <summary>Copies of the documents of <typeparamref name="T"/> whose foreign key of <paramref name="relationship"/> is <paramref name="principalKey"/>, in key order.</summary>
+    public static List<T> Dependents<T>(QueryContext context, Relationship relationship, object principalKey) where T : class
+    {
+        var snapshot = context.Snapshot<T>();
+        if (snapshot.GetIndex(relationship.ForeignKeyIndexName) is { } index)
+        {
+            var keys = index.Range([principalKey], null, null, descending: false).ToList();
+            keys.Sort(KeyComparer.For(relationship.Dependent.KeyKind));
+            var found = new List<T>(keys.Count);
+            foreach (var key in keys)
+                if (snapshot.Get(key) is { } stored) found.Add(snapshot.Copy(stored));
+            return found;
+        }
+        var foreignKey = relationship.ForeignKey.Info;
+        return snapshot.Scan().Where(d => Equals(foreignKey.GetValue(d), principalKey)).Select(snapshot.Copy).ToList();
+    }
+
+    /// <summary>The one dependent of a one-to-one <paramref name="relationship"/> (a copy), or null.</summary>
+    public static T? Dependent<T>(QueryContext context, Relationship relationship, object principalKey) where T : class =>
+        Dependents<T>(context, relationship, principalKey).FirstOrDefault();
+}
