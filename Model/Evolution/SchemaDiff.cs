@@ -116,7 +116,7 @@ public static class SchemaDiff
                 if (old is null && report)
                     changes.Add(new(SchemaChangeKind.PropertyAdded, collection, path, earlier.Count == 0 ? property.Type
                         : $"{property.Type} (added back: stored documents hold it as {string.Join(", ", earlier.Select(e => e.Shape.Type).Distinct())}, read as {property.Type})"));
-                if (old is not null && old.Type != property.Type && Converts(old, property) && report)
+                if (old is not null && (old.Type != property.Type || old.Underlying is not null && old.Underlying != property.Underlying) && Converts(old, property) && report)
                     changes.Add(new(SchemaChangeKind.TypeWidened, collection, path, $"{Describe(old)} -> {Describe(property)}"));
                 if (earlier.FindIndex(e => !BothNested(e.Shape, property) && !Converts(e.Shape, property)) is var at and >= 0)
                 {

@@ -111,7 +111,9 @@ public sealed class SchemaChangesThatFailLaterAreRefused : IDisposable
         var files = new FileSnapshot(_dir.Path);
         var e = AssertRefused<TicketsS>(files, "Tickets", "Priority");
         Assert.Contains("enum:Priority (int32) cannot be read as enum:Priority (int16)", e.Message);
-        using var wider = ZgDatabase.Open<TicketsL>(_dir.Path);
+        var logger = new ListLogger();
+        using var wider = ZgDatabase.Open<TicketsL>(_dir.Path, new ZgDbOptions { Logger = logger });
+        Assert.Contains(logger.Entries, e => e.Message.Contains("TypeWidened Tickets.Priority: enum:Priority (int32) -> enum:Priority (int64)"));
         var read = wider.Tickets.AsEnumerable().ToList();
         Assert.Equal([(LongEnums.Priority)2, LongEnums.Priority.Low], read.Select(t => t.Priority).ToList());
         Assert.Equal([LongEnums.Priority.Low, null], read[0].Steps);
@@ -247,5 +249,45 @@ public sealed class SchemaChangesThatFailLaterAreRefused : IDisposable
         // written by it open without a model change.
         var model = ModelFactory.Build([("Parts", typeof(PartV1))], null);
         Assert.Equal("815d96bb73d92e3a", model.Stored.Fingerprint);
+    }
+}
+
+public sealed class WithLongs { public int Id { get; set; } public List<long> Values { get; set; } = []; public IntEnums.Priority? Maybe { get; set; } }
+public sealed class WithInts { public int Id { get; set; } public List<int> Values { get; set; } = []; public IntEnums.Priority Maybe { get; set; } }
+
+/// <summary>The same audit as a pure function of two models (no files).</summary>
+public sealed class SchemaDiffJudgesWhatDocumentsHold
+{
+    private static StoredModel Stored<T>() => ModelFactory.Build([("C", typeof(T))], null).Stored;
+    private static DatabaseModel Model<T>() => ModelFactory.Build([("C", typeof(T))], null);
+
+    [Fact]
+    public void A_nested_class_renamed_with_a_narrowed_property_is_refused_naming_the_nested_path()
+    {
+        var refused = SchemaDiff.Compare(Stored<ShipmentV1>(), Model<ShipmentV3>()).Where(c => c.IsRefused).ToList();
+        var change = Assert.Single(refused);
+        Assert.Equal("To.Zip", change.Property);
+        Assert.Contains("int32 cannot be read as string", change.Detail);
+    }
+
+    [Fact]
+    public void A_narrowed_list_element_and_a_nullable_enum_made_non_nullable_are_refused()
+    {
+        var refused = SchemaDiff.Compare(Stored<WithLongs>(), Model<WithInts>()).Where(c => c.IsRefused).Select(c => c.Property).ToList();
+        Assert.Equal(["Values", "Maybe"], refused);
+        Assert.DoesNotContain(SchemaDiff.Compare(Stored<WithInts>(), Model<WithLongs>()), c => c.IsRefused);
+    }
+
+    [Fact]
+    public void The_history_carries_a_removed_property_across_generations_and_is_outside_the_fingerprint()
+    {
+        var v1 = Stored<PartV1>();
+        var v2 = ModelHistory.Carry(Stored<PartV2>(), v1);
+        var later = ModelHistory.Carry(Stored<PartV2>(), v2);
+        var removed = Assert.Single(later.RemovedProperties!);
+        Assert.Equal(("C", "Code", "int32"), (removed.Collection, removed.Path, removed.Type));
+        Assert.Equal(Stored<PartV2>().Fingerprint, later.Fingerprint);
+        Assert.Contains(SchemaDiff.Compare(later, Model<PartV3>()), c => c.IsRefused && c.Property == "Code");
+        Assert.DoesNotContain(SchemaDiff.Compare(later, Model<PartV3Long>()), c => c.IsRefused);
     }
 }
