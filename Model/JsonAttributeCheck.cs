@@ -26,17 +26,17 @@ internal static class JsonAttributeCheck
     {
         string? refused = null;
         if (property.GetCustomAttribute<JsonPropertyNameAttribute>() is { } name)
-            refused = $"[JsonPropertyName(\"{name.Name}\")] would store it under another name. {Advice}: remove the attribute, " +
-                "rename the C# property (with HasFormerName for the stored documents), or use [NotMapped] / Ignore(...) to leave it out.";
+            refused = $"[JsonPropertyName(\"{name.Name}\")] would store it under another name than the model, its indexes and the export use. " +
+                $"{Advice}: remove the attribute (the property is stored as '{property.Name}'), or leave the property out with [NotMapped] (or Ignore(...) on an entity).";
         else if (property.GetCustomAttribute<JsonIgnoreAttribute>() is { Condition: not JsonIgnoreCondition.Never } ignore)
             refused = $"[JsonIgnore{(ignore.Condition == JsonIgnoreCondition.Always ? "" : $"(Condition = {ignore.Condition})")}] would " +
                 (ignore.Condition == JsonIgnoreCondition.Always ? "never store its value" : "drop some of its values")
-                + $" while the model (and its indexes) keep it. {Advice}: to leave the property out use [NotMapped] or Ignore(...), to store it remove [JsonIgnore].";
+                + $" while the model (and its indexes) keep it. {Advice}: to leave the property out use [NotMapped] (or Ignore(...) on an entity), to store it remove [JsonIgnore].";
         else if (property.GetCustomAttribute<JsonConverterAttribute>() is { } converter)
             refused = $"[JsonConverter({converter.ConverterType?.Name})] would store a shape the model does not describe. {Advice}: remove the attribute " +
-                "and store a supported type (a string, a number or a nested class), or use [NotMapped] / Ignore(...) to leave it out.";
+                "and store a supported type (a string, a number or a nested class), or leave the property out with [NotMapped] (or Ignore(...) on an entity).";
         else if (property.GetCustomAttribute<JsonExtensionDataAttribute>() is not null)
-            refused = $"[JsonExtensionData] would store values the model does not describe. {Advice}: remove the attribute, or use [NotMapped] / Ignore(...).";
+            refused = $"[JsonExtensionData] would store values the model does not describe. {Advice}: remove the attribute, or leave the property out with [NotMapped] (or Ignore(...) on an entity).";
         else if (property.GetCustomAttribute<JsonNumberHandlingAttribute>() is { } numbers)
             refused = $"[JsonNumberHandling({numbers.Handling})] would change how its numbers are stored. {Advice}: remove the attribute.";
         else if (property.GetCustomAttribute<JsonObjectCreationHandlingAttribute>() is { } creation)

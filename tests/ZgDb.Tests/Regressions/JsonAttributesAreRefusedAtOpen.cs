@@ -104,12 +104,17 @@ public sealed class ContactAccepted
     [JsonInclude] public int Age { get; set; }
     [NotMapped, JsonPropertyName("shadow")] public string Shadow { get; set; } = "not stored";
     [NotMapped, JsonIgnore] public string Display => $"{Name} <{Email}>";
+    [JsonIgnore] public string Secret { get; set; } = "not stored"; // left out by Ignore(...), so [JsonIgnore] changes nothing
     public required string Added { get; set; } = "default"; // added after documents were stored: they lack it
 }
 public sealed class ContactsAccepted : ZgDatabase
 {
     public ZgCollection<ContactAccepted> Contacts => Collection<ContactAccepted>();
-    protected override void OnModelCreating(ModelBuilder model) => model.Entity<ContactAccepted>().HasIndex(c => c.Email).IsUnique();
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<ContactAccepted>().HasIndex(c => c.Email).IsUnique();
+        model.Entity<ContactAccepted>().Ignore(c => c.Secret);
+    }
 }
 
 public sealed class JsonAttributesAreRefusedAtOpen : IDisposable
@@ -250,13 +255,13 @@ public sealed class JsonAttributesAreRefusedAtOpen : IDisposable
             // Documents stored before 'Email' was a C# required member, and before 'Added' existed, read.
             Assert.Equal(["a@example.com", "b@example.com"], db.Contacts.AsEnumerable().Select(c => c.Email).ToList());
             Assert.All(db.Contacts.AsEnumerable(), c => Assert.Equal("default", c.Added));
-            db.Contacts.Insert(new ContactAccepted { Email = "c@example.com", Name = "Cy", Age = 7, Shadow = "x", Added = "set" });
+            db.Contacts.Insert(new ContactAccepted { Email = "c@example.com", Name = "Cy", Age = 7, Shadow = "x", Secret = "x", Added = "set" });
             db.Contacts.Insert(new ContactAccepted { Email = "d@example.com", Name = null, Age = 0, Added = "" });
         }
         using (var db = ZgDatabase.Open<ContactsAccepted>(_dir.Path))
         {
             var c = db.Contacts.Find(3)!;
-            Assert.Equal(("c@example.com", "Cy", 7, "set", "not stored"), (c.Email, c.Name, c.Age, c.Added, c.Shadow));
+            Assert.Equal(("c@example.com", "Cy", 7, "set", "not stored", "not stored"), (c.Email, c.Name, c.Age, c.Added, c.Shadow, c.Secret));
             var d = db.Contacts.Find(4)!;
             Assert.Equal(("d@example.com", (string?)null, 0, ""), (d.Email, d.Name, d.Age, d.Added));
             // The unique index and the documents agree.
