@@ -113,7 +113,9 @@ public static class SchemaDiff
                 if (old is not null) matched.Add(old.Name);
 
                 var earlier = StoredShapes(prefix, property.Name, former, before).ToList();
-                if (old is null && report)
+                if (old is null && report && former.FirstOrDefault(f => history.Any(h => h.Path == prefix + f)) is { } removedName)
+                    changes.Add(new(SchemaChangeKind.PropertyRenamed, collection, path, $"{removedName} -> {property.Name} (from documents stored while the model had {removedName})"));
+                else if (old is null && report)
                     changes.Add(new(SchemaChangeKind.PropertyAdded, collection, path, earlier.Count == 0 ? property.Type
                         : $"{property.Type} (added back: stored documents hold it as {string.Join(", ", earlier.Select(e => e.Shape.Type).Distinct())}, read as {property.Type})"));
                 if (old is not null && (old.Type != property.Type || old.Underlying is not null && old.Underlying != property.Underlying) && Converts(old, property) && report)

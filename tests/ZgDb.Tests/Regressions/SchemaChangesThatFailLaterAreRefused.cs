@@ -139,6 +139,8 @@ public sealed class SchemaChangesThatFailLaterAreRefused : IDisposable
         var e = AssertRefused<PartsV3>(files, "Parts", "Code");
         Assert.Contains("stored documents hold Code (a property removed or changed in an earlier model) as int32, which cannot be read as string without loss", e.Message);
         using (var v2 = ZgDatabase.Open<PartsV2>(_dir.Path)) Assert.Equal(3, v2.Parts.Count());
+        using var v1 = ZgDatabase.Open<PartsV1>(_dir.Path); // int Code added back as int: accepted
+        Assert.Equal(["bolt", "nut", "washer"], v1.Parts.AsEnumerable().Select(p => p.Name).ToList());
     }
 
     [Fact]
@@ -289,5 +291,34 @@ public sealed class SchemaDiffJudgesWhatDocumentsHold
         Assert.Equal(Stored<PartV2>().Fingerprint, later.Fingerprint);
         Assert.Contains(SchemaDiff.Compare(later, Model<PartV3>()), c => c.IsRefused && c.Property == "Code");
         Assert.DoesNotContain(SchemaDiff.Compare(later, Model<PartV3Long>()), c => c.IsRefused);
+    }
+}
+
+public sealed class MemoV3 { public int Id { get; set; } public string Title { get; set; } = ""; }
+public sealed class MemosV3 : ZgDatabase
+{
+    public ZgCollection<MemoV3> Memos => Collection<MemoV3>();
+    protected override void OnModelCreating(ModelBuilder model) => model.Entity<MemoV3>().Property(m => m.Title).HasFormerName("Label");
+}
+public sealed class MemoNone { public int Id { get; set; } }
+public sealed class MemosNone : ZgDatabase { public ZgCollection<MemoNone> Memos => Collection<MemoNone>(); }
+
+public sealed class RenameFromHistory : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_rename_from_a_property_removed_earlier_reads_the_values_documents_still_hold()
+    {
+        using (var db = ZgDatabase.Open<MemosV1>(_dir.Path, new ZgDbOptions { Checkpoint = new CheckpointPolicy { OnDispose = false } }))
+            db.Memos.Insert(new MemoV1 { Label = "kept" });
+        using (var none = ZgDatabase.Open<MemosNone>(_dir.Path, new ZgDbOptions { Checkpoint = new CheckpointPolicy { OnDispose = false } }))
+            Assert.Equal(1, none.Memos.Count());
+        var logger = new ListLogger();
+        using var v3 = ZgDatabase.Open<MemosV3>(_dir.Path, new ZgDbOptions { Logger = logger });
+        Assert.Equal("kept", v3.Memos.Find(1)!.Title);
+        Assert.Contains(logger.Entries, e => e.Message.Contains("PropertyRenamed Memos.Title: Label -> Title (from documents stored while the model had Label)"));
     }
 }
