@@ -59,6 +59,7 @@ public static class ModelFactory
         var type = config.ClrType;
         if (type.IsAbstract || type.IsInterface || type.GetConstructor(Type.EmptyTypes) is null)
             throw new ZgDbModelException(type.Name, null, "an entity must be a non-abstract class with a public parameterless constructor.");
+        JsonAttributeCheck.CheckClass(type, IsMappable);
 
         var properties = new List<EntityProperty>();
         foreach (var info in MappableProperties(type))
@@ -78,6 +79,7 @@ public static class ModelFactory
         foreach (var name in config.Required.Keys.Concat(config.MaxLength.Keys).Concat(config.FormerNames.Keys))
             if (properties.All(p => p.Name != name) && !config.Ignored.Contains(name))
                 throw new ZgDbModelException(type.Name, name, "is configured but is not a stored property of the entity.");
+        CheckFormerNames(type, properties);
 
         var keyInfo = config.Key?[0] ?? FindConventionalKey(type)
             ?? throw new ZgDbModelException(type.Name, null, $"has no primary key: add a property 'Id' or '{type.Name}Id', mark one with [Key], or call HasKey.");
@@ -105,6 +107,28 @@ public static class ModelFactory
         return new EntityType(collection, type, key, keyKind, properties, indexes);
     }
 
+    /// <summary>
+    /// A former name is read into its property as an alias: it must not be the name of a stored property (documents
+    /// would hold two values for one name) nor a former name of two properties.
+    /// </summary>
+    private static void CheckFormerNames(Type type, List<EntityProperty> properties)
+    {
+        var claimed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in properties)
+            foreach (var former in property.FormerNames)
+            {
+                if (former == property.Name)
+                    throw new ZgDbModelException(type.Name, property.Name, $"HasFormerName(\"{former}\") names the property itself; a former name must differ from the current one.");
+                if (properties.FirstOrDefault(p => p.Name == former) is { } other)
+                    throw new ZgDbModelException(type.Name, property.Name,
+                        $"HasFormerName(\"{former}\") collides with the stored property {other.Name} ({StoredModel.TypeName(other.ClrType)}): documents stored " +
+                        $"under '{former}' would be read into both {property.Name} ({StoredModel.TypeName(property.ClrType)}) and {other.Name}. Give the new property " +
+                        $"another name, or drop the former name and copy the values in a migration step.");
+                if (!claimed.TryAdd(former, property.Name))
+                    throw new ZgDbModelException(type.Name, property.Name, $"HasFormerName(\"{former}\") is also a former name of {claimed[former]}; documents stored under it can be read into one property only.");
+            }
+    }
+
     private static void CheckIndexPath(Type entity, PropertyPath path, List<EntityProperty> properties)
     {
         IReadOnlyList<EntityProperty> level = properties;
@@ -130,15 +154,18 @@ public static class ModelFactory
 
     /// <summary>Public instance properties with a public getter and setter (init included) and no indexer parameters.</summary>
     internal static IEnumerable<PropertyInfo> MappableProperties(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod is { IsPublic: true } && p.SetMethod is { IsPublic: true })
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(IsMappable)
             .Where(p => p.GetCustomAttribute<NotMappedAttribute>() is null);
+
+    private static bool IsMappable(PropertyInfo p) =>
+        p.GetIndexParameters().Length == 0 && p.GetMethod is { IsPublic: true } && p.SetMethod is { IsPublic: true };
 
     private static bool IsNavigation(Type type, HashSet<Type> entityTypes) =>
         entityTypes.Contains(type) || (ElementType(type) is { } element && entityTypes.Contains(element));
 
     private static EntityProperty Describe(Type owner, PropertyInfo info, HashSet<Type> visiting)
     {
+        JsonAttributeCheck.CheckProperty(owner, info);
         var type = info.PropertyType;
         var underlying = Nullable.GetUnderlyingType(type);
         if (IsScalar(underlying ?? type))
@@ -164,6 +191,7 @@ public static class ModelFactory
             return []; // a recursive type (a tree); its properties were described where it first appeared.
         try
         {
+            JsonAttributeCheck.CheckClass(nested, IsMappable);
             return MappableProperties(nested).Select(p => Describe(nested, p, visiting)).ToList();
         }
         catch (ZgDbModelException e) when (owner != nested)

@@ -20,7 +20,21 @@ public sealed record StoredModel
     /// <summary>The relationships.</summary>
     public List<StoredRelationship> Relationships { get; init; } = [];
 
-    /// <summary>An XxHash64 (hex) of the canonical JSON of <see cref="Entities"/>.</summary>
+    /// <summary>
+    /// Property shapes that stored documents may still hold but <see cref="Entities"/> no longer describes: a removed
+    /// property, the former type of a widened one, the name a renamed one had. Carried forward from manifest to manifest
+    /// (documents are not rewritten when the model changes), so a later re-add of the name is judged against what is
+    /// stored. Null when there is none; not part of the <see cref="Fingerprint"/>.
+    /// </summary>
+    public List<StoredRemovedProperty>? RemovedProperties { get; init; }
+
+    /// <summary>
+    /// The last stored form of collections the model no longer has (their data is kept in the files), so a collection
+    /// added back is judged against its stored documents. Null when there is none; not part of the <see cref="Fingerprint"/>.
+    /// </summary>
+    public List<StoredEntity>? RemovedEntities { get; init; }
+
+    /// <summary>An XxHash64 (hex) of the canonical JSON of <see cref="Entities"/> and <see cref="Relationships"/>.</summary>
     [JsonIgnore]
     public string Fingerprint => ComputeFingerprint(Entities);
 
@@ -52,10 +66,20 @@ public sealed record StoredModel
     {
         Name = p.Name,
         Type = TypeName(p.ClrType),
+        Underlying = EnumUnderlyingName(p.ClrType),
         Required = p.IsRequired,
         MaxLength = p.MaxLength,
+        FormerNames = p.FormerNames.Count == 0 ? null : p.FormerNames.ToList(),
         Nested = p.NestedProperties.Count == 0 ? null : p.NestedProperties.Select(Store).ToList(),
     };
+
+    /// <summary>The underlying integer type (<c>int64</c>) of the enum a type stores (<c>E</c>, <c>E?</c>, <c>List&lt;E&gt;</c>), or null.</summary>
+    internal static string? EnumUnderlyingName(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (ModelFactory.ElementType(type) is { } element) type = Nullable.GetUnderlyingType(element) ?? element;
+        return type.IsEnum ? TypeName(Enum.GetUnderlyingType(type)) : null;
+    }
 
     /// <summary>A stable, readable name for a CLR type (<c>int32</c>, <c>string</c>, <c>int32?</c>, <c>list&lt;string&gt;</c>, <c>Address</c>).</summary>
     public static string TypeName(Type type)
@@ -114,6 +138,13 @@ public sealed record StoredProperty
     public bool Required { get; init; }
     /// <summary>The maximum length, if any.</summary>
     public int? MaxLength { get; init; }
+    /// <summary>
+    /// For an enum (or a nullable or list of one): its underlying integer type (<c>int32</c>, <c>int64</c>...), which is
+    /// what documents hold. Null for other types, and in models stored before it was recorded (then unknown).
+    /// </summary>
+    public string? Underlying { get; init; }
+    /// <summary>The names the property had before (<c>HasFormerName</c>), read into it; null when none.</summary>
+    public List<string>? FormerNames { get; init; }
     /// <summary>For nested classes: their properties.</summary>
     public List<StoredProperty>? Nested { get; init; }
 }
@@ -146,4 +177,24 @@ public sealed record StoredRelationship
     public bool Required { get; init; }
     /// <summary>The delete behaviour.</summary>
     public string OnDelete { get; init; } = "";
+}
+
+/// <summary>
+/// A property shape stored documents may still hold although the model no longer describes it (see
+/// <see cref="StoredModel.RemovedProperties"/>).
+/// </summary>
+public sealed record StoredRemovedProperty
+{
+    /// <summary>The collection.</summary>
+    public string Collection { get; init; } = "";
+    /// <summary>The property's path, dotted for nested ones (<c>Address.Zip</c>).</summary>
+    public string Path { get; init; } = "";
+    /// <summary>The stored type name (see <see cref="StoredModel.TypeName"/>).</summary>
+    public string Type { get; init; } = "";
+    /// <summary>For enums: the underlying integer type (see <see cref="StoredProperty.Underlying"/>).</summary>
+    public string? Underlying { get; init; }
+    /// <summary>For nested classes: their properties as stored.</summary>
+    public List<StoredProperty>? Nested { get; init; }
+
+    internal StoredProperty AsProperty() => new() { Name = Path, Type = Type, Underlying = Underlying, Nested = Nested };
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -20,8 +21,16 @@ internal sealed class DocumentSerializer
         resolver.Modifiers.Add(info =>
         {
             if (info.Kind != JsonTypeInfoKind.Object || !stored.TryGetValue(info.Type, out var properties)) return;
+            // Kept by the C# member they read, so an unmapped member whose JSON name is a stored one never stands in for it.
             for (int i = info.Properties.Count - 1; i >= 0; i--)
-                if (properties.All(p => p.Name != info.Properties[i].Name)) info.Properties.RemoveAt(i);
+                if (info.Properties[i].AttributeProvider is not PropertyInfo member || properties.All(p => p.Name != member.Name))
+                    info.Properties.RemoveAt(i);
+            foreach (var property in properties)
+                if (info.Properties.Count(p => p.Name == property.Name) != 1)
+                    throw new InvalidOperationException($"the JSON contract of {info.Type.Name} does not hold the stored property {property.Name} under its C# name (ModelFactory refuses the attributes that rename or skip one).");
+            // ZgDb's own [Required] / IsRequired() are checked on write; a C# 'required' member must not make a document
+            // stored before the member existed unreadable.
+            foreach (var property in info.Properties) property.IsRequired = false;
             // A renamed property (HasFormerName) also reads under its former names; it is written under the new one.
             foreach (var property in properties.Where(p => p.FormerNames.Count > 0))
             {

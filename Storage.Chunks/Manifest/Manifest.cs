@@ -29,13 +29,19 @@ internal sealed record Manifest
     private static bool CompleteProperties(List<StoredProperty>? properties) =>
         properties is not null && properties.All(p => p?.Name is not null && p.Type is not null && (p.Nested is null || CompleteProperties(p.Nested)));
 
+    private static bool CompleteEntity(StoredEntity? e) =>
+        e?.Collection is not null && e.ClrType is not null && e.Key is not null && e.KeyKind is not null && e.Properties is not null
+        && e.Indexes is not null && e.Indexes.All(i => i?.Name is not null) && CompleteProperties(e.Properties);
+
     public string? MissingPart()
     {
         if (Model?.Entities is null || Model.Relationships is null
-            || Model.Entities.Any(e => e?.Collection is null || e.ClrType is null || e.Key is null || e.KeyKind is null || e.Properties is null
-                || e.Indexes is null || e.Indexes.Any(i => i?.Name is null) || !CompleteProperties(e.Properties))
+            || !Model.Entities.All(CompleteEntity)
             || Model.Relationships.Any(r => r?.Principal is null || r.Dependent is null || r.ForeignKey is null || r.OnDelete is null))
             return "complete model";
+        if (Model.RemovedEntities?.All(CompleteEntity) == false
+            || Model.RemovedProperties?.All(r => r?.Collection is not null && r.Path is not null && r.Type is not null && (r.Nested is null || CompleteProperties(r.Nested))) == false)
+            return "complete model history";
         if (ModelFingerprint is null) return "model fingerprint";
         if (Metadata is null) return "metadata";
         if (Collections is null) return "collection list";

@@ -75,8 +75,14 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
     }
 
     /// <summary>Writes <paramref name="manifest"/> as the new current generation, durably, then drops generations older than the previous one.</summary>
+    /// <remarks>
+    /// The stored model's history (removed properties and collections, former types) is carried over from the current
+    /// generation (<see cref="ModelHistory"/>): the engine hands in the application's model, the store keeps what the
+    /// documents may still hold.
+    /// </remarks>
     public void Write(Manifest manifest)
     {
+        manifest = manifest with { Model = ModelHistory.Carry(manifest.Model, Current?.Model) };
         var body = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.Manifest);
         var bytes = ManifestLayout.Encode(manifest.Generation, body);
         var final = Path.Combine(directory, ManifestLayout.FileName(manifest.Generation));

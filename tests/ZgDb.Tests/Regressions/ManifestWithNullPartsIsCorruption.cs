@@ -18,6 +18,9 @@ public sealed class ManifestWithNullPartsIsCorruption
     [InlineData("""{"Generation":1,"Model":null}""")]
     [InlineData("""{"Generation":1,"Metadata":null}""")]
     [InlineData("""{"Generation":1,"Model":{"Entities":[{"Collection":"Users","ClrType":"x","Key":"Id","KeyKind":"Int32","Properties":[{"Name":"Id","Type":null}],"Indexes":[]}]}}""")]
+    [InlineData("""{"Generation":1,"Model":{"Entities":[],"Relationships":[],"RemovedProperties":[null]}}""")]
+    [InlineData("""{"Generation":1,"Model":{"Entities":[],"Relationships":[],"RemovedProperties":[{"Collection":"Users","Path":"Code","Type":null}]}}""")]
+    [InlineData("""{"Generation":1,"Model":{"Entities":[],"Relationships":[],"RemovedEntities":[{"Collection":"Users","ClrType":"x","Key":"Id","KeyKind":"Int32","Properties":null,"Indexes":[]}]}}""")]
     public void A_manifest_body_with_null_parts_is_reported_as_corrupt(string body)
     {
         using var dir = new TempDirectory();
