@@ -355,6 +355,16 @@ internal sealed class StorageEngine : IDisposable
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             if (_checkpointFault is not null) throw new ZgDbFaultedException("A previous checkpoint failed; reopen the database.", _checkpointFault);
+            try
+            {
+                if (_lock?.Verify() == true)
+                    Options.Logger.LogWarning("ZgDb: the lock file in {Directory} was deleted or replaced while the database was open; it was recreated (never delete it: a stale one is harmless).", Directory);
+            }
+            catch (ZgDbLockedException e)
+            {
+                _checkpointFault = e; // another process may be writing these files: stop writing
+                throw;
+            }
             DatabaseState snapshot;
             long walBytes;
             _writeGate.Wait();
