@@ -10,6 +10,8 @@ using ZgDb.Reliability;
 //   transfers <dir> <seed>         transactions moving money between accounts (see Transfers.cs and TransactionCrashTests).
 //   hostile <dir> <case>           one insert that could crash the process (a cycle, 200,000 levels of nesting);
 //                                  prints "stored" or "refused: ..." (see BadInputTests).
+//   tryopen <dir>                  opens the database and prints "opened", or "locked: ..." (see LockTests).
+//   hold <dir>                     opens the database, prints "holding", and keeps it open until stdin closes.
 try
 {
     return args[0] switch
@@ -18,6 +20,8 @@ try
         "work" => await Work(args[1], args[2], int.Parse(args[3])),
         "hostile" => Print(Hostile.Run(args[1], args[2])),
         "transfers" => await Transfers.Run(args[1], int.Parse(args[2])),
+        "tryopen" => TryOpen(args[1]),
+        "hold" => Hold(args[1]),
         _ => throw new ArgumentException("unknown mode " + args[0]),
     };
 }
@@ -25,6 +29,29 @@ catch (Exception e)
 {
     Console.Error.WriteLine("crash child failed: " + e);
     return 3;
+}
+
+static int TryOpen(string dir)
+{
+    try
+    {
+        using var db = ZgDatabase.Open<CrashDb>(dir);
+        Console.WriteLine("opened");
+    }
+    catch (ZgDbLockedException e)
+    {
+        Console.WriteLine("locked: " + e.Message);
+    }
+    return 0;
+}
+
+static int Hold(string dir)
+{
+    using var db = ZgDatabase.Open<CrashDb>(dir);
+    Console.WriteLine("holding");
+    Console.Out.Flush();
+    Console.In.ReadToEnd();
+    return 0;
 }
 
 static int Print(string line)
