@@ -274,7 +274,7 @@ internal static class Commands
     private static int Backup(IAnsiConsole console, string directory, string target, CancellationToken cancel)
     {
         var result = ConsoleProgress.Run(console, p => DatabaseBackup.Backup(directory, target, p, cancel));
-        Say(console, $"Backed up '{directory}' to '{target}': manifest generation {result.Generation} (checkpoint LSN {result.CheckpointLsn:N0}), {result.Chunks:N0} chunks, {result.WalSegments} WAL segment(s) up to LSN {result.LastLsn:N0}, {Bytes(result.Bytes)}" + (result.Attempts > 1 ? $", after {result.Attempts} attempts (checkpoints raced the copy)" : "") + ". The copy verifies.");
+        Say(console, $"Backed up '{directory}' to '{target}': manifest generation {result.Generation} (checkpoint LSN {result.CheckpointLsn:N0}), {result.Chunks:N0} chunks, {result.WalSegments} WAL segment(s) up to LSN {result.LastLsn:N0}, {Bytes(result.Bytes)}" + (result.Attempts > 1 ? $", after {result.Attempts} attempts (checkpoints deleted files before they could be opened)" : "") + ". The copy verifies.");
         return Program.Ok;
     }
 
