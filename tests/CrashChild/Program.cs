@@ -12,6 +12,8 @@ using ZgDb.Reliability;
 //                                  prints "stored" or "refused: ..." (see BadInputTests).
 //   tryopen <dir>                  opens the database and prints "opened", or "locked: ..." (see LockTests).
 //   hold <dir>                     opens the database, prints "holding", and keeps it open until stdin closes.
+//   tz-write <dir>, tz-read <dir>  Local/Utc/Unspecified DateTime documents written and read under the TZ the parent
+//                                  sets; tz-read prints one JSON line (see TimeZoneScenario and TimeZoneTests).
 try
 {
     return args[0] switch
@@ -22,6 +24,8 @@ try
         "transfers" => await Transfers.Run(args[1], int.Parse(args[2])),
         "tryopen" => TryOpen(args[1]),
         "hold" => Hold(args[1]),
+        "tz-write" => Print(Written(args[1])),
+        "tz-read" => Print(TimeZoneScenario.Read(args[1])),
         _ => throw new ArgumentException("unknown mode " + args[0]),
     };
 }
@@ -29,6 +33,12 @@ catch (Exception e)
 {
     Console.Error.WriteLine("crash child failed: " + e);
     return 3;
+}
+
+static string Written(string dir)
+{
+    TimeZoneScenario.Write(dir);
+    return "written under " + TimeZoneInfo.Local.Id;
 }
 
 static int TryOpen(string dir)
