@@ -203,9 +203,9 @@ internal static class Commands
     private static int Verify(IAnsiConsole console, TextWriter error, string directory, CancellationToken cancel)
     {
         if (!Directory.Exists(directory)) throw new ZgDbException($"'{directory}' does not exist.");
-        if (File.Exists(Path.Combine(directory, LockFile.FileName)) && LockFile.IsHeld(directory))
+        if (LockFile.IsHeld(directory))
         {
-            error.WriteLine($"error: '{directory}' is open in another process (its lock file {LockFile.FileName} is held), so its files are changing under us. Close the application first, or verify a copy: zgdb backup {directory} <copy> && zgdb verify <copy>.");
+            error.WriteLine($"error: '{directory}' is open in another process (its lock, {LockFile.FileName}, is held), so its files are changing under us. Close the application first, or verify a copy: zgdb backup {directory} <copy> && zgdb verify <copy>.");
             return Program.Failed;
         }
         var report = ConsoleProgress.Run(console, p => DatabaseVerifier.Verify(directory, p, cancel));
@@ -274,7 +274,7 @@ internal static class Commands
     private static int Backup(IAnsiConsole console, string directory, string target, CancellationToken cancel)
     {
         var result = ConsoleProgress.Run(console, p => DatabaseBackup.Backup(directory, target, p, cancel));
-        Say(console, $"Backed up '{directory}' to '{target}': manifest generation {result.Generation} (checkpoint LSN {result.CheckpointLsn:N0}), {result.Chunks:N0} chunks, {result.WalSegments} WAL segment(s) up to LSN {result.LastLsn:N0}, {Bytes(result.Bytes)}" + (result.Attempts > 1 ? $", after {result.Attempts} attempts (checkpoints raced the copy)" : "") + ". The copy verifies.");
+        Say(console, $"Backed up '{directory}' to '{target}': manifest generation {result.Generation} (checkpoint LSN {result.CheckpointLsn:N0}), {result.Chunks:N0} chunks, {result.WalSegments} WAL segment(s) up to LSN {result.LastLsn:N0}, {Bytes(result.Bytes)}" + (result.Attempts > 1 ? $", after {result.Attempts} attempts (checkpoints deleted files before they could be opened)" : "") + ". The copy verifies.");
         return Program.Ok;
     }
 

@@ -98,6 +98,24 @@ public sealed class ZgDbUniqueConstraintException : ZgDbException
         Index = index;
     }
 
+    /// <summary>
+    /// Creates the error for a unique index built over stored documents that already hold duplicates (a new unique
+    /// index, or one changed from non-unique): <paramref name="duplicates"/> describes a few of the duplicate
+    /// values and their documents, <paramref name="duplicateValues"/> counts them all.
+    /// </summary>
+    public ZgDbUniqueConstraintException(string collection, string index, IReadOnlyList<string> duplicates, long duplicateValues)
+        : base($"Collection '{collection}': unique index '{index}' cannot be built, the stored documents hold {duplicateValues} duplicate value(s): "
+            + string.Join("; ", duplicates) + (duplicateValues > duplicates.Count ? "; ..." : "")
+            + ". The database was not opened and its files were left untouched: remove the duplicates with the previous model (where the index is not unique), then open it with this one.")
+    {
+        Collection = collection;
+        Index = index;
+        Duplicates = duplicates;
+    }
+
+    /// <summary>For a unique index refused when built over stored documents: a few duplicate values and their documents; otherwise empty.</summary>
+    public IReadOnlyList<string> Duplicates { get; } = [];
+
     /// <summary>The collection written to.</summary>
     public string Collection { get; }
 

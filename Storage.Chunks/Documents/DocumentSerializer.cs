@@ -8,7 +8,9 @@ namespace ZgDb.Storage.Documents;
 
 /// <summary>
 /// The JSON form of documents (System.Text.Json): exactly the model's stored properties, by their C# names, numbers
-/// and enums as numbers, NaN and infinities as named literals. One instance per model; thread-safe.
+/// and enums as numbers, NaN and infinities as named literals, <see cref="DateTime"/> through
+/// <see cref="DateTimeClockConverter"/> (a Local value reads back as the same clock reading in any time zone). One
+/// instance per model; thread-safe.
 /// </summary>
 internal sealed class DocumentSerializer
 {
@@ -54,6 +56,7 @@ internal sealed class DocumentSerializer
             ReadCommentHandling = JsonCommentHandling.Disallow,
             MaxDepth = 64,
         };
+        Options.Converters.Add(new DateTimeClockConverter()); // same ticks and kind under any time zone, as the indexes hold
         Options.MakeReadOnly(populateMissingResolver: true);
         _strict = new Lazy<JsonSerializerOptions>(() =>
         {

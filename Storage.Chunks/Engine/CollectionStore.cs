@@ -58,6 +58,8 @@ internal interface ICollectionStore
     /// </summary>
     CollectionState Rebase(CollectionState current, CollectionState snapshot, CollectionState checkpointed, long checkpointLsn);
     Manifests.ManifestCollection Describe(CollectionState state);
+    /// <summary>At open, after the WAL replay: refuses a unique index the stored documents violate (see <see cref="Indexes.CollectionIndexes{TKey,T}.CheckUniqueAtOpen"/>).</summary>
+    void CheckUniqueIndexes(CollectionState state);
 
     /// <summary>Wires the relationships to the other collections' stores (after every store exists).</summary>
     void Link(IReadOnlyList<ICollectionStore> stores);
@@ -482,7 +484,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         // replay then brings it up to date like every other index.
         var checkpointed = new CollectionState<TKey, T>(chunks, empty, stored.Count, stored.NextKey, []);
         _manifestListsDroppedIndexes = _indexes.HasDroppedIndexes(stored);
-        return new CollectionState<TKey, T>(chunks, empty, stored.Count, stored.NextKey, _indexes.Open(stored, chunks.Sum(c => (long)c.Count), () => Scan(checkpointed)));
+        return new CollectionState<TKey, T>(chunks, empty, stored.Count, stored.NextKey, _indexes.Open(stored, chunks.Sum(c => (long)c.Count), () => Scan(checkpointed), _engine.StoredModelAtOpen));
     }
 
     public void Replay(WriteSet set, WalOp op)
@@ -514,6 +516,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         _manifestListsDroppedIndexes = false;
         return new CollectionState<TKey, T>(merged.Chunks, merged.Delta, merged.Count, merged.NextKey, indexes);
     }
+
+    public void CheckUniqueIndexes(CollectionState state) => _indexes.CheckUniqueAtOpen(((CollectionState<TKey, T>)state).Indexes);
 
     public bool NeedsCheckpoint(CollectionState state) =>
         _manifestListsDroppedIndexes || CollectionIndexes<TKey, T>.NeedsCheckpoint(((CollectionState<TKey, T>)state).Indexes);

@@ -83,9 +83,11 @@ internal sealed class StorageEngine : IDisposable
             if (manifest is not null)
                 _orphans.AddRange(manifest.Collections.Where(c => model.FindCollection(c.Name) is null));
             DeleteUnreferencedChunks();
+            var checkpointed = _state;
+            _lastLsn = Recover(manifest?.CheckpointLsn ?? 0); // in memory (a torn tail is cut): no record is written before RecordModel
+            for (int i = 0; i < _stores.Length; i++) _stores[i].CheckUniqueIndexes(_state.Collections[i]); // before the new model is recorded
             if (manifest is null || manifest.ModelFingerprint != model.Stored.Fingerprint)
-                RecordModel(manifest); // the model every later WAL record is written under is on disk first
-            _lastLsn = Recover(manifest?.CheckpointLsn ?? 0);
+                RecordModel(manifest, checkpointed); // the model every later WAL record is written under is on disk first
             _state = new DatabaseState(_state.Collections, _lastLsn, _state.Metadata);
             _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.Logger);
         }
@@ -104,6 +106,9 @@ internal sealed class StorageEngine : IDisposable
     public DocumentSerializer Serializer { get; }
     public DocumentCloner Cloner { get; }
     public ChunkCache Cache { get; }
+
+    /// <summary>The model the opened manifest recorded (null when new or in memory); read while the collections open.</summary>
+    internal StoredModel? StoredModelAtOpen => _manifests?.Current?.Model;
 
     /// <summary>Index files loaded and indexes built from documents since open (tests assert a reopen builds nothing).</summary>
     public IndexCounters IndexCounters { get; } = new();
@@ -425,6 +430,16 @@ internal sealed class StorageEngine : IDisposable
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             if (_checkpointFault is not null) throw new ZgDbFaultedException("A previous checkpoint failed; reopen the database.", _checkpointFault);
+            try
+            {
+                if (_lock?.Verify() == true)
+                    Options.Logger.LogWarning("ZgDb: the lock file in {Directory} was deleted or replaced while the database was open; it was recreated (never delete it: a stale one is harmless).", Directory);
+            }
+            catch (ZgDbLockedException e)
+            {
+                _checkpointFault = e; // another process may be writing these files: stop writing
+                throw;
+            }
             DatabaseState snapshot;
             long walBytes;
             EnterGate("a checkpoint");
@@ -551,7 +566,7 @@ internal sealed class StorageEngine : IDisposable
     }
 
     /// <summary>Writes a manifest generation that changes nothing but the stored model (same chunks, same checkpoint LSN).</summary>
-    private void RecordModel(Manifest? current)
+    private void RecordModel(Manifest? current, DatabaseState checkpointed)
     {
         _manifests!.Write(new Manifest
         {
@@ -561,8 +576,8 @@ internal sealed class StorageEngine : IDisposable
             CreatedUtc = DateTime.UtcNow,
             Model = Model.Stored,
             ModelFingerprint = Model.Stored.Fingerprint,
-            Collections = _stores.Select((s, i) => s.Describe(_state.Collections[i])).Concat(_orphans).ToList(),
-            Metadata = _state.Metadata.ToDictionary(),
+            Collections = _stores.Select((s, i) => s.Describe(checkpointed.Collections[i])).Concat(_orphans).ToList(),
+            Metadata = checkpointed.Metadata.ToDictionary(),
         });
     }
 

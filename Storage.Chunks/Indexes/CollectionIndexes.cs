@@ -42,6 +42,13 @@ internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : 
 
     public IndexDefinition<TKey, T>[] Definitions { get; }
 
+    /// <summary>
+    /// Per index: whether it is unique but the documents it was opened over were not written under that constraint
+    /// (a new unique index, one changed from non-unique, one rebuilt from documents), so
+    /// <see cref="CheckUniqueAtOpen"/> must look for duplicates before anything is written under the new model.
+    /// </summary>
+    private bool[] _uniqueUnchecked = [];
+
     public int Find(string name)
     {
         for (int i = 0; i < Definitions.Length; i++)
@@ -56,13 +63,21 @@ internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : 
     /// (loaded on first use), or, when the manifest has none for it (a new index, a changed column type), is built
     /// on first use from <paramref name="checkpointed"/>'s documents (the chunks, before the WAL replay).
     /// </summary>
-    public IndexState<TKey>[] Open(ManifestCollection? stored, long storedDocuments, Func<IEnumerable<T>> checkpointed)
+    /// <para>
+    /// <paramref name="storedModel"/> is the model the data was written under: a unique index it did not declare
+    /// unique (or whose file is not used) is marked for <see cref="CheckUniqueAtOpen"/>.
+    /// </para>
+    public IndexState<TKey>[] Open(ManifestCollection? stored, long storedDocuments, Func<IEnumerable<T>> checkpointed, StoredModel? storedModel = null)
     {
         var states = new IndexState<TKey>[Definitions.Length];
+        var storedUnique = storedModel?.Entities.FirstOrDefault(e => e.Collection == _collection)?.Indexes
+            .Where(x => x.Unique).Select(x => x.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        _uniqueUnchecked = new bool[Definitions.Length];
         for (int i = 0; i < states.Length; i++)
         {
             var definition = Definitions[i];
             var file = stored?.Indexes.FirstOrDefault(x => x.Name == definition.Name && x.Signature == definition.Signature);
+            _uniqueUnchecked[i] = definition.Index.IsUnique && !(file is not null && storedUnique.Contains(definition.Name));
             IndexBaseSource<TKey> source;
             if (file is not null)
             {
@@ -85,6 +100,53 @@ internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : 
         }
         return states;
     }
+
+    /// <summary>
+    /// Looks for duplicate values in each unique index <see cref="Open"/> marked (<paramref name="states"/> are the
+    /// states after the WAL replay, so documents not yet checkpointed count too) and throws
+    /// <see cref="ZgDbUniqueConstraintException"/> naming the collection, the index and a few duplicates: the open
+    /// then stops before the new model is recorded, and nothing is written. Entries with a null value are not
+    /// constrained, as on writes. Builds (or loads) the marked indexes' bases now instead of on first use.
+    /// </summary>
+    public void CheckUniqueAtOpen(IndexState<TKey>[] states)
+    {
+        const int Shown = 5;
+        for (int i = 0; i < states.Length; i++)
+        {
+            if (!_uniqueUnchecked[i]) continue;
+            var definition = Definitions[i];
+            var shown = new List<string>();
+            long duplicateValues = 0;
+            object?[]? runValues = null;
+            var runKeys = new List<TKey>();
+            void EndRun()
+            {
+                if (runKeys.Count < 2) return;
+                duplicateValues++;
+                if (shown.Count < Shown)
+                    shown.Add($"{Format(definition.Display(runValues!))} in documents {string.Join(", ", runKeys.Take(Shown).Select(k => Format(k)))}{(runKeys.Count > Shown ? ", ..." : "")}");
+            }
+            foreach (var entry in states[i].All())
+            {
+                if (!Array.TrueForAll(entry.Values, v => v is not null)) continue;
+                if (runValues is not null && definition.Comparer.SameValues(runValues, entry.Values))
+                {
+                    runKeys.Add(entry.Key);
+                    continue;
+                }
+                EndRun();
+                runValues = entry.Values;
+                runKeys.Clear();
+                runKeys.Add(entry.Key);
+            }
+            EndRun();
+            if (duplicateValues > 0)
+                throw new ZgDbUniqueConstraintException(_collection, definition.Name, shown, duplicateValues);
+            _uniqueUnchecked[i] = false;
+        }
+    }
+
+    private static string Format(object? value) => value is string s ? $"'{s}'" : value?.ToString() ?? "null";
 
     /// <summary>Whether the manifest lists an index the model no longer declares (a checkpoint drops it).</summary>
     public bool HasDroppedIndexes(ManifestCollection? stored) =>

@@ -8,14 +8,20 @@ namespace ZgDb.Storage.Inspection;
 internal sealed record BackupResult(long Generation, long CheckpointLsn, long LastLsn, int Chunks, int WalSegments, long Bytes, int Attempts);
 
 /// <summary>
-/// Consistent copies of a database that may be open in another process, and restores. A backup copies the newest
-/// manifest, the chunk files it lists and the WAL from its checkpoint on. Chunk files are immutable and the engine
-/// keeps every file of the previous manifest generation, so the copy is consistent as long as the copied manifest is
-/// still current or previous once everything is copied; if a checkpoint (two, in fact) raced the copy, it starts over.
+/// Consistent copies of a database that may be open (and busy) in another process, and restores. A backup copies
+/// the newest manifest, the chunk and index files it lists and the WAL from its checkpoint on. Right after reading
+/// the manifest it opens every one of those files at once (with <see cref="FileShare.Delete"/>), checks the set is
+/// complete (no file gone, the WAL unbroken from the checkpoint), and only then copies, from those handles: a
+/// checkpoint that deletes a file meanwhile removes only its name (POSIX unlink; on Windows the delete waits for
+/// the last handle), so the copy reads the generation it chose however many checkpoints pass. Only when a file
+/// vanished in the short window before it could be opened does the attempt start over, from the new manifest.
 /// </summary>
 internal static class DatabaseBackup
 {
-    public const int MaxAttempts = 8;
+    /// <summary>Attempts to open a complete set; each costs a directory listing and some opens, no copying.</summary>
+    public const int MaxAttempts = 100;
+
+    private const FileShare Shared = FileShare.ReadWrite | FileShare.Delete;
 
     public static BackupResult Backup(string directory, string target, IWorkProgress progress, CancellationToken cancel)
     {
@@ -30,14 +36,16 @@ internal static class DatabaseBackup
             for (int attempt = 1; ; attempt++)
             {
                 cancel.ThrowIfCancellationRequested();
-                if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-                var result = TryCopy(fs, directory, temp, attempt, progress, cancel);
-                if (result is null)
+                using var set = OpenGeneration(fs, directory);
+                if (set is null)
                 {
                     if (attempt == MaxAttempts)
-                        throw new ZgDbException($"Checkpoints kept replacing the files of '{directory}' during {MaxAttempts} attempts to copy it; try again when it is less busy.");
+                        throw new ZgDbException($"Checkpoints kept deleting the files of '{directory}' before they could be opened, during {MaxAttempts} attempts; try again when it is less busy.");
+                    Thread.Sleep(Math.Min(attempt, 20)); // let the racing checkpoint finish
                     continue;
                 }
+                if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+                var result = Copy(fs, set, temp, attempt, progress, cancel);
                 Directory.Move(temp, target);
                 fs.FlushDirectory(Path.GetDirectoryName(target)!);
                 var report = DatabaseVerifier.Verify(target, null, cancel);
@@ -59,66 +67,126 @@ internal static class DatabaseBackup
         if (Directory.Exists(target)) Directory.Delete(target);
     }
 
-    /// <summary>One attempt; null if a checkpoint raced it (a file it needed disappeared, or its manifest is no longer kept).</summary>
-    private static BackupResult? TryCopy(IStorageFileSystem fs, string source, string temp, int attempt, IWorkProgress progress, CancellationToken cancel)
+    /// <summary>Every file of one manifest generation, held open; disposing closes them.</summary>
+    private sealed class HeldGeneration : IDisposable
+    {
+        private readonly List<IStorageFile> _handles = [];
+
+        public string Source { get; init; } = "";
+        public string? ManifestName { get; set; }
+        public byte[]? ManifestBytes { get; set; }
+        public Manifest? Manifest { get; set; }
+        public List<(ManifestChunk Chunk, IStorageFile File)> Chunks { get; } = [];
+        public List<(string Name, IStorageFile File)> Segments { get; } = [];
+
+        public IStorageFile Hold(IStorageFile file)
+        {
+            _handles.Add(file);
+            return file;
+        }
+
+        public void Dispose()
+        {
+            foreach (var handle in _handles) handle.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Reads the newest valid manifest and opens every file its generation needs; null (nothing held) if one of
+    /// them vanished first, so the caller starts over from the manifest that replaced it.
+    /// </summary>
+    private static HeldGeneration? OpenGeneration(IStorageFileSystem fs, string source)
+    {
+        var set = new HeldGeneration { Source = source };
+        try
+        {
+            foreach (var name in fs.ListFiles(source, "manifest-*.zgm").Reverse())
+            {
+                var path = Path.Combine(source, name);
+                var data = ReadAll(set.Hold(fs.Open(path, FileMode.Open, FileAccess.Read, Shared)));
+                try
+                {
+                    ManifestLayout.Validate(data, path);
+                }
+                catch (ZgDbCorruptFileException)
+                {
+                    continue; // a damaged newest manifest: the engine falls back to the previous one, and so does the copy
+                }
+                set.ManifestName = name;
+                set.ManifestBytes = data;
+                set.Manifest = ManifestStore.Decode(data, path);
+                break;
+            }
+            // Chunk files and index files alike are immutable and kept while a kept manifest generation lists them.
+            var chunks = set.Manifest?.Collections.SelectMany(c => c.Chunks.Concat(c.Indexes.Select(i => new ManifestChunk { File = i.File, Bytes = i.Bytes }))) ?? [];
+            foreach (var chunk in chunks)
+                set.Chunks.Add((chunk, set.Hold(fs.Open(Path.Combine(source, "chunks", chunk.File), FileMode.Open, FileAccess.Read, Shared))));
+            // The WAL segments holding records after the checkpoint (the last one is the one being appended).
+            long checkpoint = set.Manifest?.CheckpointLsn ?? 0;
+            var segments = fs.ListFiles(Path.Combine(source, "wal"), "*.zgw");
+            for (int i = 0; i < segments.Length; i++)
+            {
+                bool needed = i == segments.Length - 1
+                    || !long.TryParse(Path.GetFileNameWithoutExtension(segments[i + 1]), out var nextFirst) || nextFirst - 1 > checkpoint;
+                if (needed) set.Segments.Add((segments[i], set.Hold(fs.Open(Path.Combine(source, "wal", segments[i]), FileMode.Open, FileAccess.Read, Shared))));
+            }
+            if (set.Segments.Count > 0 && long.TryParse(Path.GetFileNameWithoutExtension(set.Segments[0].Name), out var first) && first > checkpoint + 1)
+            {
+                set.Dispose(); // the segment after the checkpoint was deleted under us (two checkpoints passed)
+                return null;
+            }
+            return set;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            set.Dispose();
+            return null;
+        }
+        catch
+        {
+            set.Dispose();
+            throw;
+        }
+    }
+
+    private static byte[] ReadAll(IStorageFile file)
+    {
+        var data = new byte[file.Length];
+        int read = file.ReadAt(0, data);
+        return read == data.Length ? data : data[..read];
+    }
+
+    /// <summary>Copies the held generation into <paramref name="temp"/>, from the open handles.</summary>
+    private static BackupResult Copy(IStorageFileSystem fs, HeldGeneration set, string temp, int attempt, IWorkProgress progress, CancellationToken cancel)
     {
         fs.CreateDirectory(Path.Combine(temp, "chunks"));
         fs.CreateDirectory(Path.Combine(temp, "wal"));
         long bytes = 0;
-        // The newest manifest that validates (as the engine picks it).
-        Manifest? manifest = null;
-        string? manifestName = null;
-        foreach (var name in fs.ListFiles(source, "manifest-*.zgm").Reverse())
-        {
-            byte[] data;
-            try
-            {
-                data = fs.ReadAllBytes(Path.Combine(source, name));
-                ManifestLayout.Validate(data, name);
-            }
-            catch (FileNotFoundException) { return null; }
-            catch (ZgDbCorruptFileException) { continue; }
-            bytes += Write(fs, Path.Combine(temp, name), data);
-            manifest = ManifestStore.Read(fs, Path.Combine(temp, name));
-            manifestName = name;
-            break;
-        }
-        // Chunk files and index files alike are immutable and kept while a kept manifest generation lists them.
-        var chunks = manifest?.Collections.SelectMany(c => c.Chunks.Concat(c.Indexes.Select(i => new ManifestChunk { File = i.File, Bytes = i.Bytes }))).ToList() ?? [];
-        var task = progress.Start(attempt == 1 ? "backup" : $"backup (attempt {attempt})", Math.Max(1, chunks.Sum(c => c.Bytes)));
-        foreach (var chunk in chunks)
+        if (set.ManifestName is not null) bytes += Write(fs, Path.Combine(temp, set.ManifestName), set.ManifestBytes!);
+        var task = progress.Start(attempt == 1 ? "backup" : $"backup (attempt {attempt})", Math.Max(1, set.Chunks.Sum(c => c.Chunk.Bytes)));
+        foreach (var (chunk, file) in set.Chunks)
         {
             cancel.ThrowIfCancellationRequested();
-            byte[] data;
-            try
-            {
-                data = fs.ReadAllBytes(Path.Combine(source, "chunks", chunk.File));
-            }
-            catch (FileNotFoundException) { return null; }
-            if (chunk.File.EndsWith(".zgc", StringComparison.Ordinal)) ChunkHeader.Validate(data, Path.Combine(source, "chunks", chunk.File));
+            var data = ReadAll(file);
+            var path = Path.Combine(set.Source, "chunks", chunk.File);
+            if (chunk.File.EndsWith(".zgc", StringComparison.Ordinal)) ChunkHeader.Validate(data, path);
             bytes += Write(fs, Path.Combine(temp, "chunks", chunk.File), data);
             task.Advance(data.Length);
         }
         // The WAL from the checkpoint on; the segment being appended is copied up to its last whole record.
-        long checkpoint = manifest?.CheckpointLsn ?? 0;
-        var segments = fs.ListFiles(Path.Combine(source, "wal"), "*.zgw");
+        long checkpoint = set.Manifest?.CheckpointLsn ?? 0;
         long lastLsn = checkpoint;
         int copied = 0;
         long expectedFirst = -1;
-        for (int i = 0; i < segments.Length; i++)
+        for (int i = 0; i < set.Segments.Count; i++)
         {
-            bool needed = i == segments.Length - 1
-                || !long.TryParse(Path.GetFileNameWithoutExtension(segments[i + 1]), out var nextFirst) || nextFirst - 1 > checkpoint;
-            if (!needed) continue;
-            byte[] data;
-            try
-            {
-                data = fs.ReadAllBytes(Path.Combine(source, "wal", segments[i]));
-            }
-            catch (FileNotFoundException) { return null; }
-            if (data.Length <= WalLayout.SegmentHeaderLength && i == segments.Length - 1) break; // being created
-            long first = WalLayout.ValidateSegmentHeader(data, Path.Combine(source, "wal", segments[i]));
-            if (expectedFirst == -1 && first > checkpoint + 1) return null; // a segment we need was deleted under us
+            var (name, file) = set.Segments[i];
+            var path = Path.Combine(set.Source, "wal", name);
+            var data = ReadAll(file);
+            if (data.Length <= WalLayout.SegmentHeaderLength && i == set.Segments.Count - 1) break; // being created
+            long first = WalLayout.ValidateSegmentHeader(data, path);
+            if (expectedFirst != -1 && first != expectedFirst)
+                throw new ZgDbCorruptFileException(path, 8, $"the segment starts at LSN {first}, but the previous segment ends before LSN {expectedFirst}.");
             int end = WalLayout.SegmentHeaderLength;
             long expected = first;
             while (WalLayout.TryReadRecord(data, end, out var lsn, out var payload) && lsn == expected)
@@ -128,16 +196,14 @@ internal static class DatabaseBackup
                 expected++;
             }
             expectedFirst = expected;
-            bytes += Write(fs, Path.Combine(temp, "wal", segments[i]), data.AsSpan(0, end));
+            bytes += Write(fs, Path.Combine(temp, "wal", name), data.AsSpan(0, end));
             copied++;
             if (end < data.Length) break; // the tail was being written: nothing after it can be whole
         }
         fs.FlushDirectory(Path.Combine(temp, "chunks"));
         fs.FlushDirectory(Path.Combine(temp, "wal"));
         fs.FlushDirectory(temp);
-        // Consistent only if our manifest is still one the engine keeps (so nothing it lists was deleted meanwhile).
-        if (manifestName is not null && !fs.FileExists(Path.Combine(source, manifestName))) return null;
-        return new BackupResult(manifest?.Generation ?? 0, checkpoint, lastLsn, chunks.Count, copied, bytes, attempt);
+        return new BackupResult(set.Manifest?.Generation ?? 0, checkpoint, lastLsn, set.Chunks.Count, copied, bytes, attempt);
     }
 
     private static long Write(IStorageFileSystem fs, string path, ReadOnlySpan<byte> data)

@@ -46,9 +46,11 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
         return null;
     }
 
-    public static Manifest Read(IStorageFileSystem fs, string path)
+    public static Manifest Read(IStorageFileSystem fs, string path) => Decode(fs.ReadAllBytes(path), path);
+
+    /// <summary>Validates and decodes a manifest's bytes (read from <paramref name="path"/>, named in errors).</summary>
+    public static Manifest Decode(byte[] data, string path)
     {
-        var data = fs.ReadAllBytes(path);
         var (generation, body) = ManifestLayout.Validate(data, path);
         try
         {

@@ -11,6 +11,10 @@ using ZgDb.Reliability;
 //   bigwrite <dir> <n> <KiB>       one InsertMany too large for one WAL record, FlushAsync, one more write (see BigWrite.cs).
 //   hostile <dir> <case>           one insert that could crash the process (a cycle, 200,000 levels of nesting);
 //                                  prints "stored" or "refused: ..." (see BadInputTests).
+//   tryopen <dir>                  opens the database and prints "opened", or "locked: ..." (see LockTests).
+//   hold <dir>                     opens the database, prints "holding", and keeps it open until stdin closes.
+//   tz-write <dir>, tz-read <dir>  Local/Utc/Unspecified DateTime documents written and read under the TZ the parent
+//                                  sets; tz-read prints one JSON line (see TimeZoneScenario and TimeZoneTests).
 try
 {
     return args[0] switch
@@ -20,6 +24,10 @@ try
         "hostile" => Print(Hostile.Run(args[1], args[2])),
         "transfers" => await Transfers.Run(args[1], int.Parse(args[2])),
         "bigwrite" => await BigWrite.Run(args[1], int.Parse(args[2]), int.Parse(args[3])),
+        "tryopen" => TryOpen(args[1]),
+        "hold" => Hold(args[1]),
+        "tz-write" => Print(Written(args[1])),
+        "tz-read" => Print(TimeZoneScenario.Read(args[1])),
         _ => throw new ArgumentException("unknown mode " + args[0]),
     };
 }
@@ -27,6 +35,35 @@ catch (Exception e)
 {
     Console.Error.WriteLine("crash child failed: " + e);
     return 3;
+}
+
+static string Written(string dir)
+{
+    TimeZoneScenario.Write(dir);
+    return "written under " + TimeZoneInfo.Local.Id;
+}
+
+static int TryOpen(string dir)
+{
+    try
+    {
+        using var db = ZgDatabase.Open<CrashDb>(dir);
+        Console.WriteLine("opened");
+    }
+    catch (ZgDbLockedException e)
+    {
+        Console.WriteLine("locked: " + e.Message);
+    }
+    return 0;
+}
+
+static int Hold(string dir)
+{
+    using var db = ZgDatabase.Open<CrashDb>(dir);
+    Console.WriteLine("holding");
+    Console.Out.Flush();
+    Console.In.ReadToEnd();
+    return 0;
 }
 
 static int Print(string line)

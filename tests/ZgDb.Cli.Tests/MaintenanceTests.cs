@@ -157,6 +157,71 @@ public sealed class MaintenanceTests : IDisposable
     }
 
     [Fact]
+    public void Backup_succeeds_ten_times_in_a_row_while_checkpoints_run_back_to_back()
+    {
+        // Issue 13, finding 12: with checkpoints this frequent the copy used to lose the race (7 of 10 failed,
+        // "Checkpoints kept replacing the files"). The backup now holds its generation's files open before copying.
+        var db = _temp["db"];
+        var options = new ZgDbOptions { ChunkDocuments = 16, Checkpoint = new CheckpointPolicy { MaxChangedDocuments = 2, MaxWalBytes = 4096 } };
+        using var app = ZgDatabase.Open<ShopDb>(db, options);
+        app.Customers.InsertMany(Enumerable.Range(1, 300).Select(i => new Customer { Name = $"c{i}", Age = i % 90 }));
+        app.FlushAsync().Wait();
+        long Generation() => Directory.GetFiles(db, "manifest-*.zgm").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f)["manifest-".Length..])).Max();
+        long firstGeneration = Generation();
+        using var stop = new CancellationTokenSource();
+        long acknowledged = 300;
+        Exception? failed = null;
+        var writer = new Thread(() =>
+        {
+            try
+            {
+                for (int i = 301; !stop.IsCancellationRequested; i++)
+                {
+                    app.Customers.Insert(new Customer { Name = $"c{i}", Age = i % 90 });
+                    if (i % 3 == 0) app.Customers.Update(new Customer { Id = i / 3, Name = $"u{i}", Age = 1 }); // rewrites old chunks
+                    app.FlushAsync().Wait();
+                    Interlocked.Exchange(ref acknowledged, i);
+                    if (i % 4 == 0) app.Checkpoint(); // besides the policy's background checkpoints
+                }
+            }
+            catch (Exception e)
+            {
+                failed = e;
+            }
+        });
+        writer.Start();
+        var results = new List<(long Acknowledged, string Backup)>();
+        try
+        {
+            SpinWait.SpinUntil(() => Interlocked.Read(ref acknowledged) > 400, TimeSpan.FromMinutes(1));
+            for (int b = 0; b < 10; b++)
+            {
+                long before = Interlocked.Read(ref acknowledged);
+                var backup = _temp[$"busy-backup-{b}"];
+                var result = Tool.Run("backup", db, backup);
+                Assert.True(result.Code == 0, $"backup {b + 1} of 10 failed: {result}");
+                results.Add((before, backup));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            writer.Join();
+        }
+        Assert.Null(failed);
+        long checkpoints = Generation() - firstGeneration;
+        Assert.True(checkpoints > 50, $"only {checkpoints} checkpoints ran during the backups");
+        foreach (var (before, backup) in results)
+        {
+            Assert.Equal(0, Tool.Run("verify", backup).Code);
+            using var copy = ZgDatabase.Open<ShopDb>(backup, Data.Manual);
+            var ids = copy.Customers.AsEnumerable().Select(c => c.Id).ToList();
+            Assert.Equal(Enumerable.Range(1, ids.Count), ids); // a prefix of the inserts, no gap
+            Assert.True(ids.Count >= before, $"backup has {ids.Count} customers, {before} were acknowledged before it began");
+        }
+    }
+
+    [Fact]
     public void Restore_refuses_to_overwrite_unless_asked_and_then_replaces_a_closed_database()
     {
         var db = _temp["db"];

@@ -94,11 +94,15 @@ internal static class CrashChild
             ?? throw new FileNotFoundException($"{name} was not built; looked in: {string.Join(", ", candidates)}. Build tests/ZgDb.Reliability.Tests (it builds the child).");
     }
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the child with extra environment variables (e.g. TZ, DOTNET_SYSTEM_IO_DISABLEFILELOCKING).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
+            RedirectStandardInput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
@@ -107,6 +111,7 @@ internal static class CrashChild
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_TieredPGO"] = "0";
         info.Environment["DOTNET_TC_QuickJitForLoops"] = "1";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the crash child");
         // Drain stderr as it comes: a child that dumps a long stack trace must not block on a full pipe.
         var stderr = new StringBuilder();
