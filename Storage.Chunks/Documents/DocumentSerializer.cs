@@ -62,6 +62,7 @@ internal sealed class DocumentSerializer
         {
             var strict = new JsonSerializerOptions(Options);
             strict.Converters.Add(new ValidUtf16StringConverter());
+            strict.Converters.Add(new ValidUtf16CharConverter());
             strict.MakeReadOnly();
             return strict;
         });
@@ -93,6 +94,20 @@ internal sealed class DocumentSerializer
             if (InvalidUtf16At(value) is var bad and >= 0)
                 throw new ArgumentException($"a string holds a lone UTF-16 surrogate (U+{(int)value[bad]:X4} at index {bad}), which cannot be stored exactly.");
             writer.WriteStringValue(value);
+        }
+    }
+
+    /// <summary>A <see cref="char"/> is one UTF-16 code unit: a surrogate on its own cannot be stored exactly (it would read back as U+FFFD).</summary>
+    private sealed class ValidUtf16CharConverter : JsonConverter<char>
+    {
+        public override char Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetString() is [var c] ? c : throw new JsonException("a char must be a string of one character.");
+
+        public override void Write(Utf8JsonWriter writer, char value, JsonSerializerOptions options)
+        {
+            if (char.IsSurrogate(value))
+                throw new ArgumentException($"a char holds a lone UTF-16 surrogate (U+{(int)value:X4}), which cannot be stored exactly.");
+            writer.WriteStringValue(value.ToString());
         }
     }
 
