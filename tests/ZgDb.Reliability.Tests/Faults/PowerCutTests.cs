@@ -103,6 +103,115 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         Assert.True(failed > 0, $"a disk that skips {(directoriesOnly ? "directory flushes" : "every flush")} lost nothing in {tries} power cuts: the check cannot fail");
     }
 
+    /// <summary>
+    /// A group commit (several WAL records appended in one write, then one flush) cut by the power before its flush
+    /// returned: the disk may have written the batch's sectors in any order, so a damaged record can be followed by
+    /// intact ones of the same batch. None of them was acknowledged; recovery must cut them as a torn tail and open.
+    /// </summary>
+    [Fact(Skip = "engine bug: WalRecovery calls an invalid record followed by valid ones of the same unflushed group commit corruption and refuses to open, see report")]
+    public void A_group_commit_torn_out_of_order_by_a_power_cut_is_a_torn_tail()
+    {
+        using var dir = TempDir.Create("powercut-group", memory: true);
+        var disk = new PowerLossFileSystem();
+        var fs = new FaultyFileSystem(disk);
+        using var entered = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        int hold = 0;
+        fs.BeforeStep = (step, path) =>
+        {
+            if (step == IoStep.Append && path.EndsWith(".zgw", StringComparison.Ordinal) && Interlocked.Exchange(ref hold, 0) == 1)
+            {
+                entered.Set();
+                gate.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        static Account Make(int id) => new() { Id = id, Owner = new string((char)('a' + id % 26), 300) };
+        var db = ZgDatabase.Open<CrashDb>(dir.Sub("db"), new ZgDbOptions { FileSystem = fs, Durability = Durability.Background, Checkpoint = CheckpointPolicy.Manual });
+        db.Accounts.Insert(Make(1));
+        db.FlushAsync().GetAwaiter().GetResult(); // acknowledged
+        Volatile.Write(ref hold, 1);
+        db.Accounts.Insert(Make(2)); // the WAL writer holds at this record's append...
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)), "the WAL writer never appended");
+        for (int id = 3; id <= 10; id++) db.Accounts.Insert(Make(id)); // ...so these queue into one batch: one append of ~8 sectors
+        fs.Plan = new FaultPlan(IoStep.Flush, fs.Count(IoStep.Flush) + 2, Forever: false, FaultEffect.PowerCut); // that batch's flush
+        gate.Set();
+        Assert.True(SpinWait.SpinUntil(() => fs.Crashed, TimeSpan.FromSeconds(30)), "the batch was never flushed");
+        try { db.Dispose(); } catch (Exception e) when (e is ZgDbException or IOException) { }
+
+        using var pristine = TempDir.Create("powercut-group-pristine", memory: true);
+        CopyTree(dir.Path, pristine.Path);
+        var failures = new List<string>();
+        var total = new PowerCutReport();
+        for (int seed = 0; seed < 64; seed++)
+        {
+            Restore(pristine.Path, dir.Path);
+            var report = disk.Cut(new Random(seed));
+            total.Add(report);
+            try
+            {
+                using var reopened = ZgDatabase.Open<CrashDb>(dir.Sub("db"));
+                var ids = reopened.Accounts.AsEnumerable().Select(a => a.Id).Order().ToList();
+                if (ids.Count < 2 || !ids.SequenceEqual(Enumerable.Range(1, ids.Count)))
+                    failures.Add($"seed {seed}: the accounts are [{string.Join(", ", ids)}], not 1, 2 (flushed) and a prefix of 3..10 ({report})");
+            }
+            catch (ZgDbException e)
+            {
+                failures.Add($"seed {seed}: {e.GetType().Name}: {e.Message} ({report})");
+            }
+        }
+        output.WriteLine($"64 outcomes: {total}");
+        Assert.True(total.FilesTorn > 0, "no outcome tore the batch");
+        Assert.True(failures.Count == 0, $"{failures.Count} of 64 power-cut outcomes of a torn group commit did not recover:\n{string.Join("\n", failures)}");
+    }
+
+    /// <summary>
+    /// kill -9 between a WAL append and its flush keeps the record in the OS cache; the next open replays it and
+    /// acknowledges new writes after it. If the power then goes, the replayed record (never flushed by anyone) can
+    /// vanish under the acknowledged ones. Recovery must make what it replayed durable before it acknowledges more.
+    /// </summary>
+    [Fact(Skip = "engine bug: recovery replays WAL records that are only in the OS cache and never flushes them, so a later power cut opens a gap below acknowledged writes, see report")]
+    public void A_write_acknowledged_after_replaying_an_unflushed_wal_tail_survives_a_power_cut()
+    {
+        using var dir = TempDir.Create("powercut-replayed", memory: true);
+        var disk = new PowerLossFileSystem(); // outlives both processes: the OS and its cache stay up through the kill -9
+        ZgDbOptions Options(FaultyFileSystem fs) => new() { FileSystem = fs, Durability = Durability.Synchronous, Checkpoint = CheckpointPolicy.Manual };
+
+        var first = new FaultyFileSystem(disk);
+        var db = ZgDatabase.Open<CrashDb>(dir.Sub("db"), Options(first));
+        db.Accounts.Insert(new Account { Id = 1, Owner = "acknowledged before the kill" });
+        first.Plan = new FaultPlan(IoStep.Flush, first.Count(IoStep.Flush) + 1, Forever: false, FaultEffect.Crash); // killed between append and flush
+        Assert.ThrowsAny<ZgDbException>(() => db.Accounts.Insert(new Account { Id = 2, Owner = "appended, never flushed" }));
+        try { db.Dispose(); } catch (Exception e) when (e is ZgDbException or IOException) { }
+
+        var second = new FaultyFileSystem(disk);
+        var restarted = ZgDatabase.Open<CrashDb>(dir.Sub("db"), Options(second));
+        Assert.NotNull(restarted.Accounts.Find(2)); // replayed from the OS cache
+        restarted.Accounts.Update(new Account { Id = 2, Owner = "acknowledged after the restart", Version = 1 });
+        restarted.Accounts.Insert(new Account { Id = 3, Owner = "acknowledged after the restart" });
+        disk.PowerOff(); // while it runs: no checkpoint on close folds the replayed record into a durable chunk
+        try { restarted.Dispose(); } catch (Exception e) when (e is ZgDbException or IOException) { }
+
+        using var pristine = TempDir.Create("powercut-replayed-pristine", memory: true);
+        CopyTree(dir.Path, pristine.Path);
+        var failures = new List<string>();
+        for (int seed = 0; seed < 32; seed++)
+        {
+            Restore(pristine.Path, dir.Path);
+            var report = disk.Cut(new Random(seed));
+            try
+            {
+                using var reopened = ZgDatabase.Open<CrashDb>(dir.Sub("db"));
+                var missing = new[] { 1, 2, 3 }.Where(id => reopened.Accounts.Find(id) is null).ToArray();
+                if (missing.Length > 0) failures.Add($"seed {seed}: acknowledged account(s) {string.Join(", ", missing)} missing ({report})");
+            }
+            catch (ZgDbException e)
+            {
+                failures.Add($"seed {seed}: {e.GetType().Name}: {e.Message} ({report})");
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of 32 power cuts after the restart lost acknowledged writes or did not open:\n{string.Join("\n", failures)}");
+    }
+
     private static int OutcomeSeed(int seed, IoStep step, int nth, int k) => unchecked(((seed * 31 + (int)step) * 1_000_003 + nth) * 131 + k);
 
     private static void CopyTree(string source, string destination)

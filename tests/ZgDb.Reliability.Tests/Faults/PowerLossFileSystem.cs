@@ -45,10 +45,19 @@ internal sealed class PowerLossFileSystem(IStorageFileSystem inner) : IStorageFi
     {
         lock (_lock)
         {
+            PowerOff();
+            return PowerCut.Materialize(Directories, random);
+        }
+    }
+
+    /// <summary>The power goes now: every later call throws and the open handles are closed; nothing is lost yet (see <see cref="Cut"/>).</summary>
+    public void PowerOff()
+    {
+        lock (_lock)
+        {
             _frozen = true;
             foreach (var handle in _open) handle.Close();
             _open.Clear();
-            return PowerCut.Materialize(Directories, random);
         }
     }
 
