@@ -168,6 +168,21 @@ internal static class CommitCheckpointRecoveryScript
         return state;
     }
 
+    /// <summary>How many of the issued operations <paramref name="actual"/> holds: at least the acknowledged ones, else it throws.</summary>
+    public static int HeldPrefix(WorkState actual, Run run, string context)
+    {
+        var expected = Expected(run.Issued, run.Acknowledged);
+        int k = run.Acknowledged;
+        string? diff;
+        while ((diff = expected.Diff(actual)) is not null)
+        {
+            if (k == run.Issued.Count)
+                throw new Xunit.Sdk.XunitException($"{context}: after reopening, the database matches no prefix of the {run.Issued.Count} issued operations at or past the {run.Acknowledged} acknowledged: {diff}");
+            expected.Apply(run.Issued[k++]);
+        }
+        return k;
+    }
+
     /// <summary>
     /// Reopens with the real file system; the state must be a prefix at or past the acknowledged one. Then it must
     /// take writes and reopen again. Returns how many of the issued operations the reopened database holds.
@@ -186,16 +201,7 @@ internal static class CommitCheckpointRecoveryScript
         }
         using (db)
         {
-            var actual = WorkState.Read(db);
-            var expected = Expected(run.Issued, run.Acknowledged);
-            k = run.Acknowledged;
-            string? diff;
-            while ((diff = expected.Diff(actual)) is not null)
-            {
-                if (k == run.Issued.Count)
-                    throw new Xunit.Sdk.XunitException($"{context}: after reopening, the database matches no prefix of the {run.Issued.Count} issued operations at or past the {run.Acknowledged} acknowledged: {diff}");
-                expected.Apply(run.Issued[k++]);
-            }
+            k = HeldPrefix(WorkState.Read(db), run, context);
             db.Accounts.Upsert(new Account { Id = 9_999, Owner = "after recovery" });
         }
         using var again = ZgDatabase.Open<CrashDb>(dir);

@@ -19,8 +19,14 @@ public sealed class PowerCutTests(ITestOutputHelper output)
     /// <summary>The steps that change what is on disk. A cut at a read leaves the same state as one at the next of these.</summary>
     private static readonly IoStep[] Changing = [IoStep.Open, IoStep.Append, IoStep.Flush, IoStep.Rename, IoStep.DirFlush, IoStep.Delete, IoStep.SetLength];
 
-    [Fact]
-    public void Every_step_of_commit_checkpoint_and_recovery_survives_a_power_cut()
+    /// <param name="killedFirst">
+    /// The process is killed at the step instead (the OS and its cache stay up), restarts, recovers, acknowledges one
+    /// more Synchronous write, and only then the power goes: what recovery replayed from the cache must be durable.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true, Skip = "engine bug: at open, recovery relies on WAL records and directory entries a killed process left unflushed (only in the OS cache) and never flushes them, so a power cut after the restart loses acknowledged writes or the database does not open; see report and A_write_acknowledged_after_replaying_an_unflushed_wal_tail_survives_a_power_cut")]
+    public void Every_step_of_commit_checkpoint_and_recovery_survives_a_power_cut(bool killedFirst)
     {
         int seed = Seeds.Get("ZGDB_POWERCUT_SEED", output.WriteLine);
         int outcomes = int.TryParse(Environment.GetEnvironmentVariable("ZGDB_POWERCUT_CYCLES"), out var c) && c > 0 ? c : 3;
@@ -44,10 +50,13 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         {
             using var dir = TempDir.Create("powercut", memory: true);
             var disk = new PowerLossFileSystem();
-            var fs = new FaultyFileSystem(disk) { Plan = nth == 0 ? null : new FaultPlan(step, nth, Forever: false, FaultEffect.PowerCut) };
+            var effect = killedFirst ? FaultEffect.Crash : FaultEffect.PowerCut;
+            var fs = new FaultyFileSystem(disk) { Plan = nth == 0 ? null : new FaultPlan(step, nth, Forever: false, effect) };
             var run = Script(fs, dir.Sub("db"));
             if (nth > 0 && !fs.Crashed) notReached++; // this run took fewer steps of the kind (the WAL writer batches by timing): cut at its end
             if (run.Error is not null) callerErrors++;
+            if (killedFirst) run = RestartAndWrite(disk, dir.Sub("db"), run, $"restart after a kill at {step} #{nth}");
+            else disk.PowerOff();
             using var pristine = TempDir.Create("powercut-pristine", memory: true);
             CopyTree(dir.Path, pristine.Path);
             for (int k = 0; k < outcomes; k++)
@@ -64,9 +73,10 @@ public sealed class PowerCutTests(ITestOutputHelper output)
                 checkedOutcomes++;
             }
         }
-        Assert.True(total.FilesTorn > 0 && total.FilesDropped > 0 && total.RenamesUndone > 0 && total.CreatesUndone > 0,
-            $"the cuts never tore a file, dropped one, undid a rename or a create, so the test tests too little: {total}");
-        Figures.Record(output, $"power-cut: seed {seed}, {cuts.Count} cuts (one at every disk-changing step of the commit, checkpoint and recovery script: " +
+        // After a restart the engine may flush everything it found at open, so fewer entries are left to undo.
+        Assert.True(total.FilesTorn > 0 && total.FilesDropped > 0 && (killedFirst || total.RenamesUndone > 0 && total.CreatesUndone > 0),
+            $"the cuts never tore a file, dropped one{(killedFirst ? "" : ", undid a rename or a create")}, so the test tests too little: {total}");
+        Figures.Record(output, $"power-cut{(killedFirst ? " after kill -9 and restart" : "")}: seed {seed}, {cuts.Count} cuts (one at every disk-changing step of the commit, checkpoint and recovery script: " +
             $"{string.Join(", ", Changing.Select(s => $"{s} {counts[s]}"))}; plus one after the last Dispose; {notReached} steps not reached in their run), " +
             $"{outcomes} outcomes each, {checkedOutcomes} outcomes checked in {(DateTime.UtcNow - started).TotalSeconds:F0} s; {total}; " +
             $"caller saw {callerErrors} errors; every outcome reopened with all acknowledged writes and nothing partial, and took a write " +
@@ -210,6 +220,61 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             }
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of 32 power cuts after the restart lost acknowledged writes or did not open:\n{string.Join("\n", failures)}");
+    }
+
+    /// <summary>
+    /// A process killed right after creating the database directory, before flushing its parent: the restarted one
+    /// finds the directory (in the OS cache), so it does not flush the parent, and acknowledges writes inside a
+    /// directory whose entry a power cut can still remove.
+    /// </summary>
+    [Fact(Skip = "engine bug: StorageEngine flushes the parent directory only when it created the database directory itself, so a directory left unflushed by a killed process can vanish with acknowledged writes, see report")]
+    public void A_database_directory_created_by_a_killed_process_survives_a_power_cut_after_the_restart()
+    {
+        using var dir = TempDir.Create("powercut-dbdir", memory: true);
+        var disk = new PowerLossFileSystem();
+        var first = new FaultyFileSystem(disk) { Plan = new FaultPlan(IoStep.DirFlush, 1, Forever: false, FaultEffect.Crash) }; // the parent's flush
+        Assert.ThrowsAny<IOException>(() => ZgDatabase.Open<CrashDb>(dir.Sub("db"), Options(first, Durability.Synchronous)).Dispose());
+        disk.CloseHandles();
+        var restarted = ZgDatabase.Open<CrashDb>(dir.Sub("db"), Options(new FaultyFileSystem(disk), Durability.Synchronous));
+        restarted.Accounts.Insert(new Account { Id = 1, Owner = "acknowledged after the restart" });
+        disk.PowerOff();
+        try { restarted.Dispose(); } catch (Exception e) when (e is ZgDbException or IOException) { }
+
+        using var pristine = TempDir.Create("powercut-dbdir-pristine", memory: true);
+        CopyTree(dir.Path, pristine.Path);
+        var lost = new List<string>();
+        for (int seed = 0; seed < 16; seed++)
+        {
+            Restore(pristine.Path, dir.Path);
+            var report = disk.Cut(new Random(seed));
+            using var reopened = ZgDatabase.Open<CrashDb>(dir.Sub("db"));
+            if (reopened.Accounts.Find(1) is null) lost.Add($"seed {seed}: {report}");
+        }
+        Assert.True(lost.Count == 0, $"the acknowledged write was lost in {lost.Count} of 16 power cuts:\n{string.Join("\n", lost)}");
+    }
+
+    /// <summary>
+    /// The restarted process (same disk model: the OS cache survived the kill) recovers, must hold a prefix of the
+    /// issued operations with every acknowledged one, and acknowledges one more write; then the power goes.
+    /// Returns the run the power-cut outcomes are checked against: that prefix plus the new write, all acknowledged.
+    /// </summary>
+    private static Run RestartAndWrite(PowerLossFileSystem disk, string dir, Run killed, string context)
+    {
+        disk.CloseHandles(); // the killed process's handles die with it
+        var restarted = new FaultyFileSystem(disk);
+        var db = ZgDatabase.Open<CrashDb>(dir, Options(restarted, Durability.Synchronous));
+        int held = HeldPrefix(WorkState.Read(db), killed, context);
+        var probe = new WorkOp(OpKind.Upsert, [new Account { Id = 8_888, Owner = "acknowledged after the restart" }]);
+        probe.ApplyTo(db);
+        disk.PowerOff(); // while it runs: no checkpoint on close makes the replayed records durable by the way
+        try { db.Dispose(); } catch (Exception e) when (e is ZgDbException or IOException) { }
+        var run = new Run();
+        run.Issued.AddRange(killed.Issued.Take(held));
+        run.Issued.Add(probe);
+        run.Acknowledged = run.Issued.Count;
+        run.Where = $"{killed.Where}, then restarted and acknowledged one write";
+        run.Error = killed.Error;
+        return run;
     }
 
     private static int OutcomeSeed(int seed, IoStep step, int nth, int k) => unchecked(((seed * 31 + (int)step) * 1_000_003 + nth) * 131 + k);

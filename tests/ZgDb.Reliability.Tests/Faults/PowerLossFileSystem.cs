@@ -56,6 +56,18 @@ internal sealed class PowerLossFileSystem(IStorageFileSystem inner) : IStorageFi
         lock (_lock)
         {
             _frozen = true;
+            CloseHandles();
+        }
+    }
+
+    /// <summary>
+    /// The process using the files died (kill -9): the handles it left open are closed, and the OS cache (everything
+    /// written, flushed or not) stays for the next process.
+    /// </summary>
+    public void CloseHandles()
+    {
+        lock (_lock)
+        {
             foreach (var handle in _open) handle.Close();
             _open.Clear();
         }
