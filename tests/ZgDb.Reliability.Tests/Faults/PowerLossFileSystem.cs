@@ -73,6 +73,19 @@ internal sealed class PowerLossFileSystem(IStorageFileSystem inner) : IStorageFi
         }
     }
 
+    /// <summary>How many bytes of the file now named <paramref name="path"/> were flushed to disk; null when the model does not know it.</summary>
+    public long? FlushedLength(string path)
+    {
+        path = Path.GetFullPath(path);
+        lock (_lock)
+        {
+            return _directories.TryGetValue(Path.GetDirectoryName(path)!, out var directory)
+                && directory.Current.TryGetValue(Path.GetFileName(path), out var node) && node is TrackedFile { Durable: { } durable }
+                ? durable.Length
+                : null;
+        }
+    }
+
     public bool FileExists(string path) => inner.FileExists(path);
     public bool DirectoryExists(string path) => inner.DirectoryExists(path);
     public string[] ListFiles(string directory, string pattern) => inner.ListFiles(directory, pattern);
