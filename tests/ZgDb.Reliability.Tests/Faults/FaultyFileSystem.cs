@@ -18,6 +18,11 @@ internal enum FaultEffect
     TornWrite,
     /// <summary>The process "dies" at this step: it and every later step fail (kill -9 at an exact I/O step).</summary>
     Crash,
+    /// <summary>
+    /// The power goes at this step: as <see cref="Crash"/>, and the test then calls <see cref="PowerLossFileSystem.Cut"/>
+    /// on the <see cref="PowerLossFileSystem"/> below to lose or tear what was not flushed.
+    /// </summary>
+    PowerCut,
 }
 
 /// <summary>Fail the <see cref="Nth"/> step of kind <see cref="Step"/> (1-based), once or from then on.</summary>
@@ -30,6 +35,8 @@ internal sealed record FaultPlan(IoStep Step, int Nth, bool Forever, FaultEffect
 /// A file system for tests: passes every call to a real one, counts the steps of each kind, and fails the one a
 /// <see cref="FaultPlan"/> names. After a <see cref="FaultEffect.Crash"/> or <see cref="FaultEffect.TornWrite"/>
 /// every step fails, as if the process had died there; the files keep what reached the OS, as after a SIGKILL.
+/// Over a <see cref="PowerLossFileSystem"/>, a <see cref="FaultEffect.PowerCut"/> also loses what the disk had not
+/// been told to keep (see <see cref="PowerCut"/>).
 /// </summary>
 internal sealed class FaultyFileSystem(IStorageFileSystem inner) : IStorageFileSystem
 {
@@ -66,7 +73,7 @@ internal sealed class FaultyFileSystem(IStorageFileSystem inner) : IStorageFileS
             if (Plan is not { } plan || plan.Step != step || !(n == plan.Nth || plan.Forever && n > plan.Nth)) return null;
             Injected++;
             Log.Add($"{plan.Effect} at {step} #{n} '{path}'");
-            if (plan.Effect == FaultEffect.Crash)
+            if (plan.Effect is FaultEffect.Crash or FaultEffect.PowerCut)
             {
                 Crashed = true;
                 throw new IOException($"injected crash at {step} #{n} '{path}'");
@@ -89,7 +96,12 @@ internal sealed class FaultyFileSystem(IStorageFileSystem inner) : IStorageFileS
 
     public bool FileExists(string path) => inner.FileExists(path);
     public bool DirectoryExists(string path) => inner.DirectoryExists(path);
-    public void CreateDirectory(string path) => inner.CreateDirectory(path);
+    public void CreateDirectory(string path)
+    {
+        lock (_lock)
+            if (Crashed) throw new IOException($"injected crash: the process is dead (CreateDirectory '{path}')");
+        inner.CreateDirectory(path);
+    }
     public string[] ListFiles(string directory, string pattern) => inner.ListFiles(directory, pattern);
 
     public IStorageFile Open(string path, FileMode mode, FileAccess access, FileShare share)
