@@ -62,12 +62,10 @@ internal sealed class StorageEngine : IDisposable
             return;
         }
 
-        bool created = !FileSystem.DirectoryExists(Directory);
         FileSystem.CreateDirectory(Directory);
         _lock = LockFile.Acquire(Directory);
         try
         {
-            if (created && Path.GetDirectoryName(Directory) is { } parent) FileSystem.FlushDirectory(parent);
             if (!FileSystem.DirectoryExists(ChunkDirectory) || !FileSystem.DirectoryExists(WalDirectory))
             {
                 FileSystem.CreateDirectory(ChunkDirectory);
@@ -89,6 +87,7 @@ internal sealed class StorageEngine : IDisposable
             if (manifest is null || manifest.ModelFingerprint != model.Stored.Fingerprint)
                 RecordModel(manifest, checkpointed); // the model every later WAL record is written under is on disk first
             _state = new DatabaseState(_state.Collections, _lastLsn, _state.Metadata);
+            MakeRecoveredFilesDurable();
             _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.Logger);
         }
         catch
@@ -346,6 +345,25 @@ internal sealed class StorageEngine : IDisposable
                     ? " Other refused changes: " + string.Join("; ", changes.Where(c => c.IsRefused).Skip(1)) : ""));
         foreach (var change in changes)
             Options.Logger.LogInformation("ZgDb: model change {Change}", change.ToString());
+    }
+
+    /// <summary>
+    /// A process killed before its flushes returned leaves WAL records, renames and new directory entries in the OS
+    /// cache only, and this open has just relied on them (replayed them, read that manifest, used that directory).
+    /// They are flushed before anything new is acknowledged on top of them, so a power cut now cannot take them
+    /// away from under acknowledged writes: every WAL segment, then the wal, chunks, database and parent directories.
+    /// </summary>
+    private void MakeRecoveredFilesDurable()
+    {
+        foreach (var name in FileSystem.ListFiles(WalDirectory, "*.zgw"))
+        {
+            using var segment = FileSystem.Open(Path.Combine(WalDirectory, name), FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            segment.FlushToDisk();
+        }
+        FileSystem.FlushDirectory(WalDirectory);
+        FileSystem.FlushDirectory(ChunkDirectory);
+        FileSystem.FlushDirectory(Directory!);
+        if (Path.GetDirectoryName(Directory) is { } parent) FileSystem.FlushDirectory(parent);
     }
 
     private long Recover(long checkpointLsn)
@@ -723,9 +741,15 @@ internal sealed class StorageEngine : IDisposable
             // A background checkpoint may still be writing files: wait for it, and let none start, before the
             // directory's lock is released (else a new open would run beside it: two writers in one directory).
             lock (_checkpointLock) _closed = true;
-            _wal?.Dispose();
-            if (sealedLog) DeleteWholeLog();
-            _lock?.Dispose();
+            try
+            {
+                _wal?.Dispose();
+                if (sealedLog) DeleteWholeLog();
+            }
+            finally
+            {
+                _lock?.Dispose(); // whatever closing the log did, the directory is released
+            }
         }
     }
 }

@@ -16,9 +16,13 @@ namespace ZgDb.Storage.Format;
 ///
 /// Record (24-byte header + payload):
 /// 00-03 [u32]   payload length N (1 .. MaxPayload); 0 is invalid, so zero-filled regions are never records
-/// 04-07 [u32]   record kind: 1 = a whole atomic write (a batch of operations);
+/// 04-04 [u8]    record kind: 1 = a whole atomic write (a batch of operations);
 ///               2 = a part of a write too large for one record, 3 = its last part (see WalBatch: parts begin
 ///               with the LSN of the write's first part and are applied all together, on the last one, or not at all)
+/// 05-07 [u24]   group offset: how many records before this one the writer's flush group began (the records it
+///               appended and then flushed to disk at once, within this segment); 0 for the group's first record.
+///               A power cut may tear a group's unflushed sectors in any order, so recovery may cut a damaged
+///               record as a torn tail when every valid record after it is of the same group (WalRecovery)
 /// 08-15 [u64]   LSN (each record's is the previous one's plus one)
 /// 16-23 [u64]   XxHash64 of bytes [0, 16) of the header followed by the payload
 /// 24..          payload
@@ -34,6 +38,9 @@ internal static class WalLayout
     public const uint KindPart = 2;
     public const uint KindLastPart = 3;
     public const int MaxPayload = 1 << 30;
+
+    /// <summary>The most records one flush group may hold before the writer flushes and begins another (the group offset is 24 bits).</summary>
+    public const int MaxGroupOffset = (1 << 24) - 1;
 
     public static string SegmentName(long firstLsn) => $"{firstLsn:D20}.zgw";
 
@@ -63,10 +70,11 @@ internal static class WalLayout
 
     public static void WriteRecordHeader(Span<byte> target, long lsn, ReadOnlySpan<byte> payload) => WriteRecordHeader(target, lsn, KindBatch, payload);
 
-    public static void WriteRecordHeader(Span<byte> target, long lsn, uint kind, ReadOnlySpan<byte> payload)
+    public static void WriteRecordHeader(Span<byte> target, long lsn, uint kind, ReadOnlySpan<byte> payload, int groupOffset = 0)
     {
+        if ((uint)groupOffset > MaxGroupOffset) throw new ArgumentOutOfRangeException(nameof(groupOffset), groupOffset, "a flush group holds at most 2^24 records.");
         BinaryPrimitives.WriteInt32LittleEndian(target, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(target[4..], kind);
+        BinaryPrimitives.WriteUInt32LittleEndian(target[4..], kind | (uint)groupOffset << 8);
         BinaryPrimitives.WriteInt64LittleEndian(target[8..], lsn);
         var hash = new XxHash64();
         hash.Append(target[..16]);
@@ -82,16 +90,22 @@ internal static class WalLayout
         TryReadRecord(segment, offset, out lsn, out _, out payload);
 
     /// <inheritdoc cref="TryReadRecord(ReadOnlySpan{byte}, int, out long, out ReadOnlySpan{byte})"/>
-    public static bool TryReadRecord(ReadOnlySpan<byte> segment, int offset, out long lsn, out uint kind, out ReadOnlySpan<byte> payload)
+    public static bool TryReadRecord(ReadOnlySpan<byte> segment, int offset, out long lsn, out uint kind, out ReadOnlySpan<byte> payload) =>
+        TryReadRecord(segment, offset, out lsn, out kind, out _, out payload);
+
+    /// <inheritdoc cref="TryReadRecord(ReadOnlySpan{byte}, int, out long, out ReadOnlySpan{byte})"/>
+    public static bool TryReadRecord(ReadOnlySpan<byte> segment, int offset, out long lsn, out uint kind, out int groupOffset, out ReadOnlySpan<byte> payload)
     {
         lsn = 0;
         kind = 0;
+        groupOffset = 0;
         payload = default;
         if (segment.Length - offset < RecordHeaderLength) return false;
         var header = segment.Slice(offset, RecordHeaderLength);
         int length = BinaryPrimitives.ReadInt32LittleEndian(header);
         if (length <= 0 || length > MaxPayload || length > segment.Length - offset - RecordHeaderLength) return false;
-        kind = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        uint kindAndGroup = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        kind = kindAndGroup & 0xFF;
         if (kind is not (KindBatch or KindPart or KindLastPart)) return false;
         var body = segment.Slice(offset + RecordHeaderLength, length);
         var hash = new XxHash64();
@@ -99,6 +113,7 @@ internal static class WalLayout
         hash.Append(body);
         if (hash.GetCurrentHashAsUInt64() != BinaryPrimitives.ReadUInt64LittleEndian(header[16..])) return false;
         lsn = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        groupOffset = (int)(kindAndGroup >> 8);
         payload = body;
         return true;
     }

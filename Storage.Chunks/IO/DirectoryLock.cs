@@ -42,6 +42,15 @@ internal sealed partial class DirectoryLock : IDisposable
 
     public void Dispose()
     {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A lock never disposed (a leaked database) is released when it is collected, as a FileStream's would be.</summary>
+    ~DirectoryLock() => Release();
+
+    private void Release()
+    {
         int fd = Interlocked.Exchange(ref _fd, -1);
         if (fd >= 0) _ = Close(fd); // closing the last descriptor of the description releases the flock
     }

@@ -413,11 +413,11 @@ internal sealed class DatabaseReader
                 if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var kind, out var payload) || lsn != expected)
                 {
                     bool lsnOnly = WalLayout.TryReadRecord(span, offset, out _, out _);
-                    if (!isLast || lsnOnly || WalRecovery.ValidRecordFollows(span, offset + 1, expected))
+                    if (!isLast || lsnOnly || !WalRecovery.IsTornTail(span, offset + 1, expected, out _))
                     {
                         Report(path, offset, null, null, lsnOnly
                             ? $"a record carries LSN {lsn} where LSN {expected} was expected."
-                            : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones: the log is damaged, not torn.");
+                            : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones of a later flush: the log is damaged, not torn.");
                         return;
                     }
                     TornTailBytes = data.Length - offset;

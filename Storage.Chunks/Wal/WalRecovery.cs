@@ -84,17 +84,19 @@ internal static class WalRecovery
                 if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var kind, out var payload) || lsn != expected)
                 {
                     bool lsnOnly = WalLayout.TryReadRecord(span, offset, out _, out _);
-                    if (!isLast || lsnOnly || ValidRecordFollows(span, offset + 1, expected))
+                    int sameGroup = 0;
+                    if (!isLast || lsnOnly || !IsTornTail(span, offset + 1, expected, out sameGroup))
                         throw new ZgDbCorruptFileException(path, offset, lsnOnly
                             ? $"a record carries LSN {lsn} where LSN {expected} was expected."
-                            : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones: the log is damaged, not torn.");
+                            : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones of a later flush: the log is damaged, not torn.");
                     long cut = data.Length - offset;
                     using (var file = fs.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
                     {
                         file.SetLength(offset);
                         file.FlushToDisk();
                     }
-                    logger.LogWarning("ZgDb recovery: cut off a torn WAL tail of {Bytes} bytes at offset {Offset} of '{File}' (a write interrupted by a crash; it was never acknowledged durable).", cut, offset, path);
+                    logger.LogWarning("ZgDb recovery: cut off a torn WAL tail of {Bytes} bytes at offset {Offset} of '{File}' (a write interrupted by a crash; it was never acknowledged durable){Group}.", cut, offset, path,
+                        sameGroup > 0 ? $"; {sameGroup} intact records after it belong to the same unflushed group, torn out of order by a power cut, and were cut too" : "");
                     return new Result(lastLsn, applied, cut, path, offset);
                 }
                 if (assembler.Add(kind, lsn, data.AsMemory(offset + WalLayout.RecordHeaderLength, payload.Length), path, offset) is { } parts
@@ -113,15 +115,29 @@ internal static class WalRecovery
         return new Result(lastLsn, applied, 0, null, 0);
     }
 
-    /// <summary>Whether any offset at or after <paramref name="from"/> holds a valid record with a plausible LSN.</summary>
-    internal static bool ValidRecordFollows(ReadOnlySpan<byte> segment, int from, long expected)
+    /// <summary>
+    /// Whether the invalid bytes before <paramref name="from"/> in the last segment, where the record with LSN
+    /// <paramref name="expected"/> should be, are a torn tail: no valid record follows, or every valid record that
+    /// follows belongs to the same flush group as the damaged one (the writer appends a group, then flushes it once;
+    /// a power cut before that flush returned may keep a later sector of the group and lose an earlier one, and
+    /// nothing of the group was acknowledged). A valid record of a later group means the damaged bytes had been
+    /// flushed before it was written: that is corruption. <paramref name="sameGroup"/> counts the records cut with it.
+    /// </summary>
+    internal static bool IsTornTail(ReadOnlySpan<byte> segment, int from, long expected, out int sameGroup)
     {
+        sameGroup = 0;
+        long groupStart = -1;
         for (int offset = from; offset + WalLayout.RecordHeaderLength <= segment.Length; offset++)
         {
-            long lsn = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(segment[(offset + 8)..]);
-            if (lsn < expected || lsn > expected + (1 << 24)) continue;
-            if (WalLayout.TryReadRecord(segment, offset, out _, out _)) return true;
+            long candidate = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(segment[(offset + 8)..]);
+            if (candidate < expected || candidate > expected + WalLayout.MaxGroupOffset) continue;
+            if (!WalLayout.TryReadRecord(segment, offset, out var lsn, out _, out int groupOffset, out var payload)) continue;
+            long start = lsn - groupOffset;
+            if (start > expected || groupStart >= 0 && start != groupStart) return false;
+            groupStart = start;
+            sameGroup++;
+            offset += WalLayout.RecordHeaderLength + payload.Length - 1;
         }
-        return false;
+        return true;
     }
 }

@@ -184,23 +184,29 @@ internal sealed class WalWriter : IDisposable
     {
         int buffered = 0;
         bool unflushed = false; // bytes appended to the current segment and not yet flushed to disk
+        long groupFirst = batch[0].Lsn; // the first record of the flush group (WalLayout: group offset)
         foreach (var (lsn, kind, payload) in batch)
         {
             long recordLength = WalLayout.RecordHeaderLength + (long)payload.Length;
             bool full = _segment is not null && _segment.Length + buffered > WalLayout.SegmentHeaderLength
                 && (_rollOver || _segment.Length + buffered + recordLength > _segmentBytes);
-            if (_segment is null || full)
+            if (_segment is null || full || lsn - groupFirst > WalLayout.MaxGroupOffset)
             {
-                _rollOver = false;
                 unflushed |= Append(ref buffered);
                 if (unflushed) _segment!.FlushToDisk();
                 unflushed = false;
-                StartSegment(lsn);
+                groupFirst = lsn;
+                if (_segment is null || full)
+                {
+                    _rollOver = false;
+                    StartSegment(lsn);
+                }
             }
+            int groupOffset = (int)(lsn - groupFirst);
             if (buffered + recordLength > BufferBytes) unflushed |= Append(ref buffered);
             if (recordLength > BufferBytes)
             {
-                WalLayout.WriteRecordHeader(_header, lsn, kind, payload);
+                WalLayout.WriteRecordHeader(_header, lsn, kind, payload, groupOffset);
                 _segment!.Append(_header);
                 _segment.Append(payload);
                 Interlocked.Add(ref _bytesWritten, recordLength);
@@ -208,7 +214,7 @@ internal sealed class WalWriter : IDisposable
                 continue;
             }
             EnsureBuffer(buffered + (int)recordLength);
-            WalLayout.WriteRecordHeader(_buffer.AsSpan(buffered), lsn, kind, payload);
+            WalLayout.WriteRecordHeader(_buffer.AsSpan(buffered), lsn, kind, payload, groupOffset);
             payload.CopyTo(_buffer.AsSpan(buffered + WalLayout.RecordHeaderLength));
             buffered += (int)recordLength;
         }

@@ -185,20 +185,15 @@ internal static class CommitCheckpointRecoveryScript
 
     /// <summary>
     /// Reopens with the real file system; the state must be a prefix at or past the acknowledged one. Then it must
-    /// take writes and reopen again. Returns how many of the issued operations the reopened database holds, or -1
-    /// when the open failed with an error <paramref name="knownEngineBug"/> accepts (a known engine bug, reported).
+    /// take writes and reopen again. Returns how many of the issued operations the reopened database holds.
     /// </summary>
-    public static int CheckRecovered(string dir, Run run, string context, Func<Exception, bool>? knownEngineBug = null)
+    public static int CheckRecovered(string dir, Run run, string context)
     {
         int k;
         CrashDb db;
         try
         {
             db = ZgDatabase.Open<CrashDb>(dir, new ZgDbOptions { Checkpoint = CheckpointPolicy.Manual });
-        }
-        catch (Exception e) when (knownEngineBug?.Invoke(e) == true)
-        {
-            return -1;
         }
         catch (Exception e)
         {

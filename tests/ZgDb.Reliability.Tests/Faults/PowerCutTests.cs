@@ -25,12 +25,11 @@ public sealed class PowerCutTests(ITestOutputHelper output)
     /// </param>
     [Theory]
     [InlineData(false)]
-    [InlineData(true, Skip = "engine bug: at open, recovery relies on WAL records and directory entries a killed process left unflushed (only in the OS cache) and never flushes them, so a power cut after the restart loses acknowledged writes or the database does not open; see report and A_write_acknowledged_after_replaying_an_unflushed_wal_tail_survives_a_power_cut")]
+    [InlineData(true)]
     public void Every_step_of_commit_checkpoint_and_recovery_survives_a_power_cut(bool killedFirst)
     {
         int seed = Seeds.Get("ZGDB_POWERCUT_SEED", output.WriteLine);
         int outcomes = int.TryParse(Environment.GetEnvironmentVariable("ZGDB_POWERCUT_CYCLES"), out var c) && c > 0 ? c : 3;
-        bool strict = Environment.GetEnvironmentVariable("ZGDB_POWERCUT_STRICT") == "1";
         var started = DateTime.UtcNow;
 
         var counts = new Dictionary<IoStep, int>();
@@ -46,7 +45,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             .Append((Step: IoStep.Open, Nth: 0)) // Nth 0: no fault, the power goes after the script's last Dispose returned
             .ToList();
         var total = new PowerCutReport();
-        int checkedOutcomes = 0, notReached = 0, keptUnacknowledged = 0, callerErrors = 0, tornGroupCommits = 0;
+        int checkedOutcomes = 0, notReached = 0, keptUnacknowledged = 0, callerErrors = 0;
         foreach (var (step, nth) in cuts)
         {
             using var dir = TempDir.Create("powercut", memory: true);
@@ -69,8 +68,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
                 string where = nth == 0 ? "after the script's last Dispose" : $"at {step} #{nth} of {counts[step]}";
                 string context = $"power cut {where} (the script stopped at {run.Where}: {run.Error?.GetType().Name} {run.Error?.Message}), " +
                     $"outcome {k} (seed {seed}, outcome seed {outcomeSeed}: {report})";
-                int held = CheckRecovered(dir.Sub("db"), run, context, strict ? null : e => IsTornGroupCommitRefused(e, disk));
-                if (held < 0) tornGroupCommits++;
+                int held = CheckRecovered(dir.Sub("db"), run, context);
                 if (held > run.Acknowledged) keptUnacknowledged++;
                 checkedOutcomes++;
             }
@@ -82,20 +80,8 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             $"{string.Join(", ", Changing.Select(s => $"{s} {counts[s]}"))}; plus one after the last Dispose; {notReached} steps not reached in their run), " +
             $"{outcomes} outcomes each, {checkedOutcomes} outcomes checked in {(DateTime.UtcNow - started).TotalSeconds:F0} s; {total}; " +
             $"caller saw {callerErrors} errors; every outcome reopened with all acknowledged writes and nothing partial, and took a write " +
-            $"({keptUnacknowledged} also kept unacknowledged ones), except {tornGroupCommits} that hit the known torn-group-commit engine bug " +
-            $"(the open refused an unflushed group commit torn out of order; ZGDB_POWERCUT_STRICT=1 fails on it)");
+            $"({keptUnacknowledged} also kept unacknowledged ones)");
     }
-
-    /// <summary>
-    /// The engine bug <see cref="A_group_commit_torn_out_of_order_by_a_power_cut_is_a_torn_tail"/> shows, and nothing
-    /// else: the open refused a WAL segment for an invalid record followed by valid ones, all of them in bytes that
-    /// were not flushed when the power went (so none was acknowledged). Tolerated (and counted) until the engine is
-    /// fixed, so the walk stays green on a timing-dependent hit; remove it with the fix.
-    /// </summary>
-    private static bool IsTornGroupCommitRefused(Exception e, PowerLossFileSystem disk) =>
-        e is ZgDbCorruptFileException corrupt && corrupt.File.EndsWith(".zgw", StringComparison.Ordinal)
-        && corrupt.Message.Contains("is followed by valid ones", StringComparison.Ordinal)
-        && disk.FlushedLength(corrupt.File) is { } flushed && corrupt.Offset >= flushed;
 
     /// <summary>
     /// The check can fail: over a disk that acknowledges flushes without doing them (every flush, or only directory
@@ -132,7 +118,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
     /// returned: the disk may have written the batch's sectors in any order, so a damaged record can be followed by
     /// intact ones of the same batch. None of them was acknowledged; recovery must cut them as a torn tail and open.
     /// </summary>
-    [Fact(Skip = "engine bug: WalRecovery calls an invalid record followed by valid ones of the same unflushed group commit corruption and refuses to open, see report")]
+    [Fact]
     public void A_group_commit_torn_out_of_order_by_a_power_cut_is_a_torn_tail()
     {
         using var dir = TempDir.Create("powercut-group", memory: true);
@@ -193,7 +179,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
     /// acknowledges new writes after it. If the power then goes, the replayed record (never flushed by anyone) can
     /// vanish under the acknowledged ones. Recovery must make what it replayed durable before it acknowledges more.
     /// </summary>
-    [Fact(Skip = "engine bug: recovery replays WAL records that are only in the OS cache and never flushes them, so a later power cut opens a gap below acknowledged writes, see report")]
+    [Fact]
     public void A_write_acknowledged_after_replaying_an_unflushed_wal_tail_survives_a_power_cut()
     {
         using var dir = TempDir.Create("powercut-replayed", memory: true);
@@ -241,7 +227,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
     /// finds the directory (in the OS cache), so it does not flush the parent, and acknowledges writes inside a
     /// directory whose entry a power cut can still remove.
     /// </summary>
-    [Fact(Skip = "engine bug: StorageEngine flushes the parent directory only when it created the database directory itself, so a directory left unflushed by a killed process can vanish with acknowledged writes, see report")]
+    [Fact]
     public void A_database_directory_created_by_a_killed_process_survives_a_power_cut_after_the_restart()
     {
         using var dir = TempDir.Create("powercut-dbdir", memory: true);
