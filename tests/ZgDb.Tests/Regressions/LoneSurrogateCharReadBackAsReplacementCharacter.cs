@@ -21,15 +21,17 @@ public abstract class LoneSurrogateCharReadBackAsReplacementCharacter<TBackend> 
         public ZgCollection<Glyph> Glyphs => Collection<Glyph>();
     }
 
+    // Code points, not chars: xunit passes theory data through UTF-8, which turns a lone surrogate into U+FFFD.
     [Theory]
-    [InlineData('\uD800', null, "")]
-    [InlineData('a', '\uDFFF', "")]
-    [InlineData('a', null, "b\uDBFF")]
-    public void A_lone_surrogate_char_is_refused_and_nothing_is_stored(char letter, char? optional, string letters)
+    [InlineData(0xD800, 'a', 'a')]
+    [InlineData('a', 0xDFFF, 'a')]
+    [InlineData('a', 'a', 0xDBFF)]
+    public void A_lone_surrogate_char_is_refused_and_nothing_is_stored(int letter, int optional, int inList)
     {
         Db.Dispose();
         using var db = Backend.Open<GlyphDb>();
-        var e = Assert.Throws<ZgDbValidationException>(() => db.Glyphs.Insert(new Glyph { Letter = letter, Optional = optional, Letters = [.. letters] }));
+        var glyph = new Glyph { Letter = (char)letter, Optional = (char)optional, Letters = ['b', (char)inList] };
+        var e = Assert.Throws<ZgDbValidationException>(() => db.Glyphs.Insert(glyph));
         Assert.Contains("surrogate", e.Message);
         Assert.Equal(0, db.Glyphs.Count());
     }
