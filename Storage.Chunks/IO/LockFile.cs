@@ -29,19 +29,44 @@ internal sealed class LockFile : IDisposable
         _stream = stream;
     }
 
+    /// <summary>
+    /// How long a lock found held is tried again before the open is refused. A lock released a moment ago can still be
+    /// held for a while by a child process the application (or a test host) is starting: between fork and exec the
+    /// child holds a copy of every descriptor, close-on-exec ones included, and flock belongs to the descriptor.
+    /// </summary>
+    internal static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(2);
+
     public static LockFile Acquire(string directory)
     {
         var path = Path.Combine(directory, FileName);
-        var directoryLock = DirectoryLock.TryTake(directory)
-            ?? throw new ZgDbLockedException(path, "another process or another open database in this process (the database directory is locked)", null);
-        try
+        var deadline = DateTime.UtcNow + RetryWindow;
+        while (true)
         {
-            return new LockFile(directoryLock, path, OpenLockFile(path));
-        }
-        catch
-        {
-            directoryLock.Dispose();
-            throw;
+            var directoryLock = DirectoryLock.TryTake(directory);
+            FileStream? stream = null;
+            ZgDbLockedException? held = directoryLock is null
+                ? new ZgDbLockedException(path, "another process or another open database in this process (the database directory is locked)", null)
+                : null;
+            if (directoryLock is not null)
+            {
+                try
+                {
+                    stream = OpenLockFile(path);
+                }
+                catch (ZgDbLockedException e)
+                {
+                    held = e;
+                }
+                catch
+                {
+                    directoryLock.Dispose();
+                    throw;
+                }
+            }
+            if (held is null) return new LockFile(directoryLock, path, stream!);
+            directoryLock?.Dispose();
+            if (DateTime.UtcNow >= deadline) throw held;
+            Thread.Sleep(20);
         }
     }
 
