@@ -153,11 +153,31 @@ public sealed class CrashTests(ITestOutputHelper output)
             $"{killedBeforeOpen} kills before the child wrote anything; final state {state}; master seed {masterSeed}");
     }
 
-    private static void CopyDirectory(string from, string to)
+    /// <summary>Copies a crashed database's files; a child killed before it created the directory left no database, so neither is the copy one.</summary>
+    internal static void CopyDirectory(string from, string to)
     {
+        if (!Directory.Exists(from)) return;
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         foreach (var sub in Directory.GetDirectories(from)) CopyDirectory(sub, Path.Combine(to, Path.GetFileName(sub)));
+    }
+}
+
+/// <summary>
+/// Regression (the crash loop, seed 778251326): the first cycle's child was killed before it created the database
+/// directory, and checking "a copy of the crashed files" threw DirectoryNotFoundException instead of opening an empty
+/// database.
+/// </summary>
+public sealed class CrashLoopCopyOfADatabaseNeverCreated
+{
+    [Fact]
+    public void A_copy_of_a_database_directory_that_was_never_created_opens_empty()
+    {
+        using var dir = TempDir.Create("never-created");
+        CrashTests.CopyDirectory(dir.Sub("db"), dir.Sub("copy"));
+        Assert.False(Directory.Exists(dir.Sub("copy")));
+        using var db = ZgDatabase.Open<CrashDb>(dir.Sub("copy"));
+        Assert.Equal(0, db.Accounts.Count());
     }
 }
 
