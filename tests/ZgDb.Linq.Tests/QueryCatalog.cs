@@ -340,6 +340,28 @@ public static class QueryCatalog
         Q("local function", (p, o, r) => p.Where(x => Holder.IsEven(x.Age)).Count());
         Q("math", (p, o, r) => p.Where(x => Math.Abs(x.Balance) < 10m).Select(x => x.Id).ToList());
         Q("modulo", (p, o, r) => p.Where(x => x.Id % 1000 == 0).Select(x => x.Id).ToList());
+
+        // ---- issue 14: captured sets with their own comparer are not exact index lookups ----
+        Q("hashset ignorecase contains indexed city", (p, o, r) => p.Where(x => new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "paris" }.Contains(x.City!)).Select(x => x.Id).ToList());
+        var ignoreCase = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "PARIS", "london" };
+        Q("captured hashset ignorecase contains count", (p, o, r) => p.Count(x => ignoreCase.Contains(x.City!)));
+        IEnumerable<string> ignoreCaseSequence = ignoreCase;
+        Q("captured hashset as enumerable ignorecase contains", (p, o, r) => p.Where(x => ignoreCaseSequence.Contains(x.City)).Select(x => x.Id).ToList());
+        var sorted = new SortedSet<string>(StringComparer.OrdinalIgnoreCase) { "berlin" };
+        Q("sortedset with comparer contains", (p, o, r) => p.Where(x => sorted.Contains(x.City!)).Select(x => x.Id).ToList());
+        var sortedDefault = new SortedSet<string> { "Karl" };
+        Q("sortedset culture comparer contains name", (p, o, r) => p.Where(x => sortedDefault.Contains(x.Name)).Select(x => x.Id).ToList());
+        var emails = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "USER5@EXAMPLE.COM" };
+        Q("hashset ignorecase contains unique email", (p, o, r) => p.Where(x => emails.Contains(x.Email)).Select(x => x.Id).ToList());
+        var codes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "p0001", "P0010É" };
+        Q("hashset ignorecase contains string key", (p, o, r) => r.Where(x => codes.Contains(x.Code)).Select(x => x.Code).ToList());
+        IEnumerable<string> codeSequence = codes;
+        Q("enumerable contains ignorecase string key", (p, o, r) => r.Count(x => codeSequence.Contains(x.Code)));
+        var defaultSet = new HashSet<string> { "Paris", "Kabul" };
+        Q("hashset default comparer contains city", (p, o, r) => p.Where(x => defaultSet.Contains(x.City!)).Select(x => x.Id).ToList());
+        var evenIds = new HashSet<int>(EqualityComparer<int>.Create((a, b) => a % 2 == b % 2, a => a % 2)) { 2 };
+        Q("hashset custom comparer contains pk", (p, o, r) => p.Count(x => evenIds.Contains(x.Id)));
+
         return cases;
     }
 

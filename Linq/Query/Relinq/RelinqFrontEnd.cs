@@ -19,8 +19,12 @@ internal static class RelinqFrontEnd
     // Partial evaluation is switched off: the parameterizer has already lifted every constant and captured value
     // into a query parameter, and whatever is left (DateTime.Now, method calls on parameters) must run on every
     // execution, not once when the plan is cached.
+    // Only the query operators re-linq knows by MethodInfo (Queryable's and Enumerable's) are parsed as operators.
+    // Its default provider also matches any instance method named Contains on a collection by name
+    // (set.Contains(x), list.Contains(x)) and rewrites it as Enumerable.Contains, which loses what the call was:
+    // a HashSet or SortedSet with its own comparer, or a null list's NullReferenceException. Those stay calls.
     private static readonly QueryParser Parser = new(new ExpressionTreeParser(
-        ExpressionTreeParser.CreateDefaultNodeTypeProvider(),
+        Remotion.Linq.Parsing.Structure.NodeTypeProviders.MethodInfoBasedNodeTypeRegistry.CreateFromRelinqAssembly(),
         ExpressionTreeParser.CreateDefaultProcessor(ExpressionTransformerRegistry.CreateDefault(), new NothingIsEvaluatable())));
 
     /// <summary>How many expressions re-linq has parsed in this process (the plan cache's tests count on it).</summary>
