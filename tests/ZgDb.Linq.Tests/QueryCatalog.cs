@@ -362,6 +362,31 @@ public static class QueryCatalog
         var evenIds = new HashSet<int>(EqualityComparer<int>.Create((a, b) => a % 2 == b % 2, a => a % 2)) { 2 };
         Q("hashset custom comparer contains pk", (p, o, r) => p.Count(x => evenIds.Contains(x.Id)));
 
+        // ---- issue 14: predicates that throw in LINQ-to-Objects throw in ZgDb too ----
+        Q("instance equals on null city throws", (p, o, r) => p.Where(x => x.City!.Equals("Paris")).Select(x => x.Id).ToList());
+        Q("instance equals on null city count throws", (p, o, r) => p.Count(x => x.City!.Equals("Paris")));
+        Q("nullable value on null score throws", (p, o, r) => p.Where(x => x.Score!.Value > 10).Select(x => x.Id).ToList());
+        Q("nullable value on null score count throws", (p, o, r) => p.Count(x => x.Score!.Value == 10));
+        Q("nested path through null address throws", (p, o, r) => p.Where(x => x.Address!.Zip == "10010").Select(x => x.Id).ToList());
+        Q("nested path through null address count throws", (p, o, r) => p.Count(x => x.Address!.Zip == "10010"));
+        Q("nested path through null address in list throws", (p, o, r) => p.Where(x => new[] { "10001", "10059" }.Contains(x.Address!.Zip)).Select(x => x.Id).ToList());
+        Q("nested path guarded by earlier where", (p, o, r) => p.Where(x => x.Address != null).Where(x => x.Address!.Zip == "10010").Select(x => x.Id).ToList());
+        Q("nested path after index conjunct", (p, o, r) => p.Where(x => x.Age == 30 && x.Address!.Zip == "10010").Select(x => x.Id).ToList());
+        Q("index conjunct after throwing conjunct", (p, o, r) => p.Where(x => x.City!.Length > 3 && x.Age == 30).Select(x => x.Id).ToList());
+        Q("throwing filter under index order take", (p, o, r) => p.Where(x => x.City!.Length > 3).OrderBy(x => x.Age).Take(3).Select(x => x.Id).ToList());
+        string? nullPrefix = null;
+        Q("startswith null ordinal throws", (p, o, r) => p.Where(x => x.Name.StartsWith(nullPrefix!, StringComparison.Ordinal)).Select(x => x.Id).ToList());
+        Q("startswith null ordinal count throws", (p, o, r) => p.Count(x => x.Name.StartsWith(nullPrefix!, StringComparison.Ordinal)));
+        Q("startswith null culture throws", (p, o, r) => p.Count(x => x.Name.StartsWith(nullPrefix!)));
+        List<int>? nullIds = null;
+        Q("null captured list contains pk throws", (p, o, r) => p.Where(x => nullIds!.Contains(x.Id)).ToList());
+        Q("null captured list contains index throws", (p, o, r) => p.Count(x => nullIds!.Contains(x.Age)));
+        int[]? nullArray = null;
+        Q("null captured array contains throws", (p, o, r) => p.Where(x => nullArray!.Contains(x.Age)).Select(x => x.Id).ToList());
+        Q("null captured list contains over empty result", (p, o, r) => p.Where(x => x.Id < 0 && nullIds!.Contains(x.Age)).Select(x => x.Id).ToList());
+        var zero = 0;
+        Q("select dividing by zero then count throws", (p, o, r) => p.Select(x => x.Age / zero).Count());
+        Q("select dividing by zero then any throws", (p, o, r) => p.Select(x => x.Age / zero).Any());
         return cases;
     }
 

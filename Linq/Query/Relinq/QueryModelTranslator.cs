@@ -136,10 +136,12 @@ internal sealed class QueryModelTranslator
                     sequence = M.Call(M.Reverse, [ItemType()], sequence);
                     break;
                 case CountResultOperator:
-                    sequence = M.Call(M.Count, [ItemType()], sequence);
+                    // Count and LongCount run the selector (Select(u => u.Age / zero).Count() throws in LINQ-to-Objects):
+                    // the planner drops it when it cannot throw
+                    sequence = M.Call(M.Count, [ItemTypeAfter(Selected())], sequence);
                     break;
                 case LongCountResultOperator:
-                    sequence = M.Call(M.LongCount, [ItemType()], sequence);
+                    sequence = M.Call(M.LongCount, [ItemTypeAfter(Selected())], sequence);
                     break;
                 case AnyResultOperator:
                     sequence = M.Call(M.Any, [ItemType()], sequence);
