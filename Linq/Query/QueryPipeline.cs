@@ -35,9 +35,9 @@ internal sealed class QueryPipeline
     public object? Execute(Expression query, Relations.IncludeProcessor? includes)
     {
         // 1. Parameterize: the query's shape (the cache key) and its parameter values, without re-linq.
-        var (shape, parameters) = QueryParameterizer.Analyze(query);
+        var (shape, parameters, sources) = QueryParameterizer.Analyze(query, _database);
         // 2. Look up the plan cache; on a miss, parse (3), plan (4) and compile (5) once for this shape.
-        var compiled = Lookup(shape, query);
+        var compiled = Lookup(shape, query, sources);
         // 6. Execute over one database state, read once for every collection the query touches (navigations included).
         var context = new QueryContext(_database, _database.Engine.ReadState(), parameters) { ResolvesIdentity = compiled.ResolvesIdentity };
         var result = compiled.Run(context);
@@ -48,25 +48,25 @@ internal sealed class QueryPipeline
     /// <summary>The plan <see cref="Execute"/> would run for <paramref name="query"/>, as text.</summary>
     public string Explain(Expression query)
     {
-        var (shape, parameters) = QueryParameterizer.Analyze(query);
-        return Lookup(shape, query).Explain(parameters);
+        var (shape, parameters, sources) = QueryParameterizer.Analyze(query, _database);
+        return Lookup(shape, query, sources).Explain(parameters);
     }
 
-    private CompiledQuery Lookup(string shape, Expression query)
+    private CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources)
     {
         if (_cache.TryGetValue(shape, out var compiled)) return compiled;
-        compiled = Compile(query);
+        compiled = Compile(query, sources);
         if (_cache.Count >= CacheLimit) _cache.Clear();
         return _cache.GetOrAdd(shape, compiled);
     }
 
     private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters);
 
-    private CompiledQuery Compile(Expression query)
+    private CompiledQuery Compile(Expression query, IReadOnlyList<object?> sources)
     {
         Interlocked.Increment(ref _compilations);
         // 3. Parse with re-linq (behind its seam) into the normalized query: Enumerable operators over collection sources.
-        var (parameterized, parameters) = QueryParameterizer.Rewrite(query);
+        var (parameterized, parameters) = QueryParameterizer.Rewrite(query, sources);
         var normalized = RelinqFrontEnd.Normalize(parameterized);
         // Navigations (u.Posts, p.Author) become key and foreign-key lookups in the query's context, after parsing:
         // re-linq cannot parse them.
