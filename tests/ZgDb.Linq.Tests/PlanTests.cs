@@ -87,10 +87,22 @@ public sealed class PlanTests(InMemoryBackend backend, ITestOutputHelper output)
     [Fact]
     public void Unsupported_operator_names_the_expression()
     {
-        var e = Assert.Throws<NotSupportedException>(() => Db.People.TakeWhile(p => p.Age > 3).ToList());
+        // an operator ZgDb runs in memory cannot hold a query in its lambda (it would read another state): refused, with the fix
+        var e = Assert.Throws<NotSupportedException>(() => Db.People.TakeWhile(p => Db.Orders.Any(o => o.PersonId == p.Id)).ToList());
         output.WriteLine(e.Message);
         Assert.Contains("TakeWhile", e.Message);
+        Assert.Contains("AsEnumerable()", e.Message);
         Assert.Throws<ArgumentException>(() => new List<Person>().AsQueryable().Explain());
+    }
+
+    [Fact]
+    public void Operators_re_linq_does_not_know_run_in_memory_over_the_planned_part()
+    {
+        Assert.Equal("INDEX RANGE Person.Age (90, +inf) -> IN MEMORY MINBY", Db.People.ExplainOf(q => q.Where(p => p.Age > 90).MinBy(p => p.Balance)));
+        var chunked = Explain(Db.People.Where(p => p.City == "Paris").Select(p => p.Id).Chunk(3).Select(c => c.Length));
+        Assert.StartsWith("INDEX SEEK Person.City = 'Paris' -> SELECT Id -> IN MEMORY ", chunked);
+        Assert.Contains("CHUNK", chunked);
+        Assert.Equal("FULL SCAN Person -> IN MEMORY TAKEWHILE", Explain(Db.People.TakeWhile(p => p.Age > 3)));
     }
 
     [Fact]

@@ -387,6 +387,51 @@ public static class QueryCatalog
         var zero = 0;
         Q("select dividing by zero then count throws", (p, o, r) => p.Select(x => x.Age / zero).Count());
         Q("select dividing by zero then any throws", (p, o, r) => p.Select(x => x.Age / zero).Any());
+
+        // ---- issue 14: operators re-linq does not know run in memory over the planned part ----
+        Q("minby over index range", (p, o, r) => p.Where(x => x.Age > 90).MinBy(x => x.Balance));
+        Q("maxby whole collection", (p, o, r) => p.MaxBy(x => x.Born));
+        Q("minby empty", (p, o, r) => p.Where(x => x.Age > 1000).MinBy(x => x.Age));
+        Q("distinctby city", (p, o, r) => p.DistinctBy(x => x.City).Select(x => x.Id).ToList());
+        Q("distinctby then select", (p, o, r) => p.Where(x => x.Id < 500).DistinctBy(x => x.Age % 10).Select(x => new { x.Id, x.Age }).ToList());
+        Q("chunk", (p, o, r) => p.Where(x => x.Id < 40).Select(x => x.Id).Chunk(7).ToList());
+        Q("chunk documents then select", (p, o, r) => p.Where(x => x.Id < 30).Chunk(4).Select(c => c.Length).ToList());
+        Q("takelast", (p, o, r) => p.OrderBy(x => x.Age).TakeLast(5).Select(x => x.Id).ToList());
+        Q("skiplast", (p, o, r) => p.Where(x => x.Id < 50).SkipLast(45).Select(x => x.Id).ToList());
+        Q("elementat index from end", (p, o, r) => p.Where(x => x.City == "Paris").ElementAt(^1));
+        Q("elementat 3 over index seek", (p, o, r) => p.Where(x => x.City == "Paris").ElementAt(3));
+        Q("elementat out of range throws", (p, o, r) => p.Where(x => x.Id < 5).ElementAt(10));
+        Q("elementatordefault", (p, o, r) => p.Where(x => x.Id < 5).Select(x => x.Id).ElementAtOrDefault(10));
+        Q("append prepend", (p, o, r) => p.Where(x => x.Id < 5).Select(x => x.Id).Append(-1).Prepend(-2).ToList());
+        Q("reverse over a source", (p, o, r) => p.Reverse().Take(5).Select(x => x.Id).ToList());
+        Q("reverse over a source count", (p, o, r) => p.Reverse().Count());
+        Q("reverse whole collection", (p, o, r) => p.Reverse().Select(x => x.Id).ToList());
+        Q("reverse documents", (p, o, r) => r.Reverse().ToList());
+        Q("reverse then first", (p, o, r) => p.Reverse().First());
+        Q("reverse index seek", (p, o, r) => p.Where(x => x.City == "Kabul").Reverse().Select(x => x.Id).ToList());
+        Q("take range", (p, o, r) => p.Where(x => x.Age == 30).Take(2..5).Select(x => x.Id).ToList());
+        Q("takewhile", (p, o, r) => p.TakeWhile(x => x.Age != 50).Select(x => x.Id).ToList());
+        Q("skipwhile", (p, o, r) => p.Where(x => x.Id < 100).SkipWhile(x => x.Age < 90).Select(x => x.Id).ToList());
+        Q("zip", (p, o, r) => p.Where(x => x.Id < 20).Select(x => x.Id).Zip(o.Where(y => y.Id < 30).Select(y => y.Amount)).ToList());
+        Q("zip with selector", (p, o, r) => p.Where(x => x.Id < 20).Zip(o, (x, y) => x.Id * 1000 + y.Id).ToList());
+        Q("order values", (p, o, r) => p.Where(x => x.Id < 100).Select(x => x.Age).Order().ToList());
+        Q("orderdescending values", (p, o, r) => p.Where(x => x.Id < 100).Select(x => x.Age).OrderDescending().Take(10).ToList());
+        Q("orderby with comparer", (p, o, r) => p.Where(x => x.Id < 200).OrderBy(x => x.Name, StringComparer.Ordinal).ThenBy(x => x.Id).Select(x => x.Id).ToList());
+        Q("distinct with comparer", (p, o, r) => p.Select(x => x.City!).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Q("contains with comparer", (p, o, r) => p.Select(x => x.City!).Contains("PARIS", StringComparer.OrdinalIgnoreCase));
+        Q("groupby with comparer", (p, o, r) => p.GroupBy(x => x.City!, StringComparer.OrdinalIgnoreCase).Select(g => new { g.Key, N = g.Count() }).ToList());
+        Q("countby", (p, o, r) => p.CountBy(x => x.Status).ToList());
+        Q("index", (p, o, r) => p.Where(x => x.Id < 10).Index().Select(t => t.Index * 100 + t.Item.Id).ToList());
+        Q("sequenceequal", (p, o, r) => p.Where(x => x.Id < 10).Select(x => x.Id).SequenceEqual(o.Where(y => y.Id < 10).Select(y => y.Id)));
+        Q("firstordefault with default", (p, o, r) => p.Where(x => x.Age > 1000).Select(x => x.Id).FirstOrDefault(-5));
+        Q("firstordefault predicate default", (p, o, r) => p.Select(x => x.Age).FirstOrDefault(a => a > 1000, -7));
+        Q("select with index", (p, o, r) => p.Where(x => x.Id < 10).Select((x, i) => x.Id * i).ToList());
+        Q("where with index", (p, o, r) => p.Where((x, i) => i % 1000 == 0).Select(x => x.Id).ToList());
+        Q("min with comparer", (p, o, r) => p.Select(x => x.Name).Min(StringComparer.Ordinal));
+        Q("unionby", (p, o, r) => p.Where(x => x.Id < 50).UnionBy(p.Where(x => x.Id > 5950), x => x.Age).Select(x => x.Id).ToList());
+        Q("exceptby", (p, o, r) => p.Where(x => x.Id < 300).ExceptBy(o.Select(y => y.PersonId), x => x.Id).Select(x => x.Id).ToList());
+        Q("groupby after distinct", (p, o, r) => p.Select(x => x.Age % 5).Distinct().GroupBy(a => a % 2).Select(g => new { g.Key, N = g.Count() }).ToList());
+        Q("leftjoin", (p, o, r) => p.Where(x => x.Id < 30).LeftJoin(o, x => x.Id, y => y.PersonId, (x, y) => new { x.Id, Order = y == null ? 0 : y.Id }).ToList());
         return cases;
     }
 
