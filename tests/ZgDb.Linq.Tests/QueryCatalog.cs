@@ -432,6 +432,26 @@ public static class QueryCatalog
         Q("exceptby", (p, o, r) => p.Where(x => x.Id < 300).ExceptBy(o.Select(y => y.PersonId), x => x.Id).Select(x => x.Id).ToList());
         Q("groupby after distinct", (p, o, r) => p.Select(x => x.Age % 5).Distinct().GroupBy(a => a % 2).Select(g => new { g.Key, N = g.Count() }).ToList());
         Q("leftjoin", (p, o, r) => p.Where(x => x.Id < 30).LeftJoin(o, x => x.Id, y => y.PersonId, (x, y) => new { x.Id, Order = y == null ? 0 : y.Id }).ToList());
+        Q("tolist count inside predicate", (p, o, r) => p.Count(x => x.Tags.ToList().Count == 2));
+        Q("toarray inside projection", (p, o, r) => p.Where(x => x.Id < 30).Select(x => new { x.Id, T = x.Tags.ToArray() }).ToList());
+        Q("asenumerable inside predicate", (p, o, r) => p.Count(x => x.Tags.AsEnumerable().Any(t => t == "vip")));
+        Q("nested collection projection ordered tolist", (p, o, r) => p.Where(x => x.Id < 40).Select(x => new { x.Id, Orders = o.Where(y => y.PersonId == x.Id).OrderBy(y => y.At).Select(y => y.Id).ToList() }).ToList());
+        Q("inline list contains", (p, o, r) => p.Where(x => new List<string> { "Paris", "Kabul" }.Contains(x.City!)).Select(x => x.Id).ToList());
+        Q("inline hashset contains", (p, o, r) => p.Count(x => new HashSet<int> { 3, 30, 33 }.Contains(x.Age)));
+        Q("aggregate seed over documents", (p, o, r) => p.Where(x => x.Id < 100).Aggregate(0L, (acc, x) => acc + x.Age));
+        Q("groupby after projection", (p, o, r) => p.Select(x => new { x.City, x.Age }).GroupBy(a => a.City).Select(g => new { g.Key, N = g.Count() }).ToList());
+        Q("lastordefault with default", (p, o, r) => p.Where(x => x.Age > 1000).Select(x => x.Age).LastOrDefault(-3));
+        Q("singleordefault with default", (p, o, r) => p.Where(x => x.Id == -1).Select(x => x.Age).SingleOrDefault(-4));
+        Q("max with comparer", (p, o, r) => p.Select(x => x.City).Max(StringComparer.OrdinalIgnoreCase));
+        Q("intersectby", (p, o, r) => p.Where(x => x.Id < 300).IntersectBy(o.Select(y => y.PersonId), x => x.Id).Select(x => x.Id).ToList());
+        Q("aggregateby", (p, o, r) => p.AggregateBy(x => x.Status, 0m, (acc, x) => acc + x.Balance).ToList());
+        Q("rightjoin", (p, o, r) => p.Where(x => x.Id < 20).RightJoin(o.Where(y => y.Id < 40), x => x.Id, y => y.PersonId, (x, y) => new { P = x == null ? 0 : x.Id, y.Id }).ToList());
+        Q("zip three", (p, o, r) => p.Where(x => x.Id < 10).Select(x => x.Id).Zip(o.Select(y => y.Id), r.Select(z => z.Code)).ToList());
+        Q("join with comparer", (p, o, r) => p.Where(x => x.Id < 300).Join(r, x => x.City, y => y.Category, (x, y) => x.Id, StringComparer.OrdinalIgnoreCase).Count());
+        Q("except with comparer", (p, o, r) => p.Select(x => x.City!).Except(new[] { "PARIS" }, StringComparer.OrdinalIgnoreCase).Count());
+        Q("union with comparer", (p, o, r) => p.Select(x => x.City!).Union(new[] { "PARIS", "x" }, StringComparer.OrdinalIgnoreCase).ToList());
+        Q("thenby with comparer", (p, o, r) => p.Where(x => x.Id < 100).OrderBy(x => x.Age).ThenBy(x => x.Name, StringComparer.Ordinal).Select(x => x.Id).ToList());
+        Q("elementatordefault index from end", (p, o, r) => p.Where(x => x.Id < 3).Select(x => x.Id).ElementAtOrDefault(^5));
         return cases;
     }
 
