@@ -149,3 +149,34 @@ public abstract class EntityIdentitySuite<TBackend>(TBackend backend) : IClassFi
 public sealed class InMemoryEntityIdentityTests(InMemoryIdentityBackend backend) : EntityIdentitySuite<InMemoryIdentityBackend>(backend);
 
 public sealed class OnDiskEntityIdentityTests(OnDiskIdentityBackend backend) : EntityIdentitySuite<OnDiskIdentityBackend>(backend);
+
+/// <summary>Explain stays readable (issue 14, section 4).</summary>
+public sealed class ExplainReadabilityTests(InMemoryIdentityBackend identity, InMemoryBackend shop) : IClassFixture<InMemoryIdentityBackend>, IClassFixture<InMemoryBackend>
+{
+    [Fact]
+    public void Explain_of_a_navigation_in_a_filter_names_the_navigation_not_internals()
+    {
+        var plan = identity.Db.Shoppers.Where(s => s.Purchases.Any(p => p.Amount > 50)).Explain();
+        Assert.StartsWith("FULL SCAN Shopper -> FILTER Purchases.Where(p => (p.Amount > @p0)).Any()", plan);
+        Assert.DoesNotContain("Context", plan);
+        Assert.DoesNotContain("Database =", plan);
+        Assert.Contains("Purchases", plan);
+    }
+
+    [Fact]
+    public void Explain_of_a_computed_range_bound_prints_its_value()
+    {
+        var start = new DateTime(2025, 1, 31);
+        var plan = shop.Db.Orders.Where(o => o.At >= start.AddDays(-30)).Explain();
+        // the index serves it (the bound computes once; were it to throw, every row is read so it throws where LINQ does)
+        Assert.Equal("INDEX RANGE Order.At [2025-01-01T00:00:00.0000000, +inf)", plan);
+    }
+
+    [Fact]
+    public void Explain_of_a_culture_StartsWith_on_an_indexed_property_hints_at_the_ordinal_form()
+    {
+        var plan = shop.Db.People.Where(p => p.Name.StartsWith("Ka")).Explain();
+        Assert.StartsWith("FULL SCAN Person -> FILTER Name.StartsWith(@p0)", plan);
+        Assert.Contains("StartsWith(value, StringComparison.Ordinal) would use the index on Name", plan);
+    }
+}

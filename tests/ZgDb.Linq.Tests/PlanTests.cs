@@ -57,7 +57,8 @@ public sealed class PlanTests(InMemoryBackend backend, ITestOutputHelper output)
         // LINQ-to-Objects orders strings with the current culture, the index ordinally: the plan sorts.
         Assert.Equal("FULL SCAN Person -> SORT Name -> TAKE 10", Explain(Db.People.OrderBy(p => p.Name).Take(10)));
         // culture-sensitive StartsWith matches strings outside the ordinal prefix range (ignorable characters)
-        Assert.Equal("FULL SCAN Person -> FILTER Name.StartsWith(@p0)", Explain(Db.People.Where(p => p.Name.StartsWith("Ka"))));
+        Assert.StartsWith("FULL SCAN Person -> FILTER Name.StartsWith(@p0) (hint: StartsWith(value, StringComparison.Ordinal) would use the index on Name",
+            Explain(Db.People.Where(p => p.Name.StartsWith("Ka"))));
         Assert.Equal("FULL SCAN Person -> FILTER (Height > @p0)", Explain(Db.People.Where(p => p.Height > 1.5)));
         Assert.Equal("FULL SCAN Person -> FILTER ((City == @p0) OR (Height == @p1))", Explain(Db.People.Where(p => p.City == "Paris" || p.Height == 3)));
         var join = Explain(from p in Db.People where p.Age == 30 join o in Db.Orders on p.Id equals o.PersonId select new { p.Name, o.Amount });

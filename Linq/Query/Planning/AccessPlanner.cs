@@ -13,6 +13,9 @@ namespace ZgDb.Query.Planning;
 internal sealed record AccessChoice<T>(AccessPath<T> Path, LambdaExpression? Residual, bool ServesOrder) where T : class
 {
     public IReadOnlyList<NoThrowRequirement> Requirements { get; init; } = [];
+
+    /// <summary>A hint for Explain when an index could serve a conjunct written another way (a culture StartsWith).</summary>
+    public string? Hint { get; init; }
 }
 
 /// <summary>
@@ -77,6 +80,7 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
             // A full scan skips no row: nothing to check. Otherwise what the conjuncts up to the last one an index
             // can use need (the rows skipped are rows where one of those is false), or all, when the path serves
             // the order (a Take stops it before it reaches every row).
+            Hint = OrdinalHint(best.Path),
             Requirements = best.Path is FullScan<T> ? [] : requirements
                 .Take(best.ServesOrder && orderings.Count > 0 ? requirements.Count : _conditions.FindLastIndex(c => c is not null) + 1)
                 .SelectMany(r => r).Distinct().ToList(),
@@ -96,6 +100,26 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
     }
 
     private int _usable;
+
+    private static readonly MethodInfo CultureStartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+
+    /// <summary>
+    /// A culture-sensitive <c>StartsWith(p)</c> on the first column of an index is never an index range (ignorable
+    /// characters match outside the ordinal prefix): say that the ordinal form would be one.
+    /// </summary>
+    private string? OrdinalHint(AccessPath<T> chosen)
+    {
+        if (chosen is not FullScan<T>) return null;
+        foreach (var conjunct in _conjuncts)
+        {
+            if (conjunct is not MethodCallExpression { Object: { } target } call || call.Method != CultureStartsWith) continue;
+            if (ConditionParts.Path(target, _document) is not { } path) continue;
+            var name = string.Join(".", path.Select(p => p.Name));
+            if (entity.Indexes.Any(i => i.Properties[0].Name == name && indexAvailable(i.Name)))
+                return $"hint: StartsWith(value, StringComparison.Ordinal) would use the index on {name}; StartsWith(value) compares with the culture";
+        }
+        return null;
+    }
 
     /// <summary>
     /// An OR conjunct whose every branch has an access path better than a scan: the union of those paths. The OR

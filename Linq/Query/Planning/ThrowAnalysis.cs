@@ -13,6 +13,9 @@ internal abstract record NoThrowRequirement
 {
     public sealed record ParameterNotNull(ParameterExpression Parameter) : NoThrowRequirement;
 
+    /// <summary>A value computed from parameters only (<c>start.AddDays(-7)</c>): evaluating it does not throw (else it would throw on every row).</summary>
+    public sealed record Evaluates(Expression Value) : NoThrowRequirement;
+
     /// <summary>No document has a null at <see cref="Path"/> (nor on its way): the index whose first column it is has no null entry.</summary>
     public sealed record NoNullAt(EntityIndex Index, string Path) : NoThrowRequirement;
 }
@@ -58,6 +61,52 @@ internal sealed class ThrowAnalysis(EntityType entity, ParameterExpression docum
     }
 
     private bool Safe(Expression? e, HashSet<string> known, List<NoThrowRequirement> req)
+    {
+        // A value made of parameters only is the same for every row: when it throws, LINQ-to-Objects throws on the
+        // first row that reaches it. Checked per execution (it is evaluated once more for that).
+        if (e is MethodCallExpression or BinaryExpression or UnaryExpression or NewExpression or MemberExpression or ConditionalExpression
+            && RowIndependent.Of(e))
+        {
+            var inner = new List<NoThrowRequirement>();
+            if (SafeNode(e, known, inner)) req.AddRange(inner);
+            else req.Add(new NoThrowRequirement.Evaluates(e));
+            return true;
+        }
+        return SafeNode(e, known, req);
+    }
+
+    /// <summary>Finds whether an expression uses anything but query parameters (<c>@pN</c>) and constants.</summary>
+    private sealed class RowIndependent : ExpressionVisitor
+    {
+        private bool _dependent;
+
+        public static bool Of(Expression e)
+        {
+            var finder = new RowIndependent();
+            finder.Visit(e);
+            return !finder._dependent;
+        }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            if (node.Name?.StartsWith("@p", StringComparison.Ordinal) != true) _dependent = true;
+            return node;
+        }
+
+        protected override Expression VisitLambda<T>(Expression<T> node)
+        {
+            _dependent = true;
+            return node;
+        }
+
+        protected override Expression VisitExtension(Expression node)
+        {
+            _dependent = true;
+            return node;
+        }
+    }
+
+    private bool SafeNode(Expression? e, HashSet<string> known, List<NoThrowRequirement> req)
     {
         switch (e)
         {
