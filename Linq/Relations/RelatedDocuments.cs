@@ -21,7 +21,10 @@ internal static class RelatedDocuments
     }
 
     /// <summary>Copies of the documents of <typeparamref name="T"/> whose foreign key of <paramref name="relationship"/> is <paramref name="principalKey"/>, in key order.</summary>
-    public static List<T> Dependents<T>(QueryContext context, Relationship relationship, object principalKey) where T : class
+    public static List<T> Dependents<T>(QueryContext context, Relationship relationship, object principalKey) where T : class =>
+        context.NavigationList(relationship, principalKey, () => Load<T>(context, relationship, principalKey));
+
+    private static List<T> Load<T>(QueryContext context, Relationship relationship, object principalKey) where T : class
     {
         var snapshot = context.Snapshot<T>();
         if (snapshot.GetIndex(relationship.ForeignKeyIndexName) is { } index)

@@ -103,6 +103,9 @@ public abstract class EntityIdentitySuite<TBackend>(TBackend backend) : IClassFi
         ("GroupBy_a_navigation_makes_one_group_per_entity", (s, p) => p.GroupBy(x => x.Shopper).Select(g => new { g.Key!.Id, N = g.Count(), Total = g.Sum(x => x.Amount) }).ToList()),
         ("GroupBy_an_anonymous_key_holding_an_entity", (s, p) => p.GroupBy(x => new { x.Shopper, Big = x.Amount > 50 }).Count()),
         ("Navigation_equals_itself", (s, p) => p.Count(x => x.Shopper == x.Shopper)),
+        ("Collection_navigation_equals_itself", (s, p) => s.Count(x => x.Purchases == x.Purchases)),
+        ("Collection_navigations_of_one_entity_are_one_list", (s, p) => p.Where(x => x.ShopperId == 3).Select(x => x.Shopper!.Purchases).ToList() is var lists
+            && lists.All(l => ReferenceEquals(l, lists[0]))),
         ("Navigation_equals_another_navigation_of_the_same_document", (s, p) => p.Count(x => p.Any(y => y.Id != x.Id && y.Shopper == x.Shopper))),
         ("Union_of_a_navigation_and_a_collection", (s, p) => p.Select(x => x.Shopper!).Union(s.Where(x => x.Id <= 110)).Count()),
         ("Union_of_two_reads_of_one_collection", (s, p) => s.Where(x => x.Id < 60).Union(s.Where(x => x.Id > 40)).Count()),

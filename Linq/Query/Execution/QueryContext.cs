@@ -34,6 +34,21 @@ internal sealed class QueryContext(ZgDatabase database, DatabaseState state, obj
     public bool ResolvesIdentity { get; init; }
 
     private Dictionary<(Type, object), object>? _identities;
+    private Dictionary<(object, object), object>? _navigations;
+
+    /// <summary>
+    /// The list a collection navigation gives for one principal (<paramref name="relationship"/>, <paramref name="key"/>):
+    /// when this execution resolves identity, the same list every time (<c>c.Orders == c.Orders</c>, as in an object graph).
+    /// </summary>
+    public List<T> NavigationList<T>(object relationship, object key, Func<List<T>> load) where T : class
+    {
+        if (!ResolvesIdentity) return load();
+        _navigations ??= [];
+        if (_navigations.TryGetValue((relationship, key), out var existing)) return (List<T>)existing;
+        var list = load();
+        _navigations.Add((relationship, key), list);
+        return list;
+    }
 
     /// <summary>Copies of stored documents, made as they are enumerated (so Take(10) copies ten).</summary>
     public IEnumerable<T> Copy<T>(IEnumerable<T> stored) where T : class

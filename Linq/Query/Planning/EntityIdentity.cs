@@ -38,6 +38,8 @@ internal sealed class EntityIdentity(DatabaseModel model) : ExpressionVisitor
         var visited = (BinaryExpression)base.VisitBinary(node);
         if (visited.NodeType is not (ExpressionType.Equal or ExpressionType.NotEqual) || visited.Method is not null) return visited;
         if (IsNullConstant(visited.Left) || IsNullConstant(visited.Right)) return visited;
+        // c.Orders == c.Orders: a collection navigation is one list per entity and execution (RelatedDocuments keeps it)
+        if (M.TryElementType(visited.Left.Type) is { } item && Entity(item) is not null) ComparesEntities = true;
         var entity = Entity(visited.Left.Type) ?? Entity(visited.Right.Type);
         if (entity is null || visited.Left.Type != visited.Right.Type) return visited;
         Expression same = Expression.Call(SameMethod.MakeGenericMethod(entity.ClrType), Expression.Constant(EntityKeyComparer.For(entity)), visited.Left, visited.Right);
