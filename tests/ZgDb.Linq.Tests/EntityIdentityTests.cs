@@ -103,6 +103,9 @@ public abstract class EntityIdentitySuite<TBackend>(TBackend backend) : IClassFi
         ("GroupBy_a_navigation_makes_one_group_per_entity", (s, p) => p.GroupBy(x => x.Shopper).Select(g => new { g.Key!.Id, N = g.Count(), Total = g.Sum(x => x.Amount) }).ToList()),
         ("GroupBy_an_anonymous_key_holding_an_entity", (s, p) => p.GroupBy(x => new { x.Shopper, Big = x.Amount > 50 }).Count()),
         ("Navigation_equals_itself", (s, p) => p.Count(x => x.Shopper == x.Shopper)),
+        ("ToList_of_a_collection_navigation_inside_a_predicate", (s, p) => s.Count(x => x.Purchases.ToList().Count > 8)),
+        ("Nested_collection_projection_of_a_navigation", (s, p) => s.Where(x => x.Id < 25).Select(x => new { x.Id, P = x.Purchases.OrderBy(y => y.Amount).ThenBy(y => y.Id).Select(y => y.Id).ToList() }).ToList()),
+        ("MaxBy_over_a_navigation_in_a_projection", (s, p) => s.Where(x => x.Id < 25).Select(x => x.Purchases.Count == 0 ? 0 : x.Purchases.MaxBy(y => y.Amount)!.Id).ToList()),
         ("Collection_navigation_equals_itself", (s, p) => s.Count(x => x.Purchases == x.Purchases)),
         ("Collection_navigations_of_one_entity_are_one_list", (s, p) => p.Where(x => x.ShopperId == 3).Select(x => x.Shopper!.Purchases).ToList() is var lists
             && lists.All(l => ReferenceEquals(l, lists[0]))),
