@@ -21,22 +21,32 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     private readonly List<ParameterExpression> _lambdaParameters = [];
     private List<ParameterExpression>? _parameters;
     private bool _rewrite;
+    private ZgDatabase? _database;
 
-    /// <summary>The shape key and the parameter values of <paramref name="query"/>.</summary>
-    public static (string Key, object?[] Values) Analyze(Expression query)
+    /// <summary>The query sources evaluated (<see cref="TryEvaluateSource"/>), in order: evaluated by Analyze, reused by Rewrite.</summary>
+    private List<object?> _sources = [];
+    private int _nextSource;
+
+    /// <summary>
+    /// The shape key and the parameter values of <paramref name="query"/>, a query of <paramref name="database"/>,
+    /// and the query sources it evaluated (calls such as <c>db.Set&lt;Order&gt;()</c> inside it; pass them to <see cref="Rewrite"/>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The query reads a collection of another database.</exception>
+    public static (string Key, object?[] Values, IReadOnlyList<object?> Sources) Analyze(Expression query, ZgDatabase database)
     {
-        var visitor = new QueryParameterizer();
+        var visitor = new QueryParameterizer { _database = database };
         visitor.Visit(query);
-        return (visitor._key.ToString(), visitor._values.ToArray());
+        return (visitor._key.ToString(), visitor._values.ToArray(), visitor._sources);
     }
 
     /// <summary>
     /// <paramref name="query"/> with its parameters in place of the lifted values: the form re-linq parses and the
-    /// plan is compiled from. The parameters are returned in slot order.
+    /// plan is compiled from. The parameters are returned in slot order. <paramref name="sources"/> are the query
+    /// sources <see cref="Analyze"/> evaluated for this execution (not evaluated again).
     /// </summary>
-    public static (Expression Query, IReadOnlyList<ParameterExpression> Parameters) Rewrite(Expression query)
+    public static (Expression Query, IReadOnlyList<ParameterExpression> Parameters) Rewrite(Expression query, IReadOnlyList<object?> sources)
     {
-        var visitor = new QueryParameterizer { _rewrite = true, _parameters = [] };
+        var visitor = new QueryParameterizer { _rewrite = true, _parameters = [], _sources = [.. sources] };
         var rewritten = visitor.Visit(query);
         return (rewritten!, visitor._parameters);
     }
@@ -48,13 +58,26 @@ internal sealed class QueryParameterizer : ExpressionVisitor
             _key.Append('~');
             return null;
         }
-        if (TryCapture(node, out var value))
+        bool evaluated = false;
+        object? value = null;
+        if (TryCapture(node, out value) || (evaluated = TryEvaluateSource(node, out value)))
         {
             if (value is IZgCollection collection)
             {
+                CheckDatabase(collection.Database, node);
                 _key.Append("Q(").Append(collection.ElementType.TypeHandle.Value).Append(')');
                 return _rewrite ? Expression.Constant(value, node.Type) : node;
             }
+            if (value is IQueryable { Provider: ZgQueryProvider provider } query)
+            {
+                // a query of ZgDb captured or returned inside this one (var big = db.Orders.Where(..); GetOrders()): its operators join this query
+                CheckDatabase(provider.Database, node);
+                _key.Append("I(");
+                var inlined = Visit(query.Expression);
+                _key.Append(')');
+                return _rewrite ? inlined : node;
+            }
+            if (evaluated && !_rewrite) _key.Append('E');
             if (value is StringComparison comparison && node is ConstantExpression)
             {
                 // part of the shape: the planner serves an Ordinal comparison from an index, not a culture one
@@ -80,6 +103,84 @@ internal sealed class QueryParameterizer : ExpressionVisitor
         var result = base.Visit(node);
         _key.Append(')');
         return result;
+    }
+
+    private void CheckDatabase(ZgDatabase database, Expression node)
+    {
+        if (_database is not null && !ReferenceEquals(database, _database))
+            throw new NotSupportedException(
+                $"The query reads '{node}', a collection of another database ({database.GetType().Name}) than the query's: one query reads one " +
+                "database state. Run that part as its own query (ToList() it first) and use the result in this one.");
+    }
+
+    /// <summary>
+    /// A query source written as a call inside the query (<c>db.Collection&lt;Order&gt;()</c>, <c>repository.Set&lt;Order&gt;()</c>,
+    /// <c>GetOrders()</c>, <c>GetDb().Orders</c>): an <see cref="IQueryable"/>-typed method call (or member of one) that uses no
+    /// lambda parameter, whose target and arguments are known values. Evaluated once per execution, by Analyze; Rewrite
+    /// takes the same values back. Queryable's own operators are not sources: they are the query.
+    /// </summary>
+    private bool TryEvaluateSource(Expression node, out object? value)
+    {
+        value = null;
+        if (!typeof(IQueryable).IsAssignableFrom(node.Type)) return false;
+        if (node is MethodCallExpression { Method: var method } && (method.DeclaringType == typeof(Queryable) || method.DeclaringType == typeof(QueryableExtensions)
+                                                                   || method.DeclaringType == typeof(IncludeExtensions)))
+            return false;
+        if (node is not (MethodCallExpression or MemberExpression or InvocationExpression)) return false;
+        if (!TryEvaluate(node, out _, probeOnly: true)) return false;
+        if (!_rewrite)
+        {
+            bool known = TryEvaluate(node, out value);
+            _sources.Add(known ? value : NotEvaluated);
+            return known;
+        }
+        value = _sources[_nextSource++];
+        return !ReferenceEquals(value, NotEvaluated);
+    }
+
+    private static readonly object NotEvaluated = new();
+
+    /// <summary>The value of <paramref name="node"/> when it is made only of known values, member reads and method calls.</summary>
+    private static bool TryEvaluate(Expression? node, out object? value, bool probeOnly = false)
+    {
+        value = null;
+        switch (node)
+        {
+            case null:
+                return true;
+            case ConstantExpression constant:
+                value = constant.Value;
+                return true;
+            case MemberExpression member:
+            {
+                if (!TryEvaluate(member.Expression, out var target, probeOnly)) return false;
+                if (probeOnly) return member.Member is FieldInfo or PropertyInfo;
+                if (target is null && member.Expression is not null) return false; // the NullReferenceException is the query's to raise
+                value = member.Member switch
+                {
+                    FieldInfo field => field.GetValue(target),
+                    PropertyInfo property => property.GetValue(target),
+                    _ => null,
+                };
+                return member.Member is FieldInfo or PropertyInfo;
+            }
+            case MethodCallExpression call:
+            {
+                if (!TryEvaluate(call.Object, out var target, probeOnly)) return false;
+                var arguments = new object?[call.Arguments.Count];
+                for (int i = 0; i < arguments.Length; i++)
+                    if (call.Arguments[i] is LambdaExpression or UnaryExpression { NodeType: ExpressionType.Quote } || !TryEvaluate(call.Arguments[i], out arguments[i], probeOnly))
+                        return false;
+                if (probeOnly) return true;
+                if (target is null && call.Object is not null) return false;
+                value = call.Method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, arguments, null);
+                return true;
+            }
+            case UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.TypeAs } convert:
+                return TryEvaluate(convert.Operand, out value, probeOnly);
+            default:
+                return false;
+        }
     }
 
     /// <summary>Whether <paramref name="node"/> is a value known before the query runs: a constant, or a chain of field/property reads from one (a captured variable), or a static field.</summary>

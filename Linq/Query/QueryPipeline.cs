@@ -35,11 +35,11 @@ internal sealed class QueryPipeline
     public object? Execute(Expression query, Relations.IncludeProcessor? includes)
     {
         // 1. Parameterize: the query's shape (the cache key) and its parameter values, without re-linq.
-        var (shape, parameters) = QueryParameterizer.Analyze(query);
+        var (shape, parameters, sources) = QueryParameterizer.Analyze(query, _database);
         // 2. Look up the plan cache; on a miss, parse (3), plan (4) and compile (5) once for this shape.
-        var compiled = Lookup(shape, query);
+        var compiled = Lookup(shape, query, sources);
         // 6. Execute over one database state, read once for every collection the query touches (navigations included).
-        var context = NewContext(parameters);
+        var context = new QueryContext(_database, _database.Engine.ReadState(), parameters) { ResolvesIdentity = compiled.ResolvesIdentity };
         var result = compiled.Run(context);
         // 7. Include: the navigations are loaded, as the results are enumerated, from the same state.
         return includes is null ? result : includes.ApplyTo(result, context);
@@ -48,41 +48,51 @@ internal sealed class QueryPipeline
     /// <summary>The plan <see cref="Execute"/> would run for <paramref name="query"/>, as text.</summary>
     public string Explain(Expression query)
     {
-        var (shape, parameters) = QueryParameterizer.Analyze(query);
-        return Lookup(shape, query).Explain(parameters);
+        var (shape, parameters, sources) = QueryParameterizer.Analyze(query, _database);
+        return Lookup(shape, query, sources).Explain(parameters);
     }
 
-    private CompiledQuery Lookup(string shape, Expression query)
+    private CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources)
     {
         if (_cache.TryGetValue(shape, out var compiled)) return compiled;
-        compiled = Compile(query);
+        compiled = Compile(query, sources);
         if (_cache.Count >= CacheLimit) _cache.Clear();
         return _cache.GetOrAdd(shape, compiled);
     }
 
     private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters);
 
-    private CompiledQuery Compile(Expression query)
+    private CompiledQuery Compile(Expression query, IReadOnlyList<object?> sources)
     {
         Interlocked.Increment(ref _compilations);
         // 3. Parse with re-linq (behind its seam) into the normalized query: Enumerable operators over collection sources.
-        var (parameterized, parameters) = QueryParameterizer.Rewrite(query);
+        var (parameterized, parameters) = QueryParameterizer.Rewrite(query, sources);
         var normalized = RelinqFrontEnd.Normalize(parameterized);
         // Navigations (u.Posts, p.Author) become key and foreign-key lookups in the query's context, after parsing:
         // re-linq cannot parse them.
         var context = Expression.Parameter(typeof(QueryContext), "context");
+        var parsed = normalized;
         if (_database.Model.Relationships.Count > 0) normalized = new Relations.NavigationExpander(_database.Model, context).Visit(normalized);
+        bool navigates = !ReferenceEquals(parsed, normalized);
+        // Entities compare by key (a captured one matches its document); an operator comparing values that hold
+        // entities needs each document materialized once (Planning/EntityIdentity).
+        var identity = new EntityIdentity(_database.Model);
+        normalized = identity.Rewrite(normalized);
 
         // 4. Plan each collection source: access path, filters, sort, limits, copies.
         var probe = NewContext([]);
-        var planner = new QueryPlanner(_database.Model, (type, name) => IndexExists(probe, type, name),
-            copyDocuments: !ResultSafety.IsDetached(normalized.Type), context);
+        bool copyDocuments = !ResultSafety.IsDetached(normalized.Type) || identity.ComparesEntities;
+        var planner = new QueryPlanner(_database.Model, (type, name) => IndexExists(probe, type, name), copyDocuments, context);
         var planned = planner.Visit(normalized);
+        // One copy per document and execution when entities are compared, or when the result holds entities that
+        // may come twice (navigations, several reads, operators over the reads); a plain read pays nothing.
+        bool resolvesIdentity = identity.ComparesEntities
+                                || copyDocuments && (navigates || planner.Plans.Count > 1 || planner.InMemory.Count > 0);
 
         // 5. Compile: parameters become reads of the context's values; one delegate per shape.
         var body = new ParameterBinder(parameters, context).Visit(planned);
         var run = Expression.Lambda<Func<QueryContext, object?>>(Expression.Convert(body, typeof(object)), context).Compile();
-        return new CompiledQuery(run, planner.Plans, planner.InMemory);
+        return new CompiledQuery(run, planner.Plans, planner.InMemory) { ResolvesIdentity = resolvesIdentity };
     }
 
     private static bool IndexExists(QueryContext probe, Type element, string name) =>
@@ -107,6 +117,9 @@ internal sealed class QueryPipeline
 /// <summary>A query shape, planned and compiled once; run with each execution's parameter values.</summary>
 internal sealed class CompiledQuery(Func<QueryContext, object?> run, IReadOnlyList<PlanNode> plans, IReadOnlyList<string> inMemory)
 {
+    /// <summary>Whether each execution hands out one copy per stored document (see <see cref="Planning.EntityIdentity"/>).</summary>
+    public bool ResolvesIdentity { get; init; }
+
     public object? Run(QueryContext context) => run(context);
 
     public string Explain(object?[] parameters)

@@ -7,7 +7,8 @@ namespace ZgDb.Relations;
 /// The documents a navigation leads to, read from one <see cref="QueryContext"/>: the principal of a foreign key
 /// (a primary-key lookup) or the dependents of a principal key (through the foreign-key index, or a scan when the
 /// collection has none). Every navigation, Include and explicit load reads through here, so a query's navigations see
-/// the same database state as the query itself. Returns copies the caller owns.
+/// the same database state as the query itself. Returns copies the caller owns (the execution's one copy per document
+/// when it resolves identity).
 /// </summary>
 internal static class RelatedDocuments
 {
@@ -16,11 +17,14 @@ internal static class RelatedDocuments
     {
         if (foreignKey is null) return null;
         var snapshot = context.Snapshot<T>();
-        return snapshot.Get(foreignKey) is { } stored ? snapshot.Copy(stored) : null;
+        return snapshot.Get(foreignKey) is { } stored ? context.Materialize(stored) : null;
     }
 
     /// <summary>Copies of the documents of <typeparamref name="T"/> whose foreign key of <paramref name="relationship"/> is <paramref name="principalKey"/>, in key order.</summary>
-    public static List<T> Dependents<T>(QueryContext context, Relationship relationship, object principalKey) where T : class
+    public static List<T> Dependents<T>(QueryContext context, Relationship relationship, object principalKey) where T : class =>
+        context.NavigationList(relationship, principalKey, () => Load<T>(context, relationship, principalKey));
+
+    private static List<T> Load<T>(QueryContext context, Relationship relationship, object principalKey) where T : class
     {
         var snapshot = context.Snapshot<T>();
         if (snapshot.GetIndex(relationship.ForeignKeyIndexName) is { } index)
@@ -29,11 +33,11 @@ internal static class RelatedDocuments
             keys.Sort(KeyComparer.For(relationship.Dependent.KeyKind));
             var found = new List<T>(keys.Count);
             foreach (var key in keys)
-                if (snapshot.Get(key) is { } stored) found.Add(snapshot.Copy(stored));
+                if (snapshot.Get(key) is { } stored) found.Add(context.Materialize(stored));
             return found;
         }
         var foreignKey = relationship.ForeignKey.Info;
-        return snapshot.Scan().Where(d => Equals(foreignKey.GetValue(d), principalKey)).Select(snapshot.Copy).ToList();
+        return snapshot.Scan().Where(d => Equals(foreignKey.GetValue(d), principalKey)).Select(context.Materialize).ToList();
     }
 
     /// <summary>The one dependent of a one-to-one <paramref name="relationship"/> (a copy), or null.</summary>

@@ -6,7 +6,17 @@ using ZgDb.Query.Translators;
 namespace ZgDb.Query.Planning;
 
 /// <summary>The chosen way to read a collection: the access path, what of the predicate is left, whether the order is served.</summary>
-internal sealed record AccessChoice<T>(AccessPath<T> Path, LambdaExpression? Residual, bool ServesOrder) where T : class;
+/// <remarks>
+/// <see cref="Requirements"/>: what must hold when the query runs for the path to skip only rows on which no
+/// conjunct could throw (see <see cref="ThrowAnalysis"/>); when they fail, the query reads every document instead.
+/// </remarks>
+internal sealed record AccessChoice<T>(AccessPath<T> Path, LambdaExpression? Residual, bool ServesOrder) where T : class
+{
+    public IReadOnlyList<NoThrowRequirement> Requirements { get; init; } = [];
+
+    /// <summary>A hint for Explain when an index could serve a conjunct written another way (a culture StartsWith).</summary>
+    public string? Hint { get; init; }
+}
 
 /// <summary>
 /// Chooses the access path for one collection from the conjuncts of its Where predicates and its ordering:
@@ -31,10 +41,20 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
         _conjuncts = predicates.SelectMany(p => Conjuncts(Rebind(p))).ToList();
         _conditions = _conjuncts.Select(Analyze).ToList();
 
-        // Only a single ordering key can be served (index order is value, then primary key).
+        // An index may answer or narrow on a conjunct only if no conjunct up to it can throw: the rows it skips
+        // would be rows where LINQ-to-Objects throws. After one that can, every conjunct is only filtered.
+        var analysis = new ThrowAnalysis(entity, _document, indexAvailable);
+        var requirements = new List<List<NoThrowRequirement>>();
+        _usable = 0;
+        while (_usable < _conjuncts.Count && analysis.CannotThrow(_conjuncts[_usable], requirements.AddAndReturn([]))) _usable++;
+        for (int i = _usable; i < _conditions.Count; i++) _conditions[i] = null;
+        bool mayThrow = _usable < _conjuncts.Count;
+
+        // Only a single ordering key can be served (index order is value, then primary key). Not when the filter
+        // may throw: LINQ's OrderBy reads (and filters) every document before a Take stops, an ordered read does not.
         IReadOnlyList<PropertyInfo>? orderPath = null;
         bool descending = false;
-        if (orderings.Count == 1)
+        if (orderings.Count == 1 && !mayThrow)
         {
             orderPath = ConditionParts.Path(orderings[0].Key.Body, orderings[0].Key.Parameters[0]);
             descending = orderings[0].Descending;
@@ -55,7 +75,50 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
         var best = candidates.MinBy(c => c.Score(orderings.Count > 0, limited))!;
         var residual = _conjuncts.Where((_, i) => !best.Served.Contains(i)).ToList();
         var filter = residual.Count == 0 ? null : Expression.Lambda(residual.Aggregate(Expression.AndAlso), _document);
-        return new AccessChoice<T>(best.Path, filter, best.ServesOrder && orderings.Count > 0);
+        return new AccessChoice<T>(best.Path, filter, best.ServesOrder && orderings.Count > 0)
+        {
+            // A full scan skips no row: nothing to check. Otherwise what the conjuncts up to the last one an index
+            // can use need (the rows skipped are rows where one of those is false), or all, when the path serves
+            // the order (a Take stops it before it reaches every row).
+            Hint = OrdinalHint(best.Path),
+            Requirements = best.Path is FullScan<T> ? [] : requirements
+                .Take(best.ServesOrder && orderings.Count > 0 ? requirements.Count : _conditions.FindLastIndex(c => c is not null) + 1)
+                .SelectMany(r => r).Distinct().ToList(),
+        };
+    }
+
+    /// <summary>
+    /// The plan that is always exact, whatever throws: every document in key order, every conjunct filtered in
+    /// order, any ordering sorted (used when the <see cref="AccessChoice{T}.Requirements"/> fail).
+    /// </summary>
+    public static AccessChoice<T> ReadEverything(EntityType entity, IReadOnlyList<LambdaExpression> predicates)
+    {
+        if (predicates.Count == 0) return new AccessChoice<T>(new FullScan<T>(entity), null, false);
+        var document = Expression.Parameter(typeof(T), predicates[0].Parameters[0].Name ?? "d");
+        var body = predicates.Select(p => new Rebinder(p.Parameters[0], document).Visit(p.Body)).Aggregate(Expression.AndAlso);
+        return new AccessChoice<T>(new FullScan<T>(entity), Expression.Lambda(body, document), false);
+    }
+
+    private int _usable;
+
+    private static readonly MethodInfo CultureStartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+
+    /// <summary>
+    /// A culture-sensitive <c>StartsWith(p)</c> on the first column of an index is never an index range (ignorable
+    /// characters match outside the ordinal prefix): say that the ordinal form would be one.
+    /// </summary>
+    private string? OrdinalHint(AccessPath<T> chosen)
+    {
+        if (chosen is not FullScan<T>) return null;
+        foreach (var conjunct in _conjuncts)
+        {
+            if (conjunct is not MethodCallExpression { Object: { } target } call || call.Method != CultureStartsWith) continue;
+            if (ConditionParts.Path(target, _document) is not { } path) continue;
+            var name = string.Join(".", path.Select(p => p.Name));
+            if (entity.Indexes.Any(i => i.Properties[0].Name == name && indexAvailable(i.Name)))
+                return $"hint: StartsWith(value, StringComparison.Ordinal) would use the index on {name}; StartsWith(value) compares with the culture";
+        }
+        return null;
     }
 
     /// <summary>
@@ -64,7 +127,7 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
     /// </summary>
     private void AddUnion(List<Candidate> candidates, bool byKey, bool descending)
     {
-        foreach (var conjunct in _conjuncts)
+        foreach (var conjunct in _conjuncts.Take(_usable))
         {
             if (conjunct is not BinaryExpression { NodeType: ExpressionType.OrElse }) continue;
             var branches = new List<AccessPath<T>>();
@@ -240,5 +303,15 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
         protected override Expression VisitExtension(Expression node) => node;
+    }
+}
+
+internal static class ListExtensions
+{
+    /// <summary>Adds <paramref name="item"/> and returns it.</summary>
+    public static TItem AddAndReturn<TItem>(this List<TItem> list, TItem item)
+    {
+        list.Add(item);
+        return item;
     }
 }

@@ -47,24 +47,32 @@ internal sealed class QueryPlanner(DatabaseModel model, Func<Type, string, bool>
         var selector = chain.Selector is null ? null : (LambdaExpression)Visit(chain.Selector);
 
         var access = new AccessPlanner<T>(entity, name => indexAvailable(typeof(T), name)).Choose(predicates, orderings, limits.Any(l => l.Take));
-        PlanNode node = access.Path;
-        if (access.Residual is { } residual) node = new Filter(residual) { Input = node };
-        if (orderings.Count > 0 && !access.ServesOrder) node = new Sort(orderings) { Input = node };
-        foreach (var (take, count) in limits) node = new SkipTake(take, count, typeof(T)) { Input = node };
+        var node = Build(access);
+        if (access.Requirements.Count > 0)
+            node = new Guarded<T>(access.Requirements, node, Build(AccessPlanner<T>.ReadEverything(entity, predicates)));
+        Plans.Add(node);
 
-        bool counting = chain.Terminal is not null;
-        if (counting && limits.Count == 0 && access.Residual is null && (access.Path is IndexAccess<T> || access.Path is FullScan<T> && predicates.Count == 0))
+        PlanNode Build(AccessChoice<T> access)
         {
-            var kind = chain.Terminal == M.Count ? CountKind.Count : chain.Terminal == M.LongCount ? CountKind.LongCount : CountKind.Any;
-            node = new CountWithoutDocuments<T>(access.Path is FullScan<T> ? null : access.Path, kind);
-        }
-        else
-        {
+            PlanNode node = access.Path;
+            if (access.Residual is { } residual) node = new Filter(residual) { Input = node, Hint = access.Hint };
+            if (orderings.Count > 0 && !access.ServesOrder) node = new Sort(orderings) { Input = node };
+            foreach (var (take, count) in limits) node = new SkipTake(take, count, typeof(T)) { Input = node };
+
+            bool counting = chain.Terminal is not null;
+            // Count and LongCount run the selector on every document in LINQ-to-Objects (Select(u => u.Age / zero).Count() throws)
+            bool selectorMatters = selector is not null && chain.Terminal != M.Any && !SelectorCannotThrow(entity, selector);
+            if (counting && limits.Count == 0 && access.Residual is null && !selectorMatters
+                && (access.Path is IndexAccess<T> || access.Path is FullScan<T> && predicates.Count == 0))
+            {
+                var kind = chain.Terminal == M.Count ? CountKind.Count : chain.Terminal == M.LongCount ? CountKind.LongCount : CountKind.Any;
+                return new CountWithoutDocuments<T>(access.Path is FullScan<T> ? null : access.Path, kind);
+            }
             if (copyDocuments && !counting) node = new CopyDocuments<T> { Input = node };
             if (selector is not null) node = new Project(selector) { Input = node };
             if (chain.Terminal is { } terminal) node = new Plans.Aggregate(terminal, selector?.ReturnType ?? typeof(T)) { Input = node };
+            return node;
         }
-        Plans.Add(node);
 
         var expression = node.Build(context);
         foreach (var call in chain.Rest)
@@ -74,5 +82,12 @@ internal sealed class QueryPlanner(DatabaseModel model, Func<Type, string, bool>
             expression = Expression.Call(call.Method, arguments!);
         }
         return expression;
+    }
+
+    private bool SelectorCannotThrow(EntityType entity, LambdaExpression selector)
+    {
+        var requirements = new List<NoThrowRequirement>();
+        return new ThrowAnalysis(entity, selector.Parameters[0], name => indexAvailable(entity.ClrType, name)).CannotThrow(selector.Body, requirements)
+               && requirements.Count == 0;
     }
 }

@@ -71,6 +71,8 @@ internal sealed class PrimaryKeySeek<T>(EntityType entity, Expression key) : Acc
 /// <summary>The documents whose primary keys are in a list (<c>ids.Contains(u.Id)</c>), in key order.</summary>
 internal sealed class PrimaryKeyIn<T>(EntityType entity, Expression keys) : AccessPath<T>(entity) where T : class
 {
+    private readonly Type _element = EnumerableMethods.ElementType(keys.Type);
+
     public override double Cost => 10;
     public override bool InKeyOrder => true;
     public override string Explain(PlanText text) => $"PRIMARY KEY SEEK {Entity.Name}.{Entity.Key.Name} IN {text.Value(keys)}";
@@ -80,6 +82,9 @@ internal sealed class PrimaryKeyIn<T>(EntityType entity, Expression keys) : Acce
     {
         ArgumentNullException.ThrowIfNull(keys, "source"); // LINQ-to-Objects' Contains on a null list throws the same
         var snapshot = context.Snapshot<T>();
+        // a set with its own comparer (OrdinalIgnoreCase...) is asked about every key, as LINQ-to-Objects asks it
+        if (!CapturedList.ComparesByDefaultEquality(keys))
+            return snapshot.Scan().Where(document => CapturedList.Contains(keys, _element, snapshot.KeyOf(document)));
         var found = new List<T>();
         var seen = new HashSet<object>();
         foreach (var key in keys)

@@ -172,9 +172,12 @@ internal sealed class IndexIn<T>(EntityType entity, EntityIndex index, Expressio
 
     public override Expression BuildCount(Expression context) => CallSelf(nameof(CountIn), context, values);
 
+    private readonly Type _element = EnumerableMethods.ElementType(values.Type);
+
     public IEnumerable<T> RunIn(QueryContext context, System.Collections.IEnumerable? list)
     {
         ArgumentNullException.ThrowIfNull(list, "source");
+        if (!CapturedList.ComparesByDefaultEquality(list)) return OwnSemantics(context, list);
         var index = Open(context);
         var keys = new HashSet<object>();
         foreach (var value in list.Cast<object?>().Distinct())
@@ -185,7 +188,15 @@ internal sealed class IndexIn<T>(EntityType entity, EntityIndex index, Expressio
     public long CountIn(QueryContext context, System.Collections.IEnumerable? list)
     {
         ArgumentNullException.ThrowIfNull(list, "source");
+        if (!CapturedList.ComparesByDefaultEquality(list)) return OwnSemantics(context, list).LongCount();
         var index = Open(context);
         return list.Cast<object?>().Distinct().Sum(value => index.CountRange([value], null, null));
+    }
+
+    /// <summary>A list whose Contains is not the index's equality (a set with its own comparer): every document, in key order, that the list itself contains.</summary>
+    private IEnumerable<T> OwnSemantics(QueryContext context, System.Collections.IEnumerable list)
+    {
+        var path = Index.Properties[0];
+        return context.Snapshot<T>().Scan().Where(document => CapturedList.Contains(list, _element, path.GetValue(document)));
     }
 }

@@ -43,8 +43,56 @@ internal sealed class PlanText(object?[] parameters)
             && int.TryParse(name.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out int slot) && slot < parameters.Length => Literal(parameters[slot]),
         ConstantExpression c => Literal(c.Value),
         UnaryExpression { NodeType: ExpressionType.Convert } u => Value(u.Operand),
-        _ => Code(value),
+        _ => TryEvaluate(value, out var computed) ? Literal(computed) : Code(value),
     };
+
+    /// <summary>Whether <paramref name="value"/>, made of parameters only, computes without an exception with these parameter values.</summary>
+    public bool Evaluates(Expression value) => TryEvaluate(value, out _);
+
+    /// <summary>A value computed from parameters only (<c>@p0.AddDays(@p1)</c>) with this execution's parameter values (Explain only: compiles).</summary>
+    private bool TryEvaluate(Expression value, out object? computed)
+    {
+        computed = null;
+        var binder = new ParameterValues(parameters);
+        var bound = binder.Visit(value);
+        if (binder.Unknown) return false;
+        try
+        {
+            computed = Expression.Lambda<Func<object?>>(Expression.Convert(bound, typeof(object))).Compile(preferInterpretation: true)();
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Puts the parameter values in place of <c>@pN</c>; anything else that varies (a lambda's parameter) makes it unknown.</summary>
+    private sealed class ParameterValues(object?[] parameters) : ExpressionVisitor
+    {
+        public bool Unknown { get; private set; }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            if (node.Name is { } name && name.StartsWith("@p", StringComparison.Ordinal)
+                && int.TryParse(name.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out int slot) && slot < parameters.Length)
+                return Expression.Constant(parameters[slot], node.Type);
+            Unknown = true;
+            return node;
+        }
+
+        protected override Expression VisitLambda<T>(Expression<T> node)
+        {
+            Unknown = true;
+            return node;
+        }
+
+        protected override Expression VisitExtension(Expression node)
+        {
+            Unknown = true;
+            return node;
+        }
+    }
 
     public static string Literal(object? value) => value switch
     {
@@ -67,9 +115,42 @@ internal sealed class PlanText(object?[] parameters)
 
     public static string Code(Expression expression)
     {
-        var text = expression.ToString();
+        var text = new ReadableNavigations().Visit(expression).ToString();
         text = Regex.Replace(text, @"Convert\(([^(),]*), [\w.`\[\]]+\)", "$1");
         text = text.Replace("AndAlso", "AND").Replace("OrElse", "OR");
         return text;
     }
+}
+
+/// <summary>
+/// Shows the navigation lookups the expander made (<c>RelatedDocuments.Dependents(context, relationship, key)</c>) as the
+/// navigations they came from (<c>s.Purchases</c>), for Explain.
+/// </summary>
+internal sealed class ReadableNavigations : ExpressionVisitor
+{
+    protected override Expression VisitMethodCall(MethodCallExpression node)
+    {
+        if (node.Method.DeclaringType == typeof(Relations.RelatedDocuments))
+        {
+            var keyArgument = node.Arguments[^1] is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : node.Arguments[^1];
+            if (keyArgument is MemberExpression { Expression: { } owner })
+            {
+                var navigation = node.Arguments.Count == 3 && node.Arguments[1] is ConstantExpression { Value: Relationship relationship }
+                    ? relationship.PrincipalNavigation
+                    : owner.Type.GetProperties().SingleOrDefault(p => p.PropertyType == node.Method.GetGenericArguments()[0]);
+                if (navigation is not null) return Expression.Property(Visit(owner), navigation);
+            }
+        }
+        return base.VisitMethodCall(node);
+    }
+
+    protected override Expression VisitUnary(UnaryExpression node)
+    {
+        // the expander's conversion of a dependents list to the navigation's type
+        var operand = Visit(node.Operand);
+        if (node.NodeType == ExpressionType.Convert && operand is MemberExpression && node.Operand is MethodCallExpression) return operand;
+        return node.Update(operand);
+    }
+
+    protected override Expression VisitExtension(Expression node) => node;
 }

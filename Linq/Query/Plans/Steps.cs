@@ -9,8 +9,12 @@ namespace ZgDb.Query.Plans;
 internal sealed class Filter(LambdaExpression predicate) : PlanNode
 {
     public LambdaExpression Predicate { get; } = predicate;
+
+    /// <summary>Said after the filter in Explain (how an index could serve it).</summary>
+    public string? Hint { get; init; }
+
     public override double Cost => (Input?.Cost ?? 0) * 1.1;
-    public override string Explain(PlanText text) => "FILTER " + PlanText.Code(Predicate);
+    public override string Explain(PlanText text) => "FILTER " + PlanText.Code(Predicate) + (Hint is null ? "" : $" ({Hint})");
     public override Expression Build(Expression context) =>
         M.Call(M.Where, [Predicate.Parameters[0].Type], Input!.Build(context), Predicate);
 }
@@ -105,4 +109,80 @@ internal sealed class Aggregate(MethodInfo definition, Type element) : PlanNode
     public override double Cost => Input?.Cost ?? 0;
     public override string Explain(PlanText text) => definition.Name.ToUpperInvariant();
     public override Expression Build(Expression context) => M.Call(definition, [element], Input!.Build(context));
+}
+
+/// <summary>
+/// A plan whose index path is exact only when no document can make the predicate throw (see
+/// <see cref="Planning.ThrowAnalysis"/>): a parameter is not null, an indexed path holds no null. Checked on each
+/// execution; when it fails, the plan that reads (and filters) every document runs, and throws where LINQ-to-Objects does.
+/// </summary>
+internal sealed class Guarded<T>(IReadOnlyList<Planning.NoThrowRequirement> requirements, PlanNode fast, PlanNode everything) : PlanNode where T : class
+{
+    private static readonly MethodInfo NoNullMethod = typeof(Guarded<T>).GetMethod(nameof(HasNoNull))!;
+    private static readonly MethodInfo EvaluatesMethod = typeof(Guarded<T>).GetMethod(nameof(Evaluates))!;
+
+    /// <summary>Whether the value computes without an exception (else the plan that reads every row raises it where LINQ-to-Objects does).</summary>
+    public static bool Evaluates(Func<object?> value)
+    {
+        try
+        {
+            value();
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    public override double Cost => fast.Cost;
+
+    /// <summary>The index plan, then what it needs (the parameters' values are known here: a non-null one needs nothing) and the plan otherwise.</summary>
+    public override string Explain(PlanText text)
+    {
+        var open = requirements.Where(r => r switch
+        {
+            Planning.NoThrowRequirement.ParameterNotNull p => text.Value(p.Parameter) == "null",
+            Planning.NoThrowRequirement.Evaluates v => !text.Evaluates(v.Value),
+            _ => true,
+        }).ToList();
+        return open.Count == 0
+            ? fast.ExplainChain(text)
+            : $"{fast.ExplainChain(text)} (FULL SCAN instead when {string.Join(" or ", open.Select(r => Describe(r, text)))})";
+    }
+
+    private static string Describe(Planning.NoThrowRequirement requirement, PlanText text) => requirement switch
+    {
+        Planning.NoThrowRequirement.ParameterNotNull p => PlanText.Code(p.Parameter) + " is null",
+        Planning.NoThrowRequirement.NoNullAt n => $"a {typeof(T).Name}.{n.Path} is null",
+        Planning.NoThrowRequirement.Evaluates v => PlanText.Code(v.Value) + " throws",
+        _ => requirement.ToString(),
+    };
+
+    public override Expression Build(Expression context)
+    {
+        Expression check = Expression.Constant(true);
+        foreach (var requirement in requirements)
+        {
+            Expression holds = requirement switch
+            {
+                Planning.NoThrowRequirement.ParameterNotNull p when p.Parameter.Type.IsValueType && Nullable.GetUnderlyingType(p.Parameter.Type) is null
+                    => Expression.Constant(true),
+                Planning.NoThrowRequirement.ParameterNotNull p => Expression.NotEqual(Expression.Convert(p.Parameter, typeof(object)), Expression.Constant(null)),
+                Planning.NoThrowRequirement.NoNullAt n => Expression.Call(NoNullMethod, context, Expression.Constant(n.Index.Name)),
+                Planning.NoThrowRequirement.Evaluates v => Expression.Call(EvaluatesMethod,
+                    Expression.Lambda<Func<object?>>(Expression.Convert(v.Value, typeof(object)))),
+                _ => throw new InvalidOperationException(requirement.ToString()),
+            };
+            check = Expression.AndAlso(check, holds);
+        }
+        var whenSafe = fast.Build(context);
+        var otherwise = everything.Build(context);
+        var type = whenSafe.Type == otherwise.Type ? whenSafe.Type : typeof(IEnumerable<>).MakeGenericType(M.ElementType(whenSafe.Type));
+        return Expression.Condition(check, Expression.Convert(whenSafe, type), Expression.Convert(otherwise, type));
+    }
+
+    /// <summary>Whether no document has a null in the first column of the index (one count from the index).</summary>
+    public static bool HasNoNull(QueryContext context, string index) =>
+        context.Index<T>(index) is { } snapshot && snapshot.CountRange([null], null, null) == 0;
 }

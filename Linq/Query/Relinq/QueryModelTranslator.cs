@@ -136,10 +136,12 @@ internal sealed class QueryModelTranslator
                     sequence = M.Call(M.Reverse, [ItemType()], sequence);
                     break;
                 case CountResultOperator:
-                    sequence = M.Call(M.Count, [ItemType()], sequence);
+                    // Count and LongCount run the selector (Select(u => u.Age / zero).Count() throws in LINQ-to-Objects):
+                    // the planner drops it when it cannot throw
+                    sequence = M.Call(M.Count, [ItemTypeAfter(Selected())], sequence);
                     break;
                 case LongCountResultOperator:
-                    sequence = M.Call(M.LongCount, [ItemType()], sequence);
+                    sequence = M.Call(M.LongCount, [ItemTypeAfter(Selected())], sequence);
                     break;
                 case AnyResultOperator:
                     sequence = M.Call(M.Any, [ItemType()], sequence);
@@ -294,6 +296,7 @@ internal sealed class QueryModelTranslator
     private Expression Sequence(Expression from, Scope scope, Type itemType)
     {
         if (from is ConstantExpression { Value: IZgCollection collection }) return new CollectionSourceExpression(collection.ElementType);
+        if (from is ConstantExpression { Value: ILiftedQuery lifted }) return Coerce(lifted.Normalized, typeof(IEnumerable<>).MakeGenericType(itemType));
         from = Resolve(from, scope);
         var enumerable = typeof(IEnumerable<>).MakeGenericType(itemType);
         return from.Type == enumerable ? from : Expression.Convert(from, enumerable);
@@ -325,7 +328,8 @@ internal sealed class QueryModelTranslator
         };
 
         protected override Expression VisitConstant(ConstantExpression node) =>
-            node.Value is IZgCollection collection && node.Type.IsInterface
+            node.Value is ILiftedQuery lifted ? Coerce(lifted.Normalized, node.Type)
+            : node.Value is IZgCollection collection && node.Type.IsInterface
                 ? Coerce(new CollectionSourceExpression(collection.ElementType), node.Type)
                 : node; // a collection passed where its own class is expected stays itself (it reads the current state)
     }
