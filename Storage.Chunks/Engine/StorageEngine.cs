@@ -204,7 +204,17 @@ internal sealed class StorageEngine : IDisposable
         }
     }
 
+    // Who holds the gate, for the timeout's message: recorded as plain fields (formatted only if a wait times out).
     private string? _gateHolder;
+    private long _gateHeldSinceTicks;
+    private int _gateHolderThread;
+
+    private string DescribeGateHolder()
+    {
+        var what = Volatile.Read(ref _gateHolder);
+        return what is null ? "another writer"
+            : $"{what} started at {new DateTime(Volatile.Read(ref _gateHeldSinceTicks), DateTimeKind.Utc):HH:mm:ss.fff} UTC on thread {Volatile.Read(ref _gateHolderThread)}";
+    }
 
     /// <summary>
     /// Takes the write gate, waiting at most <see cref="ZgDbOptions.WriteLockTimeout"/>; then fails with an error
@@ -216,10 +226,12 @@ internal sealed class StorageEngine : IDisposable
             throw new InvalidOperationException($"ZgDb cannot start {what} inside the callback of another write (an UpdateMany action or a DeleteMany predicate) on the same database: it would wait for itself. Writes (Insert, Update, Delete, ...) inside such a callback join the outer write; do this after it returns.");
         if (!_writeGate.Wait(Options.WriteLockTimeout))
             throw new ZgDbException(
-                $"ZgDb waited {Options.WriteLockTimeout.TotalSeconds:0.#} s (ZgDbOptions.WriteLockTimeout) to start {what}, but the write lock is held by {Volatile.Read(ref _gateHolder) ?? "another writer"}. " +
+                $"ZgDb waited {Options.WriteLockTimeout.TotalSeconds:0.#} s (ZgDbOptions.WriteLockTimeout) to start {what}, but the write lock is held by {DescribeGateHolder()}. " +
                 "A transaction belongs to the async flow that began it: one begun inside an async method (after an await) is not seen by its caller once that method returns, " +
                 "so the caller's writes wait for it. Commit or dispose every transaction, and begin it in the method that writes through it. Nothing was written.");
-        Volatile.Write(ref _gateHolder, $"{what} started at {DateTime.UtcNow:HH:mm:ss.fff} UTC on thread {Environment.CurrentManagedThreadId}");
+        _gateHeldSinceTicks = DateTime.UtcNow.Ticks;
+        _gateHolderThread = Environment.CurrentManagedThreadId;
+        Volatile.Write(ref _gateHolder, what);
     }
 
     private void ExitGate()

@@ -51,7 +51,13 @@ internal static class WalBatch
     public static List<(uint Kind, byte[] Payload)> EncodeRecords(IReadOnlyList<WalOp> ops, long firstLsn, int partBytes = PartBytes)
     {
         long total = 4;
-        foreach (var op in ops) total += OpLength(op, Encoding.UTF8.GetByteCount(op.Collection));
+        string? lastName = null;
+        int nameLength = 0;
+        foreach (var op in ops)
+        {
+            if (!ReferenceEquals(op.Collection, lastName)) (lastName, nameLength) = (op.Collection, Encoding.UTF8.GetByteCount(op.Collection));
+            total += OpLength(op, nameLength);
+        }
         if (total <= partBytes) return [(Format.WalLayout.KindBatch, Encode(ops))];
         var records = new List<(uint, byte[])>();
         int start = 0;
