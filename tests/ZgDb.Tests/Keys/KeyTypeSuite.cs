@@ -254,3 +254,52 @@ public abstract class KeyTypeSuite<TBackend> : IDisposable where TBackend : Back
 
 public sealed class KeyTypeSuiteInMemory : KeyTypeSuite<InMemoryBackend>;
 public sealed class KeyTypeSuiteOnDisk : KeyTypeSuite<OnDiskBackend>;
+
+/// <summary>
+/// Comparisons on byte, sbyte, short, ushort and char reach the planner widened to int (<c>(int)r.Id == 5</c>, C# has
+/// no operators for them), so every such predicate read the whole collection. Now they seek or range over the key
+/// or an index, with bounds clamped to the type's range, and equal LINQ-to-Objects for bounds inside and outside it.
+/// </summary>
+public sealed class SmallIntegerComparisonsUseKeysAndIndexes
+{
+    [Fact]
+    public void Widened_comparisons_on_small_integer_keys_and_indexes_seek_and_equal_LINQ_to_Objects()
+    {
+        using var db = ZgDatabase.OpenInMemory<KeyTypesDb>();
+        var bytes = Enumerable.Range(0, 256).Where(i => i % 3 != 1).Select(i => new ByteRow { Id = (byte)i, Name = $"b{i}" }).ToList();
+        db.Bytes8.InsertMany(bytes);
+        var shorts = Enumerable.Range(-200, 400).Select(i => new ShortRow { Id = (short)(i * 80), Name = $"s{i}" }).ToList();
+        db.Shorts.InsertMany(shorts);
+        var chars = "azAZ09éß€".Select(c => new CharRow { Id = c, Name = c.ToString() }).OrderBy(c => c.Id).ToList();
+        db.Chars.InsertMany(chars);
+        var measures = Enumerable.Range(1, 300).Select(i => new Measure { Level = (byte)(i * 7 % 256), Delta = (sbyte)(i % 256 - 128), Port = (ushort)(i * 211) }).ToList();
+        db.Measures.InsertMany(measures);
+
+        Assert.StartsWith("PRIMARY KEY SEEK ByteRow.Id", db.Bytes8.Where(r => r.Id == 9).Explain());
+        Assert.StartsWith("PRIMARY KEY RANGE ByteRow.Id", db.Bytes8.Where(r => r.Id > 9 && r.Id <= 30).Explain());
+        Assert.StartsWith("PRIMARY KEY RANGE ShortRow.Id", db.Shorts.Where(r => r.Id < -1000).Explain());
+        Assert.StartsWith("PRIMARY KEY RANGE CharRow.Id", db.Chars.Where(r => r.Id >= 'a').Explain());
+        Assert.StartsWith("INDEX SEEK Measure.Level", db.Measures.Where(m => m.Level == 7).Explain());
+        Assert.StartsWith("INDEX RANGE Measure.Port", db.Measures.Where(m => m.Port >= 40_000).Explain());
+
+        void Same<T, TKey>(ZgCollection<T> collection, List<T> list, Func<T, TKey> key, params System.Linq.Expressions.Expression<Func<T, bool>>[] predicates) where T : class
+        {
+            foreach (var predicate in predicates)
+                Assert.Equal(list.Where(predicate.Compile()).Select(key), collection.Where(predicate).AsEnumerable().Select(key));
+        }
+
+        int big = 1000, negative = -1, over = 40_000, under = -40_000, seventy = 70_000; // variables: C# refuses out-of-range constants
+        long huge = long.MaxValue;
+        Same(db.Bytes8, bytes, r => r.Id,
+            r => r.Id == 9, r => r.Id == 10, r => r.Id == big, r => r.Id == negative, r => 9 == r.Id,
+            r => r.Id > 9 && r.Id <= 30, r => r.Id >= 255, r => r.Id > 255, r => r.Id > 254, r => r.Id < 0, r => r.Id <= 0, r => r.Id < 1,
+            r => r.Id > negative, r => r.Id >= negative, r => r.Id < big, r => r.Id > big, r => r.Id < huge, r => r.Id > -huge,
+            r => 30 > r.Id, r => r.Id > 5L && r.Id < 7u);
+        Same(db.Shorts, shorts, r => r.Id,
+            r => r.Id < -1000, r => r.Id >= 32767, r => r.Id > over, r => r.Id < under, r => r.Id > under && r.Id < 0, r => r.Id == 160, r => r.Id == seventy);
+        Same(db.Chars, chars, r => r.Id, r => r.Id >= 'a', r => r.Id > 'z', r => r.Id < 'A', r => r.Id == 'é', r => r.Id > seventy, r => r.Id >= negative);
+        Same(db.Measures, measures, m => m.Id,
+            m => m.Level == 7, m => m.Level == big, m => m.Level > 200, m => m.Level < 3 || m.Level > 250, m => m.Port >= 40_000, m => m.Port > seventy,
+            m => m.Delta < -100, m => m.Delta >= 127, m => m.Delta > 127, m => m.Delta < -128, m => m.Delta <= -128);
+    }
+}
