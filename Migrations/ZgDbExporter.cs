@@ -86,7 +86,8 @@ public static class ZgDbExporter
                 {
                     try
                     {
-                        await KeySequences.RestartAsync(context, entity.ClrType, cancellationToken);
+                        if (await KeySequences.RestartAsync(context, entity.ClrType, KeyKinds.MaxAssigned(entity.KeyKind), cancellationToken) is null)
+                            report.Notes.Add($"{entity.Name}.{entity.Key.Name}: the highest key is {KeyKinds.MaxAssigned(entity.KeyKind)}, the largest a {entity.Key.ClrType.Name} key ZgDb assigns; as in ZgDb, new rows of {target} need explicit keys.");
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {

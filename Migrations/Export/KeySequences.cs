@@ -13,8 +13,12 @@ namespace ZgDb.Migrations.Export;
 /// </summary>
 internal static class KeySequences
 {
-    /// <summary>Restarts the identity of <paramref name="clrType"/>'s key past its highest copied value; returns the next key.</summary>
-    public static async Task<long> RestartAsync(DbContext context, Type clrType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Restarts the identity of <paramref name="clrType"/>'s key past its highest copied value; returns the next key, or
+    /// null when the highest key is already <paramref name="largest"/> (the largest key ZgDb assigns for the key's type:
+    /// the generator is then left at that value, and the target, like ZgDb, cannot generate a new key).
+    /// </summary>
+    public static async Task<long?> RestartAsync(DbContext context, Type clrType, long largest, CancellationToken cancellationToken)
     {
         var entityType = context.Model.FindEntityType(clrType)!;
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
@@ -26,6 +30,8 @@ internal static class KeySequences
         // Keys ZgDb assigned start at 1; explicit keys may be negative, which the generator never reaches.
         var highest = await ScalarAsync(context, $"SELECT MAX({column}) FROM {tableName}", cancellationToken);
         long max = highest is null or DBNull ? 0 : Math.Max(0, Convert.ToInt64(highest, System.Globalization.CultureInfo.InvariantCulture));
+        bool exhausted = max >= largest;
+        max = Math.Min(max, largest);
         if (context.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true)
         {
             var name = table.Name.Replace("'", "''", StringComparison.Ordinal);
@@ -35,8 +41,8 @@ internal static class KeySequences
                 await ExecuteAsync(context, $"INSERT INTO sqlite_sequence (name, seq) VALUES ('{name}', {max})", cancellationToken);
         }
         else
-            await ExecuteAsync(context, $"ALTER TABLE {tableName} ALTER COLUMN {column} RESTART WITH {max + 1}", cancellationToken);
-        return max + 1;
+            await ExecuteAsync(context, $"ALTER TABLE {tableName} ALTER COLUMN {column} RESTART WITH {(exhausted ? max : max + 1)}", cancellationToken);
+        return exhausted ? null : max + 1;
     }
 
     private static async Task<object?> ScalarAsync(DbContext context, string text, CancellationToken cancellationToken)

@@ -179,6 +179,22 @@ public abstract class ExportSuite(ExportBackend backend, ITestOutputHelper outpu
     }
 
     [SkippableFact]
+    public async Task A_key_at_its_types_maximum_exports_with_a_note_instead_of_an_identity_past_the_range()
+    {
+        Backend.SkipIfUnavailable();
+        using var db = ZgDatabase.OpenInMemory<KeysDb>();
+        db.Badges.Insert(new Badge(short.MaxValue, "last", new DateOnly(2024, 1, 1))); // RESTART WITH 32768 is past smallint's identity
+        db.Badges.Insert(new Badge(3, "three", new DateOnly(2024, 1, 2)));
+        var target = Backend.NewTarget();
+        var report = await ZgDbExporter.ExportAsync(db, target);
+        Output.WriteLine(string.Join("\n", report.Notes));
+        Assert.True(report.Committed && report.Verified, report.ToString());
+        Assert.Contains(report.Notes, n => n.Contains("Badge.Id: the highest key is 32767", StringComparison.Ordinal));
+        await using var context = Backend.Context(db.Model, target);
+        Assert.Equal([3, short.MaxValue], (await context.Set<Badge>().ToListAsync()).Select(b => (int)b.Id).Order());
+    }
+
+    [SkippableFact]
     public async Task The_generated_context_inserts_new_rows_after_the_export()
     {
         Backend.SkipIfUnavailable();
