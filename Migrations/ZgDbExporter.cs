@@ -18,7 +18,8 @@ public static class ZgDbExporter
     /// Copies every collection of <paramref name="source"/> (one consistent snapshot) into <paramref name="target"/>:
     /// creates the tables, keys, indexes and foreign keys, copies principals before dependents in batches of
     /// <see cref="ExportOptions.BatchSize"/> with their keys as they are, reads every table back and compares its
-    /// row count and content checksum, and commits. Everything happens in one target transaction: on any failure
+    /// row count and content checksum, restarts the identity of every integer key past its highest copied value (so
+    /// the EF Core application's new rows get new keys), and commits. Everything happens in one target transaction: on any failure
     /// or cancellation it is rolled back (a SQLite file the export created is deleted). The source is only read.
     /// </summary>
     /// <returns>The committed export's report: per table, rows and checksums.</returns>
@@ -70,16 +71,29 @@ public static class ZgDbExporter
             foreach (var entity in order)
             {
                 current = entity.CollectionName;
-                var table = plan.Entities.First(p => p.Entity == entity).Table;
+                var entityPlan = plan.Entities.First(p => p.Entity == entity);
                 TableReport tableReport;
                 try
                 {
-                    tableReport = await copier.CopyAsync(entity, table);
+                    tableReport = await copier.CopyAsync(entity, entityPlan.Table);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not ZgDbExportException)
                 {
                     throw new ZgDbExportException(entity.CollectionName,
                         $"{target} refused a row after {copier.CopiedInCurrent} rows of this collection had been written: {Innermost(e).Message}", report, e);
+                }
+                if (entityPlan.KeyGeneration == EfKeyGeneration.Identity)
+                {
+                    try
+                    {
+                        if (await KeySequences.RestartAsync(context, entity.ClrType, KeyKinds.MaxAssigned(entity.KeyKind), cancellationToken) is null)
+                            report.Notes.Add($"{entity.Name}.{entity.Key.Name}: the highest key is {KeyKinds.MaxAssigned(entity.KeyKind)}, the largest a {entity.Key.ClrType.Name} key ZgDb assigns; as in ZgDb, new rows of {target} need explicit keys.");
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        throw new ZgDbExportException(entity.CollectionName,
+                            $"{target} refused to restart the key's identity past the copied keys: {Innermost(e).Message}", report, e);
+                    }
                 }
                 report.Tables.Add(tableReport);
                 if (options.Verify && !tableReport.Verified)

@@ -31,10 +31,21 @@ internal sealed record EfOwnedPlan(
 /// <summary>An index over top-level properties.</summary>
 internal sealed record EfIndexPlan(IReadOnlyList<string> Properties, bool IsUnique);
 
+/// <summary>How the EF Core application gets the key of a new row (docs/MIGRATIONS.md, "Keys").</summary>
+internal enum EfKeyGeneration
+{
+    /// <summary>The application sets the key (string, enum, date, byte[] and other keys ZgDb does not assign).</summary>
+    Never,
+    /// <summary>An integer key ZgDb assigns: an identity column (PostgreSQL, by default) or INTEGER PRIMARY KEY AUTOINCREMENT (SQLite), restarted past the highest exported key.</summary>
+    Identity,
+    /// <summary>A Guid key: EF Core generates a new Guid on add.</summary>
+    OnAdd,
+}
+
 /// <summary>One entity type: its table, key, properties, owned types, indexes, and the CLR properties EF must ignore.</summary>
 internal sealed record EfEntityPlan(
     EntityType Entity, string Table, IReadOnlyList<EfPropertyPlan> Properties, IReadOnlyList<EfOwnedPlan> Owned,
-    IReadOnlyList<EfIndexPlan> Indexes, IReadOnlyList<string> Ignored)
+    IReadOnlyList<EfIndexPlan> Indexes, IReadOnlyList<string> Ignored, EfKeyGeneration KeyGeneration)
 {
     public Type ClrType => Entity.ClrType;
 }

@@ -42,7 +42,23 @@ internal static class EfMappingPlanner
             }
             indexes.Add(new EfIndexPlan(index.Properties.Select(p => p.Name).ToList(), index.IsUnique));
         }
-        return new EfEntityPlan(entity, entity.CollectionName, properties, owned, indexes, IgnoredProperties(entity.ClrType, entity.Properties, navigations));
+        return new EfEntityPlan(entity, entity.CollectionName, properties, owned, indexes, IgnoredProperties(entity.ClrType, entity.Properties, navigations),
+            KeyGenerationOf(entity, notes));
+    }
+
+    /// <summary>
+    /// Keys ZgDb assigns stay assigned on the other side: integers become identity columns, Guids are generated on add.
+    /// A ulong key is stored as decimal(20,0), which no identity column can be, so the application sets it.
+    /// </summary>
+    private static EfKeyGeneration KeyGenerationOf(EntityType entity, List<string> notes)
+    {
+        if (entity.KeyKind == KeyKind.Guid) return EfKeyGeneration.OnAdd;
+        if (entity.KeyKind == KeyKind.UInt64)
+        {
+            notes.Add($"{entity.Name}.{entity.Key.Name}: a ulong key is stored as decimal(20,0), which cannot be an identity column; the EF Core application sets its keys.");
+            return EfKeyGeneration.Never;
+        }
+        return KeyKinds.IsInteger(entity.KeyKind) ? EfKeyGeneration.Identity : EfKeyGeneration.Never;
     }
 
     private static void PlanProperty(EntityType entity, EntityProperty property, bool isKey, List<EfPropertyPlan> properties,

@@ -8,7 +8,8 @@ namespace ZgDb.Migrations.EfCore;
 
 /// <summary>
 /// Replays a ZgDb model into an EF Core model of the same CLR types: tables named like the collections, keys
-/// whose values are never generated (ZgDb keys are copied as they are), required and maximum lengths, unique and
+/// generated where ZgDb assigns them (integers as identity columns, Guids on add; the exporter copies the keys as they
+/// are and restarts the identities past them), required and maximum lengths, unique and
 /// composite indexes, relationships with their delete behaviours, nested classes as owned types in JSON columns,
 /// lists of scalars as primitive collections, enums as numbers. See docs/MIGRATIONS.md for the full mapping.
 /// </summary>
@@ -37,7 +38,8 @@ public static class EfModelReplay
             builder.ToTable(entity.Table);
             foreach (var ignored in entity.Ignored) builder.Ignore(ignored);
             builder.HasKey(entity.Entity.Key.Name);
-            builder.Property(entity.Entity.Key.Name).ValueGeneratedNever();
+            var key = builder.Property(entity.Entity.Key.Name);
+            _ = entity.KeyGeneration == EfKeyGeneration.Never ? key.ValueGeneratedNever() : key.ValueGeneratedOnAdd();
             foreach (var property in entity.Properties)
                 ApplyProperty(property, builder.Property, builder.PrimitiveCollection);
             foreach (var owned in entity.Owned)

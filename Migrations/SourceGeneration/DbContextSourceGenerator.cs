@@ -67,7 +67,7 @@ internal static class DbContextSourceGenerator
         w.Line($"entity.ToTable({Literal(entity.Table)});");
         foreach (var ignored in entity.Ignored) w.Line($"entity.Ignore({Literal(ignored)});");
         w.Line($"entity.HasKey(e => e.{Identifier(entity.Entity.Key.Name)});");
-        w.Line($"entity.Property(e => e.{Identifier(entity.Entity.Key.Name)}).ValueGeneratedNever();");
+        w.Line($"entity.Property(e => e.{Identifier(entity.Entity.Key.Name)}).{(entity.KeyGeneration == EfKeyGeneration.Never ? "ValueGeneratedNever" : "ValueGeneratedOnAdd")}();");
         foreach (var property in entity.Properties) WriteProperty(w, "entity", "e", property);
         foreach (var owned in entity.Owned) WriteOwned(w, "entity", "e", owned, depth: 1);
         foreach (var index in entity.Indexes)

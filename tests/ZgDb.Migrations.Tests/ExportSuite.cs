@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
+using ZgDb.Migrations.EfCore;
 using ZgDb.Migrations.Export;
 using ZgDb.Migrations.Tests.Support;
 
@@ -141,6 +142,118 @@ public abstract class ExportSuite(ExportBackend backend, ITestOutputHelper outpu
         AssertSameRows(db.Badges.ToList(), await context.Set<Badge>().ToListAsync(), b => b.Id, db.Badges.Entity);
         Assert.Equal("far", (await context.Set<Shipper>().SingleAsync(s => s.Id == 4_000_000_000u)).Name);
         Assert.Equal([ulong.MaxValue, 1ul], (await context.Set<Shipment>().ToListAsync()).Select(s => s.Id).OrderByDescending(i => i));
+    }
+
+    [SkippableFact]
+    public async Task After_the_export_EF_Core_inserts_new_rows_with_keys_past_the_highest_exported_key()
+    {
+        Backend.SkipIfUnavailable();
+        using var db = OpenBlog(seed: 20);
+        db.Users.Insert(new User { Id = 5_000, Name = "far", Email = "far@x" }); // an explicit key above the assigned ones
+        int maxUser = db.Users.Max(u => u.Id), maxPost = db.Posts.Max(p => p.Id);
+        long maxComment = db.Comments.Max(c => c.Id);
+        var target = Backend.NewTarget();
+        await ZgDbExporter.ExportAsync(db, target, new ExportOptions { BatchSize = 40 });
+        Assert.True(Backend.IsIdentity(target, "Users", "Id"));
+        Assert.True(Backend.IsIdentity(target, "Comments", "Id"));
+        Assert.False(Backend.IsIdentity(target, "Categories", "Id")); // Guids come from EF Core
+
+        await using (var context = new ZgDbReplayContext(db.Model, target))
+        {
+            var first = new User { Id = 0, Name = "new 1", Email = "n1@x", CreatedUtc = DateTime.UtcNow };
+            var second = new User { Id = 0, Name = "new 2", Email = "n2@x", CreatedUtc = DateTime.UtcNow };
+            var category = new Category { Id = Guid.Empty, Name = "new" };
+            var post = new Post { Author = second, Category = category, Title = "new post", PublishedUtc = DateTime.UtcNow };
+            context.AddRange(first, second, category, post, new Comment { Post = post, Text = "new comment" });
+            await context.SaveChangesAsync(); // before the fix: both users had Id 0, a tracking conflict
+            Assert.Equal([maxUser + 1, maxUser + 2], new[] { first.Id, second.Id }.Order());
+            Assert.Equal(maxPost + 1, post.Id);
+            Assert.NotEqual(Guid.Empty, category.Id);
+        }
+        await using (var fresh = Backend.Context(db.Model, target))
+        {
+            Assert.Equal(maxComment + 1, (await fresh.Set<Comment>().SingleAsync(c => c.Text == "new comment")).Id);
+            Assert.Equal(db.Users.Count() + 2, await fresh.Set<User>().CountAsync());
+            Assert.Equal(maxUser + 2, await fresh.Set<User>().MaxAsync(u => u.Id));
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_key_at_its_types_maximum_exports_with_a_note_instead_of_an_identity_past_the_range()
+    {
+        Backend.SkipIfUnavailable();
+        using var db = ZgDatabase.OpenInMemory<KeysDb>();
+        db.Badges.Insert(new Badge(short.MaxValue, "last", new DateOnly(2024, 1, 1))); // RESTART WITH 32768 is past smallint's identity
+        db.Badges.Insert(new Badge(3, "three", new DateOnly(2024, 1, 2)));
+        var target = Backend.NewTarget();
+        var report = await ZgDbExporter.ExportAsync(db, target);
+        Output.WriteLine(string.Join("\n", report.Notes));
+        Assert.True(report.Committed && report.Verified, report.ToString());
+        Assert.Contains(report.Notes, n => n.Contains("Badge.Id: the highest key is 32767", StringComparison.Ordinal));
+        await using var context = Backend.Context(db.Model, target);
+        Assert.Equal([3, short.MaxValue], (await context.Set<Badge>().ToListAsync()).Select(b => (int)b.Id).Order());
+    }
+
+    [SkippableFact]
+    public async Task The_generated_context_inserts_new_rows_after_the_export()
+    {
+        Backend.SkipIfUnavailable();
+        using var db = OpenBlog(seed: 22, users: 30);
+        int maxUser = db.Users.Max(u => u.Id);
+        var target = Backend.NewTarget();
+        await ZgDbExporter.ExportAsync(db, target);
+        var contextName = "BlogDbContext" + Guid.NewGuid().ToString("N")[..6];
+        var source = ZgDbExporter.GenerateDbContext(db, new Migrations.SourceGeneration.DbContextSourceOptions { ContextName = contextName });
+        Assert.Contains("entity.Property(e => e.Id).ValueGeneratedOnAdd();", source);
+        var type = SourceGenerationTests.Compile(source, contextName);
+
+        await using (var context = SourceGenerationTests.Create(type, b => _ = target.Provider == ExportProvider.Sqlite
+            ? b.UseSqlite(target.ConnectionString) : b.UseNpgsql(target.ConnectionString)))
+        {
+            var users = new[] { new User { Name = "generated 1", Email = "g1@x" }, new User { Name = "generated 2", Email = "g2@x" } };
+            var category = new Category { Name = "generated" };
+            context.AddRange(users);
+            context.Add(category);
+            context.Add(new Post { Author = users[0], Category = category, Title = "generated" });
+            await context.SaveChangesAsync();
+            Assert.Equal([maxUser + 1, maxUser + 2], users.Select(u => u.Id).Order());
+            Assert.NotEqual(Guid.Empty, category.Id);
+        }
+        await using var fresh = Backend.Context(db.Model, target);
+        Assert.Equal(db.Posts.Count() + 1, await fresh.Set<Post>().CountAsync());
+        Assert.Equal(maxUser + 1, (await fresh.Set<Post>().SingleAsync(p => p.Title == "generated")).AuthorId);
+    }
+
+    [SkippableFact]
+    public async Task After_the_export_EF_Core_assigns_uint_and_short_keys_and_leaves_other_keys_to_the_application()
+    {
+        Backend.SkipIfUnavailable();
+        using var db = ZgDatabase.OpenInMemory<KeysDb>();
+        db.Shippers.Insert(new Shipper { Id = 70_000, Name = "far" });
+        db.Shippers.Insert(new Shipper { Name = "near" }); // ZgDb assigns 70,001
+        db.Badges.Insert(new Badge(-7, "negative", new DateOnly(1999, 12, 31))); // negative keys only: identities start at 1
+        db.Blobs.Insert(new Blob { Id = [0x01], Name = "01" });
+        var target = Backend.NewTarget();
+        await ZgDbExporter.ExportAsync(db, target);
+        Assert.True(Backend.IsIdentity(target, "Shippers", "Id"));
+        Assert.True(Backend.IsIdentity(target, "Badges", "Id"));
+        Assert.False(Backend.IsIdentity(target, "Shipments", "Id"));
+        Assert.False(Backend.IsIdentity(target, "Blobs", "Id"));
+
+        await using var context = new ZgDbReplayContext(db.Model, target);
+        var shippers = new[] { new Shipper { Name = "new 1" }, new Shipper { Name = "new 2" } };
+        var badge = new Badge(0, "new", new DateOnly(2025, 1, 1));
+        context.AddRange(shippers);
+        context.Add(badge);
+        context.Add(new Blob { Id = [0x02], Name = "02" });
+        await context.SaveChangesAsync();
+        Assert.Equal([70_002u, 70_003u], shippers.Select(s => s.Id).Order());
+        Assert.Equal((short)1, badge.Id);
+
+        var keys = context.Model.GetEntityTypes().ToDictionary(e => e.ClrType, e => e.FindPrimaryKey()!.Properties.Single().ValueGenerated);
+        Assert.Equal(Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd, keys[typeof(Shipper)]);
+        Assert.Equal(Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never, keys[typeof(Blob)]);
+        Assert.Equal(Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never, keys[typeof(Shipment)]); // ulong: decimal(20,0), no identity
     }
 
     [SkippableFact]

@@ -21,7 +21,7 @@ public sealed class ModelReplayTests
         property.GetValueConverter()?.ProviderClrType ?? property.GetProviderClrType() ?? property.FindTypeMapping()?.Converter?.ProviderClrType;
 
     [Fact]
-    public void Keys_are_copied_never_generated_and_tables_are_named_like_collections()
+    public void Keys_zgdb_assigns_are_generated_on_add_others_never_and_tables_are_named_like_collections()
     {
         var model = Replay<BlogDb>();
         foreach (var (type, table, key) in new[] { (typeof(User), "Users", "Id"), (typeof(Post), "Posts", "Id"), (typeof(Category), "Categories", "Id"), (typeof(Comment), "Comments", "Id") })
@@ -30,10 +30,17 @@ public sealed class ModelReplayTests
             Assert.Equal(table, entity.GetTableName());
             var pk = Assert.Single(entity.FindPrimaryKey()!.Properties);
             Assert.Equal(key, pk.Name);
-            Assert.Equal(ValueGenerated.Never, pk.ValueGenerated);
+            Assert.Equal(ValueGenerated.OnAdd, pk.ValueGenerated); // int, long (identity) and Guid keys: ZgDb assigns them, so does EF Core
         }
         var everything = Replay<EverythingDb>().FindEntityType(typeof(Everything))!;
-        Assert.Equal("Code", Assert.Single(everything.FindPrimaryKey()!.Properties).Name);
+        var code = Assert.Single(everything.FindPrimaryKey()!.Properties);
+        Assert.Equal("Code", code.Name);
+        Assert.Equal(ValueGenerated.Never, code.ValueGenerated); // a string key is the application's
+        var keys = Replay<KeysDb>();
+        Assert.Equal(ValueGenerated.OnAdd, keys.FindEntityType(typeof(Shipper))!.FindPrimaryKey()!.Properties[0].ValueGenerated);
+        Assert.Equal(ValueGenerated.OnAdd, keys.FindEntityType(typeof(Badge))!.FindPrimaryKey()!.Properties[0].ValueGenerated);
+        Assert.Equal(ValueGenerated.Never, keys.FindEntityType(typeof(Shipment))!.FindPrimaryKey()!.Properties[0].ValueGenerated); // ulong: decimal(20,0)
+        Assert.Equal(ValueGenerated.Never, keys.FindEntityType(typeof(Blob))!.FindPrimaryKey()!.Properties[0].ValueGenerated);
     }
 
     [Fact]

@@ -76,14 +76,14 @@ public sealed class SourceGenerationTests(ITestOutputHelper output)
         Assert.Equal(replayed.Database.GenerateCreateScript(), generated.Database.GenerateCreateScript());
     }
 
-    private static DbContext Create(Type contextType, Action<DbContextOptionsBuilder> configure)
+    internal static DbContext Create(Type contextType, Action<DbContextOptionsBuilder> configure)
     {
         var builder = (DbContextOptionsBuilder)Activator.CreateInstance(typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType))!;
         configure(builder);
         return (DbContext)Activator.CreateInstance(contextType, builder.Options)!;
     }
 
-    private static Type Compile(string source, string contextName)
+    internal static Type Compile(string source, string contextName)
     {
         _ = typeof(Microsoft.EntityFrameworkCore.RelationalEntityTypeBuilderExtensions); // make sure EF assemblies are loaded
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
