@@ -4,8 +4,17 @@ using ZgDb.Storage.Indexes;
 
 namespace ZgDb.Storage.Engine;
 
-/// <summary>A change since the last checkpoint: the document now stored under a key, or null when it was deleted.</summary>
-internal readonly record struct DeltaEntry<T>(T? Document, long Lsn) where T : class;
+/// <summary>
+/// A change since the last checkpoint: the document now stored under a key, or null when it was deleted. Two entries
+/// are equal only when they hold the very same document object: an entity type's own <c>Equals</c> (EF Core models
+/// often compare by key) must never make the delta's dictionary keep an older version as "unchanged".
+/// </summary>
+internal readonly record struct DeltaEntry<T>(T? Document, long Lsn) where T : class
+{
+    public bool Equals(DeltaEntry<T> other) => ReferenceEquals(Document, other.Document) && Lsn == other.Lsn;
+
+    public override int GetHashCode() => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Document), Lsn);
+}
 
 /// <summary>The part of a collection's state every collection shares, whatever its key and document types.</summary>
 internal abstract class CollectionState
