@@ -13,6 +13,115 @@ public enum KeyKind
     Guid,
     /// <summary><see cref="string"/>, compared ordinally; never null or empty.</summary>
     String,
+    /// <summary><see cref="byte"/>; 0 is replaced by the next key on insert.</summary>
+    Byte,
+    /// <summary><see cref="sbyte"/>; 0 is replaced by the next key on insert.</summary>
+    SByte,
+    /// <summary><see cref="short"/>; 0 is replaced by the next key on insert.</summary>
+    Int16,
+    /// <summary><see cref="ushort"/>; 0 is replaced by the next key on insert.</summary>
+    UInt16,
+    /// <summary><see cref="uint"/>; 0 is replaced by the next key on insert.</summary>
+    UInt32,
+    /// <summary>
+    /// <see cref="ulong"/>; 0 is replaced by the next key on insert, up to <see cref="long.MaxValue"/> (the engine's
+    /// counter is a long): explicit keys of any value are stored, and those above <see cref="long.MaxValue"/> do not
+    /// move the counter (no assigned key can reach them).
+    /// </summary>
+    UInt64,
+    /// <summary><see cref="char"/>, compared by UTF-16 code unit; never a lone surrogate.</summary>
+    Char,
+    /// <summary><see cref="System.DateTime"/>, compared by ticks (as <see cref="System.DateTime.CompareTo(System.DateTime)"/>: the kind is kept but not compared).</summary>
+    DateTime,
+    /// <summary><see cref="System.DateTimeOffset"/>, compared by instant (as <see cref="System.DateTimeOffset.CompareTo(System.DateTimeOffset)"/>).</summary>
+    DateTimeOffset,
+    /// <summary><see cref="System.DateOnly"/>.</summary>
+    DateOnly,
+    /// <summary><see cref="decimal"/>, compared by value (1.5 and 1.50 are one key).</summary>
+    Decimal,
+    /// <summary>An enum, compared and stored by its underlying value; never assigned (0 is a value like any other).</summary>
+    Enum,
+    /// <summary>A <see cref="byte"/> array, compared by content, lexicographically by unsigned byte (a shorter prefix first), as SQL orders binary keys; never null.</summary>
+    Bytes,
+}
+
+/// <summary>Which CLR types are keys of which <see cref="KeyKind"/>, and the rules that depend on the kind.</summary>
+internal static class KeyKinds
+{
+    /// <summary>The kind of a key of CLR type <paramref name="type"/>, or null when the type cannot be a key.</summary>
+    public static KeyKind? Of(Type type) => type switch
+    {
+        _ when type == typeof(int) => KeyKind.Int32,
+        _ when type == typeof(long) => KeyKind.Int64,
+        _ when type == typeof(Guid) => KeyKind.Guid,
+        _ when type == typeof(string) => KeyKind.String,
+        _ when type == typeof(byte) => KeyKind.Byte,
+        _ when type == typeof(sbyte) => KeyKind.SByte,
+        _ when type == typeof(short) => KeyKind.Int16,
+        _ when type == typeof(ushort) => KeyKind.UInt16,
+        _ when type == typeof(uint) => KeyKind.UInt32,
+        _ when type == typeof(ulong) => KeyKind.UInt64,
+        _ when type == typeof(char) => KeyKind.Char,
+        _ when type == typeof(DateTime) => KeyKind.DateTime,
+        _ when type == typeof(DateTimeOffset) => KeyKind.DateTimeOffset,
+        _ when type == typeof(DateOnly) => KeyKind.DateOnly,
+        _ when type == typeof(decimal) => KeyKind.Decimal,
+        _ when type == typeof(byte[]) => KeyKind.Bytes,
+        { IsEnum: true } => KeyKind.Enum,
+        _ => null,
+    };
+
+    /// <summary>Whether keys of <paramref name="kind"/> are integers the engine assigns when 0 is inserted.</summary>
+    public static bool IsInteger(KeyKind kind) => kind is KeyKind.Int32 or KeyKind.Int64 or KeyKind.Byte or KeyKind.SByte
+        or KeyKind.Int16 or KeyKind.UInt16 or KeyKind.UInt32 or KeyKind.UInt64;
+
+    /// <summary>The largest key the engine assigns for an integer kind (for <see cref="KeyKind.UInt64"/>: <see cref="long.MaxValue"/>).</summary>
+    public static long MaxAssigned(KeyKind kind) => kind switch
+    {
+        KeyKind.Byte => byte.MaxValue,
+        KeyKind.SByte => sbyte.MaxValue,
+        KeyKind.Int16 => short.MaxValue,
+        KeyKind.UInt16 => ushort.MaxValue,
+        KeyKind.Int32 => int.MaxValue,
+        KeyKind.UInt32 => uint.MaxValue,
+        _ => long.MaxValue,
+    };
+
+    /// <summary>Orders byte-array keys as SQL orders binary values: by unsigned byte, a shorter prefix first.</summary>
+    public static int CompareBytes(byte[]? a, byte[]? b)
+    {
+        if (ReferenceEquals(a, b)) return 0;
+        if (a is null) return -1;
+        if (b is null) return 1;
+        return a.AsSpan().SequenceCompareTo(b);
+    }
+
+    /// <summary>Key equality for collections of boxed keys of <paramref name="kind"/>: a byte-array key is its content, not its reference.</summary>
+    public static IEqualityComparer<object> BoxedEquality(KeyKind kind) => kind == KeyKind.Bytes ? BoxedByteKeys.Instance : EqualityComparer<object>.Default;
+
+    private sealed class BoxedByteKeys : IEqualityComparer<object>
+    {
+        public static readonly BoxedByteKeys Instance = new();
+        public new bool Equals(object? x, object? y) => CompareBytes(x as byte[], y as byte[]) == 0 && (x is null) == (y is null);
+        public int GetHashCode(object obj) => HashBytes((byte[])obj);
+    }
+
+    /// <summary>A hash of a byte-array key's content (equal for equal content).</summary>
+    public static int HashBytes(byte[] bytes)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(bytes);
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary>Compares and hashes byte-array keys by content (<see cref="KeyKinds.CompareBytes"/>).</summary>
+internal sealed class ByteKeyComparer : IComparer<byte[]>, IEqualityComparer<byte[]>
+{
+    public static readonly ByteKeyComparer Instance = new();
+    public int Compare(byte[]? x, byte[]? y) => KeyKinds.CompareBytes(x, y);
+    public bool Equals(byte[]? x, byte[]? y) => KeyKinds.CompareBytes(x, y) == 0;
+    public int GetHashCode(byte[] obj) => KeyKinds.HashBytes(obj);
 }
 
 /// <summary>How a stored property's value is shaped.</summary>
@@ -167,13 +276,7 @@ public sealed class EntityType
     public IReadOnlyList<EntityIndex> Indexes => _indexes;
 
     /// <summary>The CLR type of the key.</summary>
-    public Type KeyClrType => KeyKind switch
-    {
-        KeyKind.Int32 => typeof(int),
-        KeyKind.Int64 => typeof(long),
-        KeyKind.Guid => typeof(Guid),
-        _ => typeof(string),
-    };
+    public Type KeyClrType => Key.Info.PropertyType;
 
     /// <summary>Finds a stored property by name, or null.</summary>
     public EntityProperty? FindProperty(string name) => Properties.FirstOrDefault(p => p.Name == name);

@@ -84,7 +84,18 @@ public sealed class ZgDbDuplicateKeyException : ZgDbException
     /// <summary>The duplicate key.</summary>
     public object Key { get; }
 
-    internal static string FormatKey(object? key) => key is string s ? $"'{s}'" : key?.ToString() ?? "null";
+    internal static string FormatKey(object? key) => key switch
+    {
+        null => "null",
+        string s => $"'{s}'",
+        char c => $"'{c}'",
+        byte[] b => $"0x{Convert.ToHexString(b)}",
+        DateTime or DateTimeOffset => $"'{((IFormattable)key).ToString("O", System.Globalization.CultureInfo.InvariantCulture)}'",
+        DateOnly d => $"'{d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}'",
+        Guid g => g.ToString(),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => key.ToString() ?? "null",
+    };
 }
 
 /// <summary>A unique index would hold the same value twice. Nothing was written.</summary>

@@ -57,8 +57,10 @@ public static class ModelFactory
     private static EntityType BuildEntity(string collection, EntityConfiguration config, HashSet<Type> entityTypes)
     {
         var type = config.ClrType;
-        if (type.IsAbstract || type.IsInterface || type.GetConstructor(Type.EmptyTypes) is null)
-            throw new ZgDbModelException(type.Name, null, "an entity must be a non-abstract class with a public parameterless constructor.");
+        if (type.IsAbstract || type.IsInterface || !type.IsClass || BindingConstructor(type) is null)
+            throw new ZgDbModelException(type.Name, null, "an entity must be a non-abstract class with a public parameterless constructor, or with one " +
+                "public constructor whose parameters each bind to a public property of the same name (any case) and type, as EF Core binds a " +
+                "positional record's constructor." + UnboundParameters(type));
         JsonAttributeCheck.CheckClass(type, IsMappable);
 
         var properties = new List<EntityProperty>();
@@ -80,19 +82,15 @@ public static class ModelFactory
             if (properties.All(p => p.Name != name) && !config.Ignored.Contains(name))
                 throw new ZgDbModelException(type.Name, name, "is configured but is not a stored property of the entity.");
         CheckFormerNames(type, properties);
+        CheckConstructorBindsStored(type, properties);
 
         var keyInfo = config.Key?[0] ?? FindConventionalKey(type)
             ?? throw new ZgDbModelException(type.Name, null, $"has no primary key: add a property 'Id' or '{type.Name}Id', mark one with [Key], or call HasKey.");
         var key = properties.FirstOrDefault(p => p.Name == keyInfo.Name)
             ?? throw new ZgDbModelException(type.Name, keyInfo.Name, "the key must be a stored property with a public getter and setter.");
-        var keyKind = keyInfo.PropertyType switch
-        {
-            var t when t == typeof(int) => KeyKind.Int32,
-            var t when t == typeof(long) => KeyKind.Int64,
-            var t when t == typeof(Guid) => KeyKind.Guid,
-            var t when t == typeof(string) => KeyKind.String,
-            var t => throw new ZgDbModelException(type.Name, keyInfo.Name, $"a key of type {t.Name} is not supported; use int, long, Guid or string."),
-        };
+        var keyKind = KeyKinds.Of(keyInfo.PropertyType) ?? throw new ZgDbModelException(type.Name, keyInfo.Name,
+            $"a key of type {keyInfo.PropertyType.Name} is not supported; use an integer type (byte, sbyte, short, ushort, int, uint, long, ulong), " +
+            "char, string, Guid, DateTime, DateTimeOffset, DateOnly, decimal, an enum or byte[].");
         key.IsRequired = true;
 
         var indexes = new List<EntityIndex>();
@@ -141,6 +139,44 @@ public static class ModelFactory
         }
         if (current!.Shape != PropertyShape.Scalar || current.ValueType == typeof(byte[]))
             throw new ZgDbModelException(entity.Name, path.Name, $"an index must be on a scalar value (number, string, date, Guid, enum, bool), not on {current.ClrType.Name}.");
+    }
+
+    /// <summary>
+    /// The constructor that creates instances of <paramref name="type"/> (EF Core's rule, and System.Text.Json's): the
+    /// public parameterless one, else the only public constructor if each of its parameters binds to a mappable property
+    /// of the same name (ignoring case) and type (a positional record's primary constructor); null if there is none.
+    /// Properties the constructor does not take are set through their setters (init ones included).
+    /// </summary>
+    internal static ConstructorInfo? BindingConstructor(Type type)
+    {
+        if (type.GetConstructor(Type.EmptyTypes) is { } parameterless) return parameterless;
+        var constructors = type.GetConstructors(BindingFlags.Public | BindingFlags.Instance);
+        if (constructors.Length != 1) return null;
+        var properties = MappableProperties(type).ToList();
+        return constructors[0].GetParameters().All(p => BoundProperty(properties, p) is not null) ? constructors[0] : null;
+    }
+
+    /// <summary>The property a constructor parameter binds to: same name ignoring case, same type; or null.</summary>
+    internal static PropertyInfo? BoundProperty(IEnumerable<PropertyInfo> properties, ParameterInfo parameter) =>
+        properties.FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase) && p.PropertyType == parameter.ParameterType);
+
+    private static string UnboundParameters(Type type)
+    {
+        var constructors = type.GetConstructors(BindingFlags.Public | BindingFlags.Instance);
+        if (constructors.Length != 1) return constructors.Length == 0 ? " It has no public constructor." : $" It has {constructors.Length} public constructors and none without parameters.";
+        var properties = MappableProperties(type).ToList();
+        var unbound = constructors[0].GetParameters().Where(p => BoundProperty(properties, p) is null).Select(p => $"{p.ParameterType.Name} {p.Name}");
+        return $" Parameters with no such property: {string.Join(", ", unbound)}.";
+    }
+
+    /// <summary>A constructor parameter must bind to a stored property (not an ignored one or a navigation): documents fill it.</summary>
+    private static void CheckConstructorBindsStored(Type type, List<EntityProperty> properties)
+    {
+        if (BindingConstructor(type) is not { } constructor) return;
+        foreach (var parameter in constructor.GetParameters())
+            if (properties.All(p => !string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase)))
+                throw new ZgDbModelException(type.Name, parameter.Name,
+                    "a constructor parameter binds to a property that is not stored (ignored, or a navigation); documents could not fill it. Store the property or add a constructor without it.");
     }
 
     private static PropertyInfo? FindConventionalKey(Type type)
@@ -207,7 +243,7 @@ public static class ModelFactory
     private static ZgDbModelException Unsupported(Type owner, PropertyInfo info, string what) =>
         new(owner.Name, info.Name, $"type {what} cannot be stored. Supported: numbers, bool, char, string, decimal, DateTime, " +
             "DateTimeOffset, DateOnly, TimeOnly, TimeSpan, Guid, enums, byte[], nullable of these, nested classes with a public " +
-            "parameterless constructor, and lists or arrays of these. Use [NotMapped] or Ignore(...) to leave it out.");
+            "parameterless constructor (or a positional record's), and lists or arrays of these. Use [NotMapped] or Ignore(...) to leave it out.");
 
     internal static bool IsScalar(Type type) =>
         type.IsPrimitive && type != typeof(IntPtr) && type != typeof(UIntPtr)
@@ -218,7 +254,7 @@ public static class ModelFactory
 
     private static bool IsNestedClass(Type type) =>
         type.IsClass && !type.IsAbstract && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type)
-        && !typeof(Delegate).IsAssignableFrom(type) && type != typeof(object) && type.GetConstructor(Type.EmptyTypes) is not null
+        && !typeof(Delegate).IsAssignableFrom(type) && type != typeof(object) && BindingConstructor(type) is not null
         && !type.IsGenericTypeDefinition && type.Namespace?.StartsWith("System", StringComparison.Ordinal) != true;
 
     /// <summary>The element type of an array or of List/IList/ICollection/IEnumerable/IReadOnlyList/IReadOnlyCollection, else null.</summary>

@@ -97,7 +97,7 @@ internal static class DbContextSourceGenerator
 
     private static void WriteProperty(SourceWriter w, string builder, string parameter, EfPropertyPlan property)
     {
-        if (property.IsKey) return; // configured with HasKey
+        // A key is configured with HasKey, and like any property here (a uint key needs its conversion to long, as its foreign keys have).
         var line = new StringBuilder($"{builder}.{(property.IsPrimitiveCollection ? "PrimitiveCollection" : "Property")}({parameter} => {parameter}.{Identifier(property.Name)})");
         if (property.IsRequired is { } required) line.Append(required ? ".IsRequired()" : ".IsRequired(false)");
         if (property.MaxLength is { } max) line.Append($".HasMaxLength({max})");

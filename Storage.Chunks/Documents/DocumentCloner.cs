@@ -33,8 +33,10 @@ internal sealed class DocumentCloner
     {
         var source = Expression.Parameter(typeof(T), "source");
         var target = Expression.Variable(typeof(T), "target");
-        var body = new List<Expression> { Expression.Assign(target, Expression.New(typeof(T))) };
-        foreach (var property in _shapes[typeof(T)])
+        var properties = _shapes[typeof(T)];
+        var (create, passed) = Construct(source, properties, this);
+        var body = new List<Expression> { Expression.Assign(target, create) };
+        foreach (var property in properties.Where(p => !passed.Contains(p.Name)))
         {
             var value = Expression.Property(source, property.Info);
             body.Add(Expression.Assign(Expression.Property(target, property.Info), CopyValue(value, property.ClrType)));
@@ -45,6 +47,25 @@ internal sealed class DocumentCloner
             Expression.Condition(Expression.Equal(source, Expression.Constant(null, typeof(T))), Expression.Constant(null, typeof(T)), copy),
             source);
         return lambda.Compile();
+    }
+
+    /// <summary>
+    /// <c>new T()</c>, or for a type built through its constructor (a positional record) <c>new T(copy of source.A, ...)</c>
+    /// with each parameter's bound property; the properties not passed (returned) are then assigned, init ones too.
+    /// </summary>
+    private static (Expression Create, HashSet<string> Passed) Construct(ParameterExpression source, IReadOnlyList<EntityProperty> properties, DocumentCloner cloner)
+    {
+        var constructor = ModelFactory.BindingConstructor(source.Type)
+            ?? throw new InvalidOperationException($"{source.Type.Name} has no constructor ZgDb can use (the model refuses such types).");
+        var passed = new HashSet<string>(StringComparer.Ordinal);
+        var arguments = new List<Expression>();
+        foreach (var parameter in constructor.GetParameters())
+        {
+            var bound = properties.FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase));
+            if (bound is not null) passed.Add(bound.Name);
+            arguments.Add(bound is null ? Expression.Default(parameter.ParameterType) : cloner.CopyValue(Expression.Property(source, bound.Info), bound.ClrType));
+        }
+        return (Expression.New(constructor, arguments), passed);
     }
 
     private Expression CopyValue(Expression value, Type type)

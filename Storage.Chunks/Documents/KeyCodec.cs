@@ -4,18 +4,35 @@ namespace ZgDb.Storage.Documents;
 
 /// <summary>
 /// How one key type is compared, printed as JSON (in WAL records, chunk headers and the manifest) and assigned.
-/// Keys are values, never paths: no key ever becomes part of a file name.
+/// Keys are values, never paths: no key ever becomes part of a file name. Strings compare ordinally, byte arrays by
+/// content (<see cref="KeyKinds.CompareBytes"/>), enums by underlying value, everything else by its own comparer.
 /// </summary>
 internal sealed class KeyCodec<TKey> where TKey : notnull
 {
+    /// <summary>The JSON form of keys: System.Text.Json's defaults (enums as numbers, byte arrays as base64), DateTime as documents hold it.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
+
     public KeyCodec(KeyKind kind)
     {
         Kind = kind;
-        Comparer = kind == KeyKind.String ? (IComparer<TKey>)(object)StringComparer.Ordinal : Comparer<TKey>.Default;
+        Comparer = kind switch
+        {
+            KeyKind.String => (IComparer<TKey>)(object)StringComparer.Ordinal,
+            KeyKind.Bytes => (IComparer<TKey>)(object)ByteKeyComparer.Instance,
+            _ => Comparer<TKey>.Default,
+        };
     }
 
     public KeyKind Kind { get; }
     public IComparer<TKey> Comparer { get; }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions();
+        options.Converters.Add(new DateTimeClockConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     public byte[] ToJson(TKey key)
     {
@@ -25,52 +42,107 @@ internal sealed class KeyCodec<TKey> where TKey : notnull
             return digits[..written].ToArray();
         if (Kind == KeyKind.Int64 && System.Buffers.Text.Utf8Formatter.TryFormat((long)(object)key, digits, out written))
             return digits[..written].ToArray();
-        return JsonSerializer.SerializeToUtf8Bytes(key);
+        return JsonSerializer.SerializeToUtf8Bytes(key, JsonOptions);
     }
 
-    public TKey FromJson(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<TKey>(json)!;
+    public TKey FromJson(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<TKey>(json, JsonOptions)!;
 
-    public TKey FromJson(JsonElement json) => json.Deserialize<TKey>()!;
+    public TKey FromJson(JsonElement json) => json.Deserialize<TKey>(JsonOptions)!;
 
-    /// <summary>Whether the key is the "assign me one" value: 0 for numbers, an empty Guid.</summary>
+    /// <summary>Whether the key is the "assign me one" value: 0 for integers, an empty Guid.</summary>
     public bool IsUnassigned(TKey key) => Kind switch
     {
-        KeyKind.Int32 => (int)(object)key == 0,
-        KeyKind.Int64 => (long)(object)key == 0,
         KeyKind.Guid => (Guid)(object)key == Guid.Empty,
+        _ when KeyKinds.IsInteger(Kind) => Numeric(key) == 0,
         _ => false,
     };
 
-    /// <summary>The numeric value of an int/long key (for the next-key counter), else null.</summary>
+    /// <summary>
+    /// The numeric value of an integer key (for the next-key counter), else null; also null for a ulong key above
+    /// <see cref="long.MaxValue"/>, which no assigned key can reach.
+    /// </summary>
     public long? Numeric(TKey key) => Kind switch
     {
         KeyKind.Int32 => (int)(object)key,
         KeyKind.Int64 => (long)(object)key,
+        KeyKind.Byte => (byte)(object)key,
+        KeyKind.SByte => (sbyte)(object)key,
+        KeyKind.Int16 => (short)(object)key,
+        KeyKind.UInt16 => (ushort)(object)key,
+        KeyKind.UInt32 => (uint)(object)key,
+        KeyKind.UInt64 => (ulong)(object)key is var u && u <= long.MaxValue ? (long)u : null,
         _ => null,
     };
 
-    public TKey FromNumber(long value) => Kind == KeyKind.Int32 ? (TKey)(object)checked((int)value) : (TKey)(object)value;
+    /// <summary>An integer key of value <paramref name="value"/>; throws <see cref="OverflowException"/> outside the type's range.</summary>
+    public TKey FromNumber(long value) => Kind switch
+    {
+        KeyKind.Int32 => (TKey)(object)checked((int)value),
+        KeyKind.Int64 => (TKey)(object)value,
+        KeyKind.Byte => (TKey)(object)checked((byte)value),
+        KeyKind.SByte => (TKey)(object)checked((sbyte)value),
+        KeyKind.Int16 => (TKey)(object)checked((short)value),
+        KeyKind.UInt16 => (TKey)(object)checked((ushort)value),
+        KeyKind.UInt32 => (TKey)(object)checked((uint)value),
+        KeyKind.UInt64 => (TKey)(object)checked((ulong)value),
+        _ => throw new InvalidOperationException($"a {Kind} key is not a number."),
+    };
 
-    /// <summary>Converts a caller's key (<c>Find(object)</c>) to <typeparamref name="TKey"/>, accepting widening numeric conversions.</summary>
+    /// <summary>
+    /// Converts a caller's key (<c>Find(object)</c>, a query's bound) to <typeparamref name="TKey"/>: the key's own
+    /// type, or for an integer key any integer of the same value (an int for a long, a long 5 for a byte; never a
+    /// value out of range), or for an enum key its underlying value.
+    /// </summary>
     public bool TryConvert(object? key, out TKey result)
     {
+        result = default!;
         switch (key)
         {
+            case null:
+                return false;
             case TKey k:
                 result = k;
                 return true;
-            case int i when Kind == KeyKind.Int64:
-                result = (TKey)(object)(long)i;
-                return true;
-            case long l when Kind == KeyKind.Int32 && l is >= int.MinValue and <= int.MaxValue:
-                result = (TKey)(object)(int)l;
-                return true;
-            case short or byte or ushort or sbyte when Kind is KeyKind.Int32 or KeyKind.Int64:
-                result = FromNumber(Convert.ToInt64(key));
+            case not Enum when KeyKinds.IsInteger(Kind) && IntegerValue(key) is { } value:
+                return TryFromInteger(value, out result);
+            case not Enum when Kind == KeyKind.Enum && key.GetType() == Enum.GetUnderlyingType(typeof(TKey)):
+                result = (TKey)Enum.ToObject(typeof(TKey), key);
                 return true;
             default:
-                result = default!;
                 return false;
         }
+    }
+
+    private static Int128? IntegerValue(object value) => value switch
+    {
+        int i => i,
+        long l => l,
+        short s => s,
+        byte b => b,
+        sbyte sb => sb,
+        ushort us => us,
+        uint ui => ui,
+        ulong ul => ul,
+        _ => null,
+    };
+
+    private bool TryFromInteger(Int128 value, out TKey result)
+    {
+        result = default!;
+        object? converted = Kind switch
+        {
+            KeyKind.Int32 when value >= int.MinValue && value <= int.MaxValue => (int)value,
+            KeyKind.Int64 when value >= long.MinValue && value <= long.MaxValue => (long)value,
+            KeyKind.Byte when value >= byte.MinValue && value <= byte.MaxValue => (byte)value,
+            KeyKind.SByte when value >= sbyte.MinValue && value <= sbyte.MaxValue => (sbyte)value,
+            KeyKind.Int16 when value >= short.MinValue && value <= short.MaxValue => (short)value,
+            KeyKind.UInt16 when value >= ushort.MinValue && value <= ushort.MaxValue => (ushort)value,
+            KeyKind.UInt32 when value >= uint.MinValue && value <= uint.MaxValue => (uint)value,
+            KeyKind.UInt64 when value >= ulong.MinValue && value <= ulong.MaxValue => (ulong)value,
+            _ => null,
+        };
+        if (converted is null) return false;
+        result = (TKey)converted;
+        return true;
     }
 }

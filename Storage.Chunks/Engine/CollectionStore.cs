@@ -339,6 +339,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
             throw new ZgDbValidationException(Name, $"{Entity.Name}.{Entity.Key.Name} is the key and must not be null or empty.");
         if (key is string text && DocumentSerializer.InvalidUtf16At(text) is var bad and >= 0)
             throw new ZgDbValidationException(Name, $"the key {Entity.Name}.{Entity.Key.Name} holds a lone UTF-16 surrogate (U+{(int)text[bad]:X4} at index {bad}), which cannot be stored exactly.");
+        if (key is char c && char.IsSurrogate(c))
+            throw new ZgDbValidationException(Name, $"the key {Entity.Name}.{Entity.Key.Name} is a lone UTF-16 surrogate (U+{(int)c:X4}), which cannot be stored exactly.");
         bool assigned = false;
         if (_keys.IsUnassigned(key))
         {
@@ -371,16 +373,19 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         }
     }
 
-    /// <summary>The next int/long key, or a clear error once the key type's range is used up (never an overflow, never a wrap-around).</summary>
+    /// <summary>
+    /// The next integer key, or a clear error once the key type's range is used up (never an overflow, never a
+    /// wrap-around). A ulong key is assigned up to long.MaxValue (the counter's range); larger ones must be explicit.
+    /// </summary>
     private TKey NextAutoKey(CollectionStateBuilder<TKey, T> builder)
     {
         long next = builder.NextKey;
-        long max = _keys.Kind == KeyKind.Int32 ? int.MaxValue : long.MaxValue;
+        long max = KeyKinds.MaxAssigned(_keys.Kind);
         if (next == AutoKeys.Exhausted || next > max)
             throw new ZgDbValidationException(Name,
                 $"no {typeof(TKey).Name} key is left to assign to {Entity.Name}.{Entity.Key.Name}: a document with key {max} " +
-                $"({typeof(TKey).Name}.MaxValue) was stored, and keys are assigned in increasing order and never reused. " +
-                "Give the document an explicit key, or use a long or Guid key. Nothing was written.");
+                $"({(_keys.Kind == KeyKind.UInt64 ? "Int64" : typeof(TKey).Name)}.MaxValue, the largest key ZgDb assigns) was stored, and keys are assigned in increasing order and never reused. " +
+                "Give the document an explicit key, or use a wider integer or Guid key. Nothing was written.");
         return _keys.FromNumber(next);
     }
 

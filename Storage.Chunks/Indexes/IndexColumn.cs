@@ -27,6 +27,8 @@ internal enum IndexValueKind : byte
     TimeSpan = 18,
     DateOnly = 19,
     TimeOnly = 20,
+    /// <summary>A byte array (primary keys only; a length-prefixed run of bytes).</summary>
+    Bytes = 21,
 }
 
 /// <summary>
@@ -42,7 +44,7 @@ internal sealed class IndexColumn
     {
         Path = path;
         ValueType = Nullable.GetUnderlyingType(path.ValueType) ?? path.ValueType;
-        Kind = KindOf(ValueType) ?? throw new ZgDbModelException(entity, path.Name, $"an index cannot hold values of type {ValueType.Name}.");
+        Kind = (ValueType == typeof(byte[]) ? null : KindOf(ValueType)) ?? throw new ZgDbModelException(entity, path.Name, $"an index cannot hold values of type {ValueType.Name}.");
         _compare = ValueType == typeof(string)
             ? (a, b) => string.CompareOrdinal((string)a, (string)b)
             : (Comparison<object>)typeof(IndexColumn).GetMethod(nameof(TypedComparison), BindingFlags.NonPublic | BindingFlags.Static)!
@@ -145,6 +147,7 @@ internal sealed class IndexColumn
             _ when type == typeof(TimeSpan) => IndexValueKind.TimeSpan,
             _ when type == typeof(DateOnly) => IndexValueKind.DateOnly,
             _ when type == typeof(TimeOnly) => IndexValueKind.TimeOnly,
+            _ when type == typeof(byte[]) => IndexValueKind.Bytes,
             _ => null,
         };
     }

@@ -138,6 +138,15 @@ internal static class IndexFile
     private static void WriteValue(ArrayBufferWriter<byte> w, IndexValueKind kind, object value)
     {
         if (value is Enum) value = Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()), System.Globalization.CultureInfo.InvariantCulture);
+        if (kind == IndexValueKind.Bytes)
+        {
+            var bytes = (byte[])value;
+            var into = w.GetSpan(4 + bytes.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(into, bytes.Length);
+            bytes.CopyTo(into[4..]);
+            w.Advance(4 + bytes.Length);
+            return;
+        }
         if (kind == IndexValueKind.String)
         {
             var text = (string)value;
@@ -230,6 +239,7 @@ internal static class IndexFile
                 IndexValueKind.Double => BinaryPrimitives.ReadDoubleLittleEndian(Take(8)),
                 IndexValueKind.Decimal => ReadDecimal(),
                 IndexValueKind.String => ReadString(),
+                IndexValueKind.Bytes => Take(BinaryPrimitives.ReadInt32LittleEndian(Take(4))).ToArray(),
                 IndexValueKind.Guid => new Guid(Take(16)),
                 IndexValueKind.DateTime => ReadDateTime(),
                 IndexValueKind.DateTimeOffset => ReadDateTimeOffset(),

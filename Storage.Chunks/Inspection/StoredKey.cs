@@ -1,48 +1,83 @@
 using System.Text.Json;
+using ZgDb.Storage.Documents;
 
 namespace ZgDb.Storage.Inspection;
 
 /// <summary>
 /// A document key read from the files without the application's types, compared exactly as the engine compares
-/// the typed key of its <see cref="ZgDb.KeyKind"/>: numbers by value, Guids as <see cref="Guid.CompareTo(Guid)"/>,
-/// strings ordinally.
+/// the typed key of its <see cref="ZgDb.KeyKind"/>: integers, decimals and enums by value, Guids as
+/// <see cref="Guid.CompareTo(Guid)"/>, dates as their own CompareTo, strings and chars ordinally, byte arrays by
+/// content (<see cref="KeyKinds.CompareBytes"/>).
 /// </summary>
 internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKey>
 {
-    private readonly long _number;
-    private readonly Guid _guid;
-    private readonly string? _text;
+    /// <summary>Integer, decimal and enum keys: every such value is exactly a decimal.</summary>
+    private readonly decimal _number;
+    /// <summary>Every other key, boxed as its CLR type (Guid, string, char, DateTime, DateTimeOffset, DateOnly, byte[]).</summary>
+    private readonly object? _value;
 
-    private StoredKey(KeyKind kind, long number, Guid guid, string? text)
+    private StoredKey(KeyKind kind, decimal number, object? value)
     {
         Kind = kind;
         _number = number;
-        _guid = guid;
-        _text = text;
+        _value = value;
     }
 
     public KeyKind Kind { get; }
+
+    private static bool IsNumeric(KeyKind kind) => KeyKinds.IsInteger(kind) || kind is KeyKind.Decimal or KeyKind.Enum;
 
     /// <summary>Reads a key from its JSON form; false if the JSON is not a valid key of <paramref name="kind"/>.</summary>
     public static bool TryFrom(JsonElement json, KeyKind kind, out StoredKey key)
     {
         key = default;
-        switch (kind)
+        if (IsNumeric(kind))
         {
-            case KeyKind.Int32 when json.ValueKind == JsonValueKind.Number && json.TryGetInt32(out var i):
-                key = new StoredKey(kind, i, default, null);
-                return true;
-            case KeyKind.Int64 when json.ValueKind == JsonValueKind.Number && json.TryGetInt64(out var l):
-                key = new StoredKey(kind, l, default, null);
-                return true;
-            case KeyKind.Guid when json.ValueKind == JsonValueKind.String && json.TryGetGuid(out var g):
-                key = new StoredKey(kind, 0, g, null);
-                return true;
-            case KeyKind.String when json.ValueKind == JsonValueKind.String && json.GetString() is { Length: > 0 } s:
-                key = new StoredKey(kind, 0, default, s);
-                return true;
-            default:
-                return false;
+            if (json.ValueKind != JsonValueKind.Number || !InRange(json, kind) || !json.TryGetDecimal(out var number)) return false;
+            key = new StoredKey(kind, number, null);
+            return true;
+        }
+        if (json.ValueKind != JsonValueKind.String) return false;
+        object? value = kind switch
+        {
+            KeyKind.Guid when json.TryGetGuid(out var g) => g,
+            KeyKind.String when json.GetString() is { Length: > 0 } s => s,
+            KeyKind.Char when json.GetString() is { Length: 1 } c && !char.IsSurrogate(c[0]) => c[0],
+            KeyKind.DateTime => Read<DateTime>(json),
+            KeyKind.DateTimeOffset when json.TryGetDateTimeOffset(out var o) => o,
+            KeyKind.DateOnly => Read<DateOnly>(json),
+            KeyKind.Bytes when json.TryGetBytesFromBase64(out var b) => b,
+            _ => null,
+        };
+        if (value is null) return false;
+        key = new StoredKey(kind, 0, value);
+        return true;
+    }
+
+    /// <summary>Whether a JSON number is an integer in the key type's range (enums: any 64-bit integer; decimals: any).</summary>
+    private static bool InRange(JsonElement json, KeyKind kind) => kind switch
+    {
+        KeyKind.Int32 => json.TryGetInt32(out _),
+        KeyKind.Int64 => json.TryGetInt64(out _),
+        KeyKind.Byte => json.TryGetByte(out _),
+        KeyKind.SByte => json.TryGetSByte(out _),
+        KeyKind.Int16 => json.TryGetInt16(out _),
+        KeyKind.UInt16 => json.TryGetUInt16(out _),
+        KeyKind.UInt32 => json.TryGetUInt32(out _),
+        KeyKind.UInt64 => json.TryGetUInt64(out _),
+        KeyKind.Enum => json.TryGetInt64(out _) || json.TryGetUInt64(out _),
+        _ => true,
+    };
+
+    private static object? Read<TValue>(JsonElement json) where TValue : struct
+    {
+        try
+        {
+            return json.Deserialize<TValue>(KeyCodec<TValue>.JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
@@ -62,51 +97,56 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
         }
     }
 
-    /// <summary>Whether this is the "assign me one" value the engine never stores (0, the empty Guid).</summary>
-    public bool IsUnassigned => Kind switch
-    {
-        KeyKind.Int32 or KeyKind.Int64 => _number == 0,
-        KeyKind.Guid => _guid == Guid.Empty,
-        _ => false,
-    };
+    /// <summary>Whether this is the "assign me one" value the engine never stores (integer 0, the empty Guid).</summary>
+    public bool IsUnassigned => Kind == KeyKind.Guid ? (Guid)_value! == Guid.Empty : KeyKinds.IsInteger(Kind) && _number == 0;
 
-    /// <summary>The numeric value of an int/long key, else null.</summary>
-    public long? Number => Kind is KeyKind.Int32 or KeyKind.Int64 ? _number : null;
+    /// <summary>The numeric value of an integer key for the next-key counter, else null (also for a ulong above long.MaxValue, as the engine).</summary>
+    public long? Number => KeyKinds.IsInteger(Kind) && _number <= long.MaxValue ? (long)_number : null;
 
     /// <summary>The key's JSON, byte for byte as the engine writes it (<c>JsonSerializer.SerializeToUtf8Bytes(key)</c>).</summary>
-    public byte[] ToJson() => Kind switch
-    {
-        KeyKind.Int32 => JsonSerializer.SerializeToUtf8Bytes((int)_number),
-        KeyKind.Int64 => JsonSerializer.SerializeToUtf8Bytes(_number),
-        KeyKind.Guid => JsonSerializer.SerializeToUtf8Bytes(_guid),
-        _ => JsonSerializer.SerializeToUtf8Bytes(_text),
-    };
+    public byte[] ToJson() => IsNumeric(Kind)
+        ? JsonSerializer.SerializeToUtf8Bytes(_number)
+        : _value switch
+        {
+            DateTime d => JsonSerializer.SerializeToUtf8Bytes(d, KeyCodec<DateTime>.JsonOptions),
+            var v => JsonSerializer.SerializeToUtf8Bytes(v, v!.GetType()),
+        };
 
     public JsonElement ToJsonElement() => JsonDocument.Parse(ToJson()).RootElement.Clone();
 
-    public int CompareTo(StoredKey other) => Kind switch
-    {
-        KeyKind.Int32 or KeyKind.Int64 => _number.CompareTo(other._number),
-        KeyKind.Guid => _guid.CompareTo(other._guid),
-        _ => string.CompareOrdinal(_text, other._text),
-    };
+    public int CompareTo(StoredKey other) => IsNumeric(Kind)
+        ? _number.CompareTo(other._number)
+        : Kind switch
+        {
+            KeyKind.String => string.CompareOrdinal((string?)_value, (string?)other._value),
+            KeyKind.Bytes => KeyKinds.CompareBytes((byte[]?)_value, (byte[]?)other._value),
+            _ when _value is null || other._value is null => (_value is null ? 0 : 1) - (other._value is null ? 0 : 1),
+            _ => ((IComparable)_value).CompareTo(other._value),
+        };
 
     public bool Equals(StoredKey other) => CompareTo(other) == 0;
     public override bool Equals(object? obj) => obj is StoredKey other && Equals(other);
-    public override int GetHashCode() => Kind switch
-    {
-        KeyKind.Int32 or KeyKind.Int64 => _number.GetHashCode(),
-        KeyKind.Guid => _guid.GetHashCode(),
-        _ => StringComparer.Ordinal.GetHashCode(_text ?? ""),
-    };
+    public override int GetHashCode() => IsNumeric(Kind)
+        ? _number.GetHashCode()
+        : _value switch
+        {
+            null => 0,
+            string s => StringComparer.Ordinal.GetHashCode(s),
+            byte[] b => KeyKinds.HashBytes(b),
+            var v => v.GetHashCode(),
+        };
 
-    /// <summary>As the engine's messages print keys: numbers bare, strings and Guids quoted.</summary>
-    public override string ToString() => Kind switch
-    {
-        KeyKind.Int32 or KeyKind.Int64 => _number.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        KeyKind.Guid => $"'{_guid}'",
-        _ => $"'{_text}'",
-    };
+    /// <summary>As the engine's messages print keys: numbers bare, everything else quoted.</summary>
+    public override string ToString() => IsNumeric(Kind)
+        ? _number.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : _value switch
+        {
+            byte[] b => $"'0x{Convert.ToHexString(b)}'",
+            DateTime d => $"'{d:O}'",
+            DateTimeOffset o => $"'{o:O}'",
+            DateOnly d => $"'{d:yyyy-MM-dd}'",
+            var v => $"'{v}'",
+        };
 
     public static bool operator <(StoredKey a, StoredKey b) => a.CompareTo(b) < 0;
     public static bool operator >(StoredKey a, StoredKey b) => a.CompareTo(b) > 0;

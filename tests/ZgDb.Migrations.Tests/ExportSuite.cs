@@ -116,6 +116,34 @@ public abstract class ExportSuite(ExportBackend backend, ITestOutputHelper outpu
     }
 
     [SkippableFact]
+    public async Task Unsigned_short_and_byte_array_keys_and_records_export_with_their_keys()
+    {
+        Backend.SkipIfUnavailable();
+        using var db = ZgDatabase.OpenInMemory<KeysDb>();
+        db.Shippers.Insert(new Shipper { Id = 4_000_000_000, Name = "far" });
+        var near = new Shipper { Name = "near" };
+        db.Shippers.Insert(near);
+        db.Shipments.Insert(new Shipment { Id = ulong.MaxValue, ShipperId = 4_000_000_000, Weight = 60_000 });
+        db.Shipments.Insert(new Shipment { ShipperId = near.Id, Weight = 3 });
+        db.Blobs.Insert(new Blob { Id = [0xff, 0x00], Name = "ff00" });
+        db.Blobs.Insert(new Blob { Id = [0x01], Name = "01" });
+        db.Badges.Insert(new Badge(0, "first", new DateOnly(2024, 1, 1)));
+        db.Badges.Insert(new Badge(-7, "negative", new DateOnly(1999, 12, 31)));
+        var report = await ZgDbExporter.ExportAsync(db, Backend.NewTarget());
+        Assert.True(report.Verified, report.ToString());
+
+        var target = Backend.NewTarget();
+        await ZgDbExporter.ExportAsync(db, target);
+        await using var context = Backend.Context(db.Model, target);
+        AssertSameRows(db.Shippers.ToList(), await context.Set<Shipper>().ToListAsync(), s => s.Id, db.Shippers.Entity);
+        AssertSameRows(db.Shipments.ToList(), await context.Set<Shipment>().ToListAsync(), s => s.Id, db.Shipments.Entity);
+        AssertSameRows(db.Blobs.ToList(), await context.Set<Blob>().ToListAsync(), b => Convert.ToHexString(b.Id), db.Blobs.Entity);
+        AssertSameRows(db.Badges.ToList(), await context.Set<Badge>().ToListAsync(), b => b.Id, db.Badges.Entity);
+        Assert.Equal("far", (await context.Set<Shipper>().SingleAsync(s => s.Id == 4_000_000_000u)).Name);
+        Assert.Equal([ulong.MaxValue, 1ul], (await context.Set<Shipment>().ToListAsync()).Select(s => s.Id).OrderByDescending(i => i));
+    }
+
+    [SkippableFact]
     public async Task Relationships_and_delete_behaviours_act_in_the_target()
     {
         Backend.SkipIfUnavailable();

@@ -22,6 +22,9 @@ public sealed class SourceGenerationTests(ITestOutputHelper output)
     public void Generated_context_of_every_property_type_compiles_and_matches_the_replayed_model() => CompileAndCompare<EverythingDb>("EverythingDbContext");
 
     [Fact]
+    public void Generated_context_of_uint_ulong_byte_array_keys_and_a_record_compiles_and_matches_the_replayed_model() => CompileAndCompare<KeysDb>("KeysDbContext");
+
+    [Fact]
     public async Task Generated_context_reads_an_exported_database()
     {
         using var db = ZgDatabase.OpenInMemory<BlogDb>();

@@ -277,6 +277,13 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
         {
             var pathSide = side == 0 ? node.Left : node.Right;
             var valueSide = side == 0 ? node.Right : node.Left;
+            if (WidenedBound.NarrowFrom(pathSide) is { } narrow && ConditionParts.Path(((UnaryExpression)pathSide).Operand, _document) is { } narrowPath
+                && ConditionParts.IsFreeOf(valueSide, _document))
+            {
+                bool lower = side == 0 ? isLower : !isLower;
+                int delta = kind != ConditionKind.Range || inclusive ? 0 : lower ? 1 : -1;
+                return new IndexCondition(narrowPath, kind, WidenedBound.Build(valueSide, narrow, delta), Exact: false, lower, Inclusive: true);
+            }
             if (ConditionParts.Path(pathSide, _document) is not { } path || !ConditionParts.IsFreeOf(valueSide, _document)) continue;
             var value = ConditionParts.Unwrap(valueSide);
             var type = Nullable.GetUnderlyingType(path[^1].PropertyType) ?? path[^1].PropertyType;

@@ -86,7 +86,7 @@ internal sealed class PrimaryKeyIn<T>(EntityType entity, Expression keys) : Acce
         if (!CapturedList.ComparesByDefaultEquality(keys))
             return snapshot.Scan().Where(document => CapturedList.Contains(keys, _element, snapshot.KeyOf(document)));
         var found = new List<T>();
-        var seen = new HashSet<object>();
+        var seen = new HashSet<object>(KeyComparer.Equality(Entity.KeyKind));
         foreach (var key in keys)
             if (key is not null && snapshot.Get(key) is { } document && seen.Add(snapshot.KeyOf(document)))
                 found.Add(document);
@@ -115,12 +115,18 @@ internal sealed class PrimaryKeyRange<T>(EntityType entity, RangeBound? lower, R
     }
 }
 
-/// <summary>How primary keys order: strings ordinally, everything else by its own comparer (the engine's order).</summary>
+/// <summary>How primary keys order and match: strings ordinally, byte arrays by content, everything else by its own comparer (the engine's order).</summary>
 internal static class KeyComparer
 {
-    public static IComparer<object> For(KeyKind kind) => kind == KeyKind.String
-        ? Comparer<object>.Create((a, b) => string.CompareOrdinal((string)a, (string)b))
-        : Comparer<object>.Default;
+    public static IComparer<object> For(KeyKind kind) => kind switch
+    {
+        KeyKind.String => Comparer<object>.Create((a, b) => string.CompareOrdinal((string)a, (string)b)),
+        KeyKind.Bytes => Comparer<object>.Create((a, b) => KeyKinds.CompareBytes((byte[])a, (byte[])b)),
+        _ => Comparer<object>.Default,
+    };
+
+    /// <summary>Key equality for sets of boxed keys (a byte-array key is its content, not its reference).</summary>
+    public static IEqualityComparer<object> Equality(KeyKind kind) => KeyKinds.BoxedEquality(kind);
 }
 
 /// <summary>
@@ -140,7 +146,7 @@ internal sealed class UnionAccess<T>(EntityType entity, IReadOnlyList<AccessPath
     public IEnumerable<T> Run(QueryContext context, IEnumerable<T>[] branches)
     {
         var snapshot = context.Snapshot<T>();
-        var byKey = new Dictionary<object, T>();
+        var byKey = new Dictionary<object, T>(KeyComparer.Equality(Entity.KeyKind));
         foreach (var branch in branches)
             foreach (var document in branch)
                 byKey.TryAdd(snapshot.KeyOf(document), document);

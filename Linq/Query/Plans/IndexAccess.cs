@@ -179,7 +179,7 @@ internal sealed class IndexIn<T>(EntityType entity, EntityIndex index, Expressio
         ArgumentNullException.ThrowIfNull(list, "source");
         if (!CapturedList.ComparesByDefaultEquality(list)) return OwnSemantics(context, list);
         var index = Open(context);
-        var keys = new HashSet<object>();
+        var keys = new HashSet<object>(KeyComparer.Equality(Entity.KeyKind));
         foreach (var value in list.Cast<object?>().Distinct())
             foreach (var key in index.Range([value], null, null, false)) keys.Add(key);
         return Fetch(context, keys);

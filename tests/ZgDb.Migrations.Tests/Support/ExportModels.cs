@@ -165,3 +165,35 @@ public class TreeDb : ZgDatabase
 {
     public ZgCollection<Document> Documents => Collection<Document>();
 }
+
+/// <summary>Issue 15: key types beyond int/long/Guid/string, and a positional record.</summary>
+public class Shipper
+{
+    public uint Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Shipment> Shipments { get; set; } = [];
+}
+
+public class Shipment
+{
+    public ulong Id { get; set; }
+    public uint ShipperId { get; set; }
+    public Shipper? Shipper { get; set; }
+    public ushort Weight { get; set; }
+}
+
+public class Blob
+{
+    public byte[] Id { get; set; } = [];
+    public string Name { get; set; } = "";
+}
+
+public sealed record Badge(short Id, string Label, DateOnly Since);
+
+public class KeysDb : ZgDatabase
+{
+    public ZgCollection<Shipper> Shippers => Collection<Shipper>();
+    public ZgCollection<Shipment> Shipments => Collection<Shipment>();
+    public ZgCollection<Blob> Blobs => Collection<Blob>();
+    public ZgCollection<Badge> Badges => Collection<Badge>();
+}
