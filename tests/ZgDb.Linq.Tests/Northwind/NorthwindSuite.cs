@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using Xunit;
+using Xunit.Abstractions;
+using ZgDb.Linq.Tests.Northwind.Ported;
+
+namespace ZgDb.Linq.Tests.Northwind;
+
+/// <summary>One ported EF Core test method's result: its verdict (the worst of its assertions) and its checks.</summary>
+public sealed record MethodResult(string Class, string Method, Verdict Verdict, IReadOnlyList<Check> Checks, TimeSpan Elapsed)
+{
+    public string Key => Class + "." + Method;
+}
+
+/// <summary>Runs the ported test methods of one class against a backend (see <see cref="DifferentialAsserter"/>).</summary>
+public static class NorthwindRunner
+{
+    public static IEnumerable<string> Classes => Manifest.Methods.Select(m => m.Class).Distinct();
+
+    public static List<MethodResult> Run(NorthwindBackend backend, string className)
+    {
+        var type = typeof(Manifest).Assembly.GetType($"ZgDb.Linq.Tests.Northwind.Ported.Northwind{className}QueryTestBase", throwOnError: true)!;
+        var results = new List<MethodResult>();
+        foreach (var (_, name, run, _) in Manifest.Methods.Where(m => m.Class == className))
+        {
+            if (!run) continue;
+            var method = type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                .Single(m => m.Name == name && m.GetParameters() is [{ ParameterType: var p }] && p == typeof(bool));
+            var instance = (NorthwindQueryBase)Activator.CreateInstance(type)!;
+            var asserter = new DifferentialAsserter(backend.Expected, new NorthwindDbSource(backend.Db));
+            instance.QueryAsserter = asserter;
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                if (method.Invoke(instance, [false]) is Task task) task.GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                while (e is TargetInvocationException { InnerException: { } inner }) e = inner;
+                asserter.Checks.Add(new Check("test body", e is NotSupportedException ? Verdict.NotSupported : Verdict.OtherException, "", "throws " + e.GetType().Name + ": " + e.Message));
+            }
+            var verdict = asserter.Checks.Count == 0 ? Verdict.Equal : asserter.Checks.Max(c => c.Verdict);
+            results.Add(new MethodResult(className, name, verdict, asserter.Checks, clock.Elapsed));
+        }
+        return results;
+    }
+}
+
+/// <summary>
+/// EF Core's Northwind query tests (its Northwind*QueryTestBase classes, ported mechanically by tools/port.py) run on
+/// ZgDb and on LINQ-to-Objects over EF Core's NorthwindData. Each query must give LINQ-to-Objects' result or throw
+/// NotSupportedException (counted); a different result or another exception fails the test, unless the method is in
+/// <see cref="KnownDefects"/> (printed as skipped with its reason; an entry that no longer fails fails the test, so
+/// the list stays true). docs/NORTHWIND.md has the counts.
+/// </summary>
+public abstract class NorthwindSuite<TBackend>(TBackend backend, ITestOutputHelper output) : IClassFixture<TBackend> where TBackend : NorthwindBackend
+{
+    /// <summary>Defects of ZgDb this suite found, by "Class.Method" (optionally "@in memory" / "@on disk"), with the reason.</summary>
+    public static readonly Dictionary<string, string> KnownDefects = new()
+    {
+    };
+
+    public static readonly TheoryData<string> Classes = [.. NorthwindRunner.Classes];
+
+    [Theory]
+    [MemberData(nameof(Classes))]
+    public void Ported_EF_Core_queries_equal_LINQ_to_Objects_or_are_refused(string className)
+    {
+        var results = NorthwindRunner.Run(backend, className);
+        var report = new StringBuilder();
+        var counts = Enum.GetValues<Verdict>().ToDictionary(v => v, v => results.Count(r => r.Verdict == v));
+        var skipped = Manifest.Methods.Where(m => m.Class == className && !m.Run).ToList();
+        report.AppendLine($"{className} ({backend.Name}): {results.Count} run: {counts[Verdict.Equal]} equal, {counts[Verdict.NotSupported]} NotSupportedException, " +
+                          $"{counts[Verdict.Different]} different, {counts[Verdict.OtherException]} other exception; {skipped.Count} not ported; {results.Sum(r => r.Elapsed.TotalSeconds):0.0} s");
+        var failures = new List<string>();
+        foreach (var result in results)
+        {
+            var known = KnownDefects.TryGetValue(result.Key + "@" + backend.Name, out var reason) || KnownDefects.TryGetValue(result.Key, out reason);
+            var defect = result.Verdict is Verdict.Different or Verdict.OtherException;
+            if (defect && known)
+                report.AppendLine($"  SKIPPED (known defect) {result.Key}: {reason}");
+            else if (defect)
+            {
+                var check = result.Checks.First(c => c.Verdict == result.Verdict);
+                failures.Add($"{result.Key}: {result.Verdict} at {check.Operator}\n    expected: {Cut(check.Expected)}\n    actual:   {Cut(check.Actual)}");
+            }
+            else if (known)
+                failures.Add($"{result.Key}: listed as a known defect ({reason}) but now {result.Verdict}: remove it from KnownDefects");
+        }
+        foreach (var result in results.Where(r => r.Elapsed.TotalSeconds > 2))
+            report.AppendLine($"  slow: {result.Key} {result.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine(report.ToString());
+        if (Environment.GetEnvironmentVariable("ZGDB_NORTHWIND_REPORT") is { Length: > 0 } directory)
+            WriteDetails(directory, className, results);
+        foreach (var failure in failures) output.WriteLine(failure);
+        Assert.True(failures.Count == 0, $"{failures.Count} ported queries of {className} differ from LINQ-to-Objects or throw another exception on {backend.Name} (see output)");
+    }
+
+    private void WriteDetails(string directory, string className, List<MethodResult> results)
+    {
+        Directory.CreateDirectory(directory);
+        var text = new StringBuilder();
+        foreach (var result in results)
+        {
+            text.AppendLine($"{result.Verdict}\t{result.Key}\t{result.Elapsed.TotalMilliseconds:0}ms");
+            foreach (var check in result.Checks.Where(c => c.Verdict != Verdict.Equal))
+                text.AppendLine($"    {check.Verdict} {check.Operator}\n      expected: {Cut(check.Expected)}\n      actual:   {Cut(check.Actual)}");
+        }
+        File.WriteAllText(Path.Combine(directory, $"{className}.{backend.Name.Replace(' ', '-')}.txt"), text.ToString());
+    }
+
+    private static string Cut(string s) => s.Length > 600 ? s[..600] + "…" : s;
+}
+
+public sealed class InMemoryNorthwindTests(InMemoryNorthwindBackend backend, ITestOutputHelper output) : NorthwindSuite<InMemoryNorthwindBackend>(backend, output);
+
+public sealed class OnDiskNorthwindTests(OnDiskNorthwindBackend backend, ITestOutputHelper output) : NorthwindSuite<OnDiskNorthwindBackend>(backend, output);
