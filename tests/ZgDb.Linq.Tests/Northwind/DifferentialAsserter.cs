@@ -10,7 +10,11 @@ namespace ZgDb.Linq.Tests.Northwind;
 public enum Verdict { Equal, NotSupported, Different, OtherException }
 
 /// <summary>One assertion of a ported test method: the operator, the verdict and both printed outcomes.</summary>
-public sealed record Check(string Operator, Verdict Verdict, string Expected, string Actual);
+public sealed record Check(string Operator, Verdict Verdict, string Expected, string Actual, TimeSpan ExpectedTime, TimeSpan ActualTime)
+{
+    /// <summary>Where the two outcomes part: sizes and the first elements only one side has (multisets), or the first differing position.</summary>
+    public string Difference { get; init; } = "";
+}
 
 /// <summary>
 /// Stands where EF Core's QueryAsserter stands: each assertion runs the actual query (and the terminal operator the
@@ -86,9 +90,16 @@ public sealed class DifferentialAsserter(ISetSource expected, ISetSource actual)
 
     private Task Record(string op, Func<ISetSource, object?> query, bool ordered)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var expectedOutcome = Outcome.Of(() => query(expected), ordered);
+        var expectedTime = clock.Elapsed;
+        clock.Restart();
         var actualOutcome = Outcome.Of(() => query(actual), ordered);
-        Checks.Add(new Check(op, Classify(expectedOutcome, actualOutcome), expectedOutcome.Text, actualOutcome.Text));
+        var verdict = Classify(expectedOutcome, actualOutcome);
+        Checks.Add(new Check(op, verdict, expectedOutcome.Text, actualOutcome.Text, expectedTime, clock.Elapsed)
+        {
+            Difference = verdict == Verdict.Different ? Outcome.Describe(expectedOutcome, actualOutcome, ordered) : "",
+        });
         return Task.CompletedTask;
     }
 
@@ -136,13 +147,15 @@ public sealed class DifferentialAsserter(ISetSource expected, ISetSource actual)
 }
 
 /// <summary>A query's result printed, or the exception it threw (enumeration included).</summary>
-public sealed record Outcome(string Text, Exception? Exception)
+public sealed partial record Outcome(string Text, Exception? Exception, List<string>? Elements = null)
 {
     public static Outcome Of(Func<object?> query, bool ordered)
     {
         try
         {
-            return new Outcome(NorthwindPrinter.PrintResult(query(), ordered), null);
+            var result = query();
+            var elements = NorthwindPrinter.Elements(result, ordered);
+            return new Outcome(elements is null ? NorthwindPrinter.Print(result) : (ordered ? "" : "{multiset}") + "[" + string.Join(",", elements) + "]", null, elements);
         }
         catch (Exception e)
         {
@@ -150,6 +163,35 @@ public sealed record Outcome(string Text, Exception? Exception)
             return new Outcome("throws " + e.GetType().Name + ": " + e.Message, e);
         }
     }
+}
+
+public sealed partial record Outcome
+{
+    public static string Describe(Outcome expected, Outcome actual, bool ordered)
+    {
+        if (expected.Exception is not null) return "LINQ-to-Objects " + expected.Text[..Math.Min(300, expected.Text.Length)] + "; ZgDb returned a result";
+        if (expected.Elements is not { } e || actual.Elements is not { } a) return "";
+        var text = new StringBuilder($"{e.Count} expected elements, {a.Count} actual");
+        if (ordered && e.Count == a.Count)
+        {
+            var i = Enumerable.Range(0, e.Count).FirstOrDefault(k => e[k] != a[k], -1);
+            var onlyE = e.Except(a).Count();
+            if (i >= 0) text.Append($"; first difference at [{i}]: expected {Cut(e[i])}, actual {Cut(a[i])}{(onlyE == 0 && e.Order(StringComparer.Ordinal).SequenceEqual(a.Order(StringComparer.Ordinal), StringComparer.Ordinal) ? " (same elements, other order)" : "")}");
+            return text.ToString();
+        }
+        var remaining = a.GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
+        var missing = new List<string>();
+        foreach (var x in e)
+        {
+            if (remaining.TryGetValue(x, out var n) && n > 0) remaining[x] = n - 1;
+            else missing.Add(x);
+        }
+        var extra = remaining.Where(kv => kv.Value > 0).SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value)).ToList();
+        text.Append($"; {missing.Count} missing from ZgDb (first: {(missing.Count > 0 ? Cut(missing[0]) : "-")}), {extra.Count} extra (first: {(extra.Count > 0 ? Cut(extra[0]) : "-")})");
+        return text.ToString();
+    }
+
+    private static string Cut(string s) => s.Length > 400 ? s[..400] + "…" : s;
 }
 
 /// <summary>
@@ -162,15 +204,15 @@ public static class NorthwindPrinter
     private static readonly Type[] Entities = [typeof(Customer), typeof(Order), typeof(OrderDetail), typeof(Product), typeof(Employee)];
     private static readonly Dictionary<Type, (PropertyInfo[] Properties, FieldInfo[] Fields)> Members = [];
 
-    /// <summary>The top-level result; an unordered sequence is printed with its elements sorted.</summary>
-    public static string PrintResult(object? value, bool ordered)
+    /// <summary>A top-level sequence's elements printed (sorted when unordered), or null for any other result.</summary>
+    public static List<string>? Elements(object? value, bool ordered)
     {
-        if (ordered || value is null or string || value is not IEnumerable sequence || IsGrouping(value.GetType()))
-            return Print(value);
+        if (value is null or string || value is not IEnumerable sequence || IsGrouping(value.GetType()))
+            return null;
         var elements = new List<string>();
         foreach (var item in sequence) elements.Add(Print(item));
-        elements.Sort(StringComparer.Ordinal);
-        return "{multiset}[" + string.Join(",", elements) + "]";
+        if (!ordered) elements.Sort(StringComparer.Ordinal);
+        return elements;
     }
 
     public static string Print(object? value)

@@ -55,7 +55,8 @@ public abstract class NorthwindBackend : IDisposable
 
     protected static void Fill(NorthwindDb db)
     {
-        using var transaction = db.BeginTransaction();
+        // Not in one transaction: an Update of a document inserted earlier in the same transaction is lost
+        // (docs/NORTHWIND.md, "Defects found"). Each InsertMany is atomic on its own.
         db.Customers.InsertMany(NorthwindData.Fresh.Customers());
         var employees = NorthwindData.Fresh.Employees();
         var managers = employees.ToDictionary(e => e.EmployeeID, e => e.ReportsTo);
@@ -69,7 +70,6 @@ public abstract class NorthwindBackend : IDisposable
         db.Products.InsertMany(NorthwindData.Fresh.Products());
         db.Orders.InsertMany(NorthwindData.Fresh.Orders());
         db.OrderDetails.InsertMany(NorthwindData.Fresh.OrderDetails());
-        transaction.Commit();
     }
 
     public virtual void Dispose()
