@@ -57,7 +57,7 @@ internal static class JsonAttributeCheck
     {
         CheckType(type, null, type);
         if (type.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).FirstOrDefault(c => c.GetCustomAttribute<JsonConstructorAttribute>() is not null) is not null)
-            throw new ZgDbModelException(type.Name, null, $"[JsonConstructor] would create it through another constructor than the public parameterless one ZgDb uses. {Advice}: remove the attribute.");
+            throw new ZgDbModelException(type.Name, null, $"[JsonConstructor] would create it through another constructor than the one ZgDb uses (the public parameterless one, else the only public one, as a positional record's). {Advice}: remove the attribute.");
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
         // System.Text.Json resolves names before ZgDb drops the members it does not map: a clash fails every read.
         var publicProperties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance);

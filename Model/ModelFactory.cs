@@ -60,7 +60,7 @@ public static class ModelFactory
         if (type.IsAbstract || type.IsInterface || !type.IsClass || BindingConstructor(type) is null)
             throw new ZgDbModelException(type.Name, null, "an entity must be a non-abstract class with a public parameterless constructor, or with one " +
                 "public constructor whose parameters each bind to a public property of the same name (any case) and type, as EF Core binds a " +
-                "positional record's constructor." + UnboundParameters(type));
+                "positional record's constructor." + (BindingConstructor(type) is null ? UnboundParameters(type) : ""));
         JsonAttributeCheck.CheckClass(type, IsMappable);
 
         var properties = new List<EntityProperty>();
@@ -157,7 +157,7 @@ public static class ModelFactory
     }
 
     /// <summary>The property a constructor parameter binds to: same name ignoring case, same type; or null.</summary>
-    internal static PropertyInfo? BoundProperty(IEnumerable<PropertyInfo> properties, ParameterInfo parameter) =>
+    private static PropertyInfo? BoundProperty(IEnumerable<PropertyInfo> properties, ParameterInfo parameter) =>
         properties.FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase) && p.PropertyType == parameter.ParameterType);
 
     private static string UnboundParameters(Type type)

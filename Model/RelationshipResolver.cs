@@ -86,6 +86,8 @@ internal static class RelationshipResolver
         var fkType = Nullable.GetUnderlyingType(foreignKey.ClrType) ?? foreignKey.ClrType;
         if (fkType != principal.Key.ClrType)
             throw new ZgDbModelException(dependent.Name, foreignKey.Name, $"the foreign key is {foreignKey.ClrType.Name} but {principal.Name}.{principal.Key.Name} is {principal.Key.ClrType.Name}.");
+        if (fkType == typeof(byte[]))
+            throw new ZgDbModelException(dependent.Name, foreignKey.Name, $"a foreign key to the byte[] key {principal.Name}.{principal.Key.Name} is not supported: foreign keys are indexed, and an index cannot hold byte arrays.");
         bool required = config.IsRequired ?? !foreignKey.IsNullable;
         var behavior = config.DeleteBehavior ?? (required ? DeleteBehavior.Cascade : DeleteBehavior.ClientSetNull);
         if (behavior == DeleteBehavior.SetNull && !foreignKey.IsNullable)

@@ -33,10 +33,9 @@ internal static class ExportOrder
         var selfReferences = model.PrincipalsOf(entity).Where(r => r.Principal == entity).Select(r => r.ForeignKey).ToList();
         if (selfReferences.Count == 0) return rows;
         var all = rows.ToList();
-        var keys = KeyKinds.BoxedEquality(entity.KeyKind); // a byte[] key is its content
-        var byKey = all.ToDictionary(r => entity.Key.Info.GetValue(r)!, keys);
-        var depth = new Dictionary<object, int>(keys);
-        var visiting = new HashSet<object>(keys);
+        var byKey = all.ToDictionary(r => entity.Key.Info.GetValue(r)!);
+        var depth = new Dictionary<object, int>();
+        var visiting = new HashSet<object>();
         int Depth(object key)
         {
             if (depth.TryGetValue(key, out var known)) return known;

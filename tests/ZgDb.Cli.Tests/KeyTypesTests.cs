@@ -96,4 +96,29 @@ public sealed class KeyTypesTests : IDisposable
         Assert.Equal("e", app.Chars.Find('é')!.Name);
         Assert.Equal("high", app.Grades.Find(Grade.High)!.Name);
     }
+
+    [Fact]
+    public void Export_and_import_json_round_trip_every_key_kind_and_the_next_key_continues()
+    {
+        var source = _temp["source"];
+        using (var db = ZgDatabase.Open<KeysDb>(source, Data.Manual)) Seed(db);
+        var export = _temp["export"];
+        var result = Tool.Run("export", "json", source, export);
+        Assert.True(result.Code == 0, result.ToString());
+        var target = _temp["target"];
+        using (ZgDatabase.Open<KeysDb>(target)) { } // closing checkpoints: the manifest stores the model
+        result = Tool.Run("import", "json", target, export);
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Equal(0, Tool.Run("verify", target).Code);
+        var again = _temp["again"];
+        Assert.Equal(0, Tool.Run("export", "json", target, again).Code);
+        foreach (var file in Directory.GetFiles(export))
+            Assert.True(File.ReadAllBytes(file).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(again, Path.GetFileName(file)))), file);
+        using var app = ZgDatabase.Open<KeysDb>(target, Data.Manual);
+        var next = new UIntKeyed { Name = "next" };
+        app.UInts.Insert(next);
+        Assert.Equal(3_000_000_001u, next.Id);
+        Assert.Equal(["0102", "ff"], app.Blobs.Select(b => b.Name).ToList());
+        Assert.Equal("+3", app.Offsets.Find(new DateTimeOffset(2024, 1, 1, 10, 0, 0, TimeSpan.FromHours(3)))!.Name);
+    }
 }

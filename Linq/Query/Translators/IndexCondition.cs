@@ -90,7 +90,8 @@ internal static class ConditionParts
     public static bool ComparesExactly(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        return type != typeof(float) && type != typeof(double);
+        // byte[]: a key seek matches by content, C# (and so LINQ-to-Objects) compares arrays by reference.
+        return type != typeof(float) && type != typeof(double) && type != typeof(byte[]);
     }
 
     private sealed class ParameterFinder(ParameterExpression document) : ExpressionVisitor
