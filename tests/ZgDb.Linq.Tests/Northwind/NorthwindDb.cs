@@ -55,8 +55,9 @@ public abstract class NorthwindBackend : IDisposable
 
     protected static void Fill(NorthwindDb db)
     {
-        // Not in one transaction: an Update of a document inserted earlier in the same transaction is lost
-        // (docs/NORTHWIND.md, "Defects found"). Each InsertMany is atomic on its own.
+        // One transaction, as an application would load it (an Update of a document inserted earlier in the same
+        // transaction used to be lost: docs/NORTHWIND.md, defect 6, fixed).
+        using var tx = db.BeginTransaction();
         db.Customers.InsertMany(NorthwindData.Fresh.Customers());
         var employees = NorthwindData.Fresh.Employees();
         var managers = employees.ToDictionary(e => e.EmployeeID, e => e.ReportsTo);
@@ -70,6 +71,7 @@ public abstract class NorthwindBackend : IDisposable
         db.Products.InsertMany(NorthwindData.Fresh.Products());
         db.Orders.InsertMany(NorthwindData.Fresh.Orders());
         db.OrderDetails.InsertMany(NorthwindData.Fresh.OrderDetails());
+        tx.Commit();
     }
 
     public virtual void Dispose()
