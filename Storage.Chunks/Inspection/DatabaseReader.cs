@@ -360,8 +360,8 @@ internal sealed class DatabaseReader
             Report(e.File, e.Offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
         }
         assembler.End();
-        foreach (var (first, last, parts) in assembler.Dropped)
-            Report(Path.Combine(WalDirectory, "*.zgw"), 0, null, null, $"an unfinished write of {parts} WAL records (LSN {first}..{last}) never got its last part (a crash while it was being logged, never acknowledged); it is not applied.", warning: true);
+        foreach (var (first, last, parts, file, offset) in assembler.Dropped)
+            Report(file, offset, null, null, $"an unfinished write of {parts} WAL records (LSN {first}..{last}) never got its last part (a crash while it was being logged, never acknowledged); it is not applied.", warning: true);
     }
 
     private void ReadWal(WalWriteAssembler assembler)

@@ -29,8 +29,8 @@ internal static class WalRecovery
         finally
         {
             assembler.End();
-            foreach (var (first, last, parts) in assembler.Dropped)
-                logger.LogWarning("ZgDb recovery: dropped an unfinished write of {Parts} WAL records (LSN {First}..{Last}) whose last part was never written (a crash while it was being logged; it was never acknowledged).", parts, first, last);
+            foreach (var (first, last, parts, file, offset) in assembler.Dropped)
+                logger.LogWarning("ZgDb recovery: dropped an unfinished write of {Parts} WAL records (LSN {First}..{Last}, from offset {Offset} of '{File}') whose last part was never written (a crash while it was being logged; it was never acknowledged).", parts, first, last, offset, file);
         }
     }
 

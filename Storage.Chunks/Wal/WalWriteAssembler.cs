@@ -19,8 +19,8 @@ internal sealed class WalWriteAssembler(long checkpointLsn)
     private long _pendingFirst = -1;
     private long _pendingLast = -1;
 
-    /// <summary>Parts of a write that were dropped unfinished (first LSN, last LSN, parts), for a recovery note.</summary>
-    public List<(long First, long Last, int Parts)> Dropped { get; } = [];
+    /// <summary>Writes dropped unfinished (first LSN, last LSN, parts, and where the first part is), for a recovery note.</summary>
+    public List<(long First, long Last, int Parts, string File, long Offset)> Dropped { get; } = [];
 
     /// <summary>
     /// Adds a valid record (its LSN already checked to follow the previous one). Returns the parts of a write that
@@ -66,7 +66,7 @@ internal sealed class WalWriteAssembler(long checkpointLsn)
 
     private void DropPending()
     {
-        if (_pending.Count > 0) Dropped.Add((_pendingFirst, _pendingLast, _pending.Count));
+        if (_pending.Count > 0) Dropped.Add((_pendingFirst, _pendingLast, _pending.Count, _pending[0].File, _pending[0].Offset));
         _pending.Clear();
         _pendingFirst = _pendingLast = -1;
     }
