@@ -12,7 +12,10 @@ namespace ZgDb;
 /// Documents returned are copies the caller owns: changing one changes nothing stored until <see cref="Update"/>.
 /// Thread-safe. Once the database is disposed, every member throws <see cref="ObjectDisposedException"/> (also the
 /// enumeration of a query or scan begun before), except <see cref="ElementType"/>, <see cref="Expression"/> and
-/// <see cref="Provider"/>, which read nothing (a query composed on them throws).
+/// <see cref="Provider"/>, which read nothing (a query composed on them throws). A null argument (a document, a
+/// sequence, a key, a predicate) throws <see cref="ArgumentNullException"/>, as everywhere in .NET; a null inside
+/// <see cref="InsertMany"/>'s sequence throws <see cref="ArgumentException"/> naming its position; a document whose
+/// content breaks a rule of the model throws <see cref="ZgDbValidationException"/> naming the collection.
 /// </summary>
 public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where T : class
 {
@@ -45,29 +48,70 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     public EntityType Entity => Store.Entity;
 
     /// <summary>The document with this primary key, or null. Synchronous; loads at most one chunk.</summary>
-    /// <exception cref="ZgDbValidationException">The key is null or not of the key's type.</exception>
-    public T? Find(object key) => Store.Find(key);
+    /// <exception cref="ArgumentNullException">The key is null.</exception>
+    /// <exception cref="ZgDbValidationException">The key is not of the key's type.</exception>
+    public T? Find(object key)
+    {
+        var store = Store;
+        ArgumentNullException.ThrowIfNull(key);
+        return store.Find(key);
+    }
 
     /// <summary>
     /// Inserts a document. An int/long key of 0 is replaced by the next key and an empty Guid by a new one; the
     /// assigned key is written back to <paramref name="document"/>.
     /// </summary>
     /// <exception cref="ZgDbDuplicateKeyException">The key exists already.</exception>
-    /// <exception cref="ZgDbValidationException">The document is null, too large, or breaks a rule of the model.</exception>
-    public void Insert(T document) => Store.Insert(document);
+    /// <exception cref="ArgumentNullException">The document is null.</exception>
+    /// <exception cref="ZgDbValidationException">The document is too large or breaks a rule of the model.</exception>
+    public void Insert(T document)
+    {
+        var store = Store;
+        ArgumentNullException.ThrowIfNull(document);
+        store.Insert(document);
+    }
 
     /// <summary>Inserts documents as one atomic write: all of them or, if any is refused, none.</summary>
-    public void InsertMany(IEnumerable<T> documents) => Store.InsertMany(documents);
+    /// <exception cref="ArgumentNullException">The sequence is null.</exception>
+    /// <exception cref="ArgumentException">The sequence holds a null (nothing is inserted).</exception>
+    public void InsertMany(IEnumerable<T> documents)
+    {
+        var store = Store;
+        ArgumentNullException.ThrowIfNull(documents);
+        var list = documents as IReadOnlyList<T> ?? documents.ToList();
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] is null)
+                throw new ArgumentException($"InsertMany into '{store.Name}': the document at position {i} is null; nothing was inserted.", nameof(documents));
+        store.InsertMany(list);
+    }
 
     /// <summary>Replaces the stored document that has <paramref name="document"/>'s key.</summary>
+    /// <exception cref="ArgumentNullException">The document is null.</exception>
     /// <exception cref="ZgDbNotFoundException">No document has that key.</exception>
-    public void Update(T document) => Store.Update(document);
+    public void Update(T document)
+    {
+        var store = Store;
+        ArgumentNullException.ThrowIfNull(document);
+        store.Update(document);
+    }
 
     /// <summary>Inserts the document, or replaces the one with the same key.</summary>
-    public void Upsert(T document) => Store.Upsert(document);
+    /// <exception cref="ArgumentNullException">The document is null.</exception>
+    public void Upsert(T document)
+    {
+        var store = Store;
+        ArgumentNullException.ThrowIfNull(document);
+        store.Upsert(document);
+    }
 
     /// <summary>Deletes the document with this key; returns whether there was one.</summary>
-    public bool Delete(object key) => Store.Delete(key);
+    /// <exception cref="ArgumentNullException">The key is null.</exception>
+    public bool Delete(object key)
+    {
+        var store = Store;
+        ArgumentNullException.ThrowIfNull(key);
+        return store.Delete(key);
+    }
 
     /// <summary>Deletes every document matching <paramref name="predicate"/> as one atomic write; returns how many.</summary>
     public int DeleteMany(Expression<Func<T, bool>> predicate)

@@ -229,4 +229,10 @@ public sealed record CollectionStatistics(string Name, long Count, int PendingCh
 /// <param name="CachedBytes">The cache's estimated size.</param>
 /// <param name="ChunkLoads">Chunks loaded from disk since open.</param>
 public sealed record DatabaseStatistics(IReadOnlyList<CollectionStatistics> Collections, long LastLsn, long DurableLsn,
-    long CheckpointLsn, long WalBytesWritten, int CachedChunks, long CachedBytes, long ChunkLoads);
+    long CheckpointLsn, long WalBytesWritten, int CachedChunks, long CachedBytes, long ChunkLoads)
+{
+    /// <summary>One readable line: every collection with its counts, then the log positions and the cache.</summary>
+    public override string ToString() =>
+        $"DatabaseStatistics {{ Collections = [{string.Join(", ", Collections)}], LastLsn = {LastLsn}, DurableLsn = {DurableLsn}, " +
+        $"CheckpointLsn = {CheckpointLsn}, WalBytesWritten = {WalBytesWritten}, CachedChunks = {CachedChunks}, CachedBytes = {CachedBytes}, ChunkLoads = {ChunkLoads} }}";
+}

@@ -62,6 +62,13 @@ public sealed class ZgDbOptions
     /// </summary>
     public TimeSpan WriteLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Refuse to open when the model removes a property and adds one of the same type at the same level (a rename
+    /// made without <c>HasFormerName</c> would read every stored value of the old name as the default). Without it
+    /// such an open goes ahead with a warning in <see cref="Logger"/> that names both properties. Default false.
+    /// </summary>
+    public bool StrictSchema { get; set; }
+
     /// <summary>The file system the engine uses; tests replace it to inject faults.</summary>
     internal IStorageFileSystem FileSystem { get; set; } = PhysicalFileSystem.Instance;
 

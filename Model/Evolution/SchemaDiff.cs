@@ -28,6 +28,12 @@ public enum SchemaChangeKind
     /// one property, so the database is not opened.
     /// </summary>
     RenameRefused,
+    /// <summary>
+    /// A property removed and one of the same type added at the same level in one open: it looks like a rename made
+    /// without <c>HasFormerName</c>, which would read every stored value as the default. Logged as a warning; refused
+    /// when <c>ZgDbOptions.StrictSchema</c> is set.
+    /// </summary>
+    PossibleRename,
 }
 
 /// <summary>One difference between the stored model and the current one.</summary>
@@ -97,6 +103,7 @@ public static class SchemaDiff
         public void Compare(string prefix, List<StoredProperty> before, List<StoredProperty> after, IReadOnlyList<EntityProperty>? model, bool report)
         {
             var matched = new HashSet<string>(StringComparer.Ordinal);
+            var added = new List<StoredProperty>();
             foreach (var property in after)
             {
                 var path = prefix + property.Name;
@@ -116,8 +123,11 @@ public static class SchemaDiff
                 if (old is null && report && former.FirstOrDefault(f => history.Any(h => h.Path == prefix + f)) is { } removedName)
                     changes.Add(new(SchemaChangeKind.PropertyRenamed, collection, path, $"{removedName} -> {property.Name} (from documents stored while the model had {removedName})"));
                 else if (old is null && report)
+                {
                     changes.Add(new(SchemaChangeKind.PropertyAdded, collection, path, earlier.Count == 0 ? property.Type
                         : $"{property.Type} (added back: stored documents hold it as {string.Join(", ", earlier.Select(e => e.Shape.Type).Distinct())}, read as {property.Type})"));
+                    if (earlier.Count == 0) added.Add(property);
+                }
                 if (old is not null && (old.Type != property.Type || old.Underlying is not null && old.Underlying != property.Underlying) && Converts(old, property) && report)
                     changes.Add(new(SchemaChangeKind.TypeWidened, collection, path, $"{Describe(old)} -> {Describe(property)}"));
                 if (earlier.FindIndex(e => !BothNested(e.Shape, property) && !Converts(e.Shape, property)) is var at and >= 0)
@@ -134,9 +144,16 @@ public static class SchemaDiff
                 if (property.Nested is not null)
                     Compare(path + ".", old?.Nested ?? [], property.Nested, model?.FirstOrDefault(p => p.Name == property.Name)?.NestedProperties, report && old is not null);
             }
-            if (report)
-                foreach (var old in before.Where(b => !matched.Contains(b.Name)))
-                    changes.Add(new(SchemaChangeKind.PropertyRemoved, collection, prefix + old.Name, "ignored when documents are read"));
+            if (!report) return;
+            foreach (var old in before.Where(b => !matched.Contains(b.Name)))
+            {
+                changes.Add(new(SchemaChangeKind.PropertyRemoved, collection, prefix + old.Name, "ignored when documents are read"));
+                var sameType = added.Where(a => Describe(a) == Describe(old)).Select(a => a.Name).ToList();
+                if (sameType.Count > 0)
+                    changes.Add(new(SchemaChangeKind.PossibleRename, collection, prefix + old.Name,
+                        $"{prefix}{old.Name} ({Describe(old)}) was removed and {string.Join(" and ", sameType.Select(n => prefix + n))} of the same type added: " +
+                        $"if {prefix}{sameType[0]} is {old.Name} renamed, declare it with HasFormerName(\"{old.Name}\"), or every stored value of {old.Name} reads as the default"));
+            }
         }
 
         /// <summary>

@@ -355,8 +355,16 @@ internal sealed class StorageEngine : IDisposable
             throw new ZgDbSchemaMismatchException(refused.Collection, refused.Property,
                 refused.Detail + ". The files were left untouched." + (changes.Count(c => c.IsRefused) > 1
                     ? " Other refused changes: " + string.Join("; ", changes.Where(c => c.IsRefused).Skip(1)) : ""));
+        if (Options.StrictSchema && changes.FirstOrDefault(c => c.Kind == SchemaChangeKind.PossibleRename) is { } rename)
+            throw new ZgDbSchemaMismatchException(rename.Collection, rename.Property,
+                rename.Detail + ". StrictSchema refuses an open that may lose stored values this way; the files were left untouched.");
         foreach (var change in changes)
-            Options.Logger.LogInformation("ZgDb: model change {Change}", change.ToString());
+        {
+            if (change.Kind == SchemaChangeKind.PossibleRename)
+                Options.Logger.LogWarning("ZgDb: model change {Change}", change.ToString());
+            else
+                Options.Logger.LogInformation("ZgDb: model change {Change}", change.ToString());
+        }
     }
 
     /// <summary>

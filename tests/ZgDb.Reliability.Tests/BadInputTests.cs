@@ -127,7 +127,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         var empty = Assert.ThrowsAny<ZgDbException>(() => db.Oddities.Insert(new Oddity { Id = "" }));
         Assert.Contains("key", empty.Message);
         Assert.ThrowsAny<ZgDbException>(() => db.Oddities.Insert(new Oddity { Id = null! }));
-        Assert.ThrowsAny<ZgDbException>(() => db.Oddities.Insert(null!));
+        Assert.Throws<ArgumentNullException>(() => db.Oddities.Insert(null!));
         Assert.Equal(0, db.Oddities.Count());
     }
 
