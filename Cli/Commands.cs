@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
@@ -16,9 +17,14 @@ internal static class Commands
     /// <summary>A plain line, never wrapped to the console width (scripts read these).</summary>
     private static void Say(IAnsiConsole console, string line) => console.Profile.Out.Writer.WriteLine(line);
 
-    public static RootCommand Build(IAnsiConsole console, TextWriter error, CancellationToken cancel)
+    public static Command Build(IAnsiConsole console, TextWriter error, CancellationToken cancel)
     {
-        var root = new RootCommand("zgdb: inspect, verify, checkpoint, compact, back up, restore, export, import and query ZgDb databases.");
+        // Named "zgdb" whatever the executable or host is called (a RootCommand takes the assembly's name, ZgDb.Cli).
+        var root = new Command("zgdb", "zgdb: inspect, verify, checkpoint, compact, back up, restore, export, import and query ZgDb databases.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         int Guard(Func<int> action)
         {
             try
@@ -310,10 +316,16 @@ internal static class Commands
 
     private static int Query(IAnsiConsole console, string directory, string name, string? where, int take, int skip, bool asJson, bool countOnly, CancellationToken cancel)
     {
-        var filter = string.IsNullOrWhiteSpace(where) ? (_ => true) : Filter.Parse(where);
+        if (!string.IsNullOrWhiteSpace(where)) Filter.Parse(where); // syntax errors first, before any file is read
         var reader = DatabaseReader.Open(directory, strict: true);
         var collection = reader.Find(name) ?? throw new ZgDbException(
             $"The database has no collection '{name}' (it has: {string.Join(", ", reader.Collections.Select(c => c.Name))}).");
+        // A misspelt property would match nothing and print 0: names are checked against the stored model (and the
+        // properties it remembers as removed, whose values old documents may still hold).
+        var filter = string.IsNullOrWhiteSpace(where) ? (_ => true)
+            : collection.Entity is { } entity
+                ? Filter.Parse(where, name, entity, (reader.Manifest?.Model?.RemovedProperties ?? []).Where(r => r.Collection == name).Select(r => r.Path))
+                : Filter.Parse(where);
         var rows = new List<JsonObject>();
         long matched = 0;
         foreach (var document in reader.Scan(collection, cancel))

@@ -29,6 +29,63 @@ internal static class Filter
 {
     public static Func<JsonElement, bool> Parse(string text) => new Parser(text).ParseAll();
 
+    /// <summary>Parses <paramref name="text"/> and checks every property path it names against the stored model.</summary>
+    /// <exception cref="FilterSyntaxException">The text does not parse, or names a property the collection's stored model does not have.</exception>
+    public static Func<JsonElement, bool> Parse(string text, string collection, StoredEntity entity, IEnumerable<string> removedPaths)
+    {
+        var parser = new Parser(text);
+        var filter = parser.ParseAll();
+        foreach (var (path, position) in parser.Paths)
+            if (!Known(entity.Properties, path, 0) && !removedPaths.Any(r => string.Equals(r, string.Join('.', path), StringComparison.OrdinalIgnoreCase)))
+                throw new FilterSyntaxException(UnknownProperty(collection, entity, path), position);
+        return filter;
+    }
+
+    private static bool Known(List<StoredProperty> level, string[] path, int at)
+    {
+        var property = level.FirstOrDefault(p => p.Name == path[at]) ?? level.FirstOrDefault(p => string.Equals(p.Name, path[at], StringComparison.OrdinalIgnoreCase));
+        if (property is null) return false;
+        if (at == path.Length - 1) return true;
+        return property.Nested is { } nested && Known(nested, path, at + 1);
+    }
+
+    private static string UnknownProperty(string collection, StoredEntity entity, string[] path)
+    {
+        var names = new List<string>();
+        void Collect(List<StoredProperty> level, string prefix)
+        {
+            foreach (var p in level)
+            {
+                names.Add(prefix + p.Name);
+                if (p.Nested is { } nested) Collect(nested, prefix + p.Name + ".");
+            }
+        }
+        Collect(entity.Properties, "");
+        var wanted = string.Join('.', path);
+        var near = names.Select(n => (Name: n, Distance: Distance(n.ToLowerInvariant(), wanted.ToLowerInvariant())))
+            .Where(n => n.Distance <= Math.Max(2, wanted.Length / 3)).OrderBy(n => n.Distance).Select(n => n.Name).FirstOrDefault();
+        return $"the collection '{collection}' has no property '{wanted}'" + (near is null ? "" : $" (did you mean '{near}'?)") +
+            $" (the stored model has: {string.Join(", ", names)})";
+    }
+
+    /// <summary>Levenshtein distance (names are short).</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+
     private enum TokenKind { Name, Number, Text, Op, LeftParen, RightParen, End }
 
     private readonly record struct Token(TokenKind Kind, string Text, int Position);
@@ -39,6 +96,9 @@ internal static class Filter
         private int _at;
 
         public Parser(string text) => _tokens = Tokenize(text);
+
+        /// <summary>Every property path the filter names, with its position in the text.</summary>
+        public List<(string[] Path, int Position)> Paths { get; } = [];
 
         private Token Current => _tokens[_at];
 
@@ -101,6 +161,7 @@ internal static class Filter
             if (Current.Kind != TokenKind.Name || IsWord("and") || IsWord("or"))
                 throw new FilterSyntaxException(Current.Kind == TokenKind.End ? "expected a property name, found the end" : $"expected a property name, found '{Current.Text}'", Current.Position);
             var path = Current.Text.Split('.');
+            Paths.Add((path, Current.Position));
             _at++;
             string op;
             if (Current.Kind == TokenKind.Op && Current.Text is "=" or "==" or "!=" or "<>" or "<" or "<=" or ">" or ">=") op = Current.Text;

@@ -17,8 +17,22 @@ public static class Program
             e.Cancel = true; // stop cleanly: commands check the token and remove what they wrote half
             cancel.Cancel();
         };
-        return Run(args, AnsiConsole.Console, Console.Error, cancel.Token);
+        var console = AnsiConsole.Console;
+        console.Profile.Width = OutputWidth(Environment.GetEnvironmentVariable("COLUMNS"), Console.IsOutputRedirected, console.Profile.Width);
+        return Run(args, console, Console.Error, cancel.Token);
     }
+
+    /// <summary>
+    /// The width tables are laid out in: <c>COLUMNS</c> when it is a positive number; through a pipe or into a file,
+    /// wide enough that no table is squeezed (a terminal's 80 columns mean nothing there); else the terminal's width.
+    /// </summary>
+    internal static int OutputWidth(string? columns, bool redirected, int terminalWidth) =>
+        int.TryParse(columns, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int width) && width > 0
+            ? width
+            : redirected ? UnboundedWidth : terminalWidth;
+
+    /// <summary>The layout width of redirected output: tables take their natural width (cells are cut at 48 characters).</summary>
+    internal const int UnboundedWidth = 4096;
 
     /// <summary>Runs one command line with the given console (tests pass a recording one) and cancellation.</summary>
     public static int Run(string[] args, IAnsiConsole console, TextWriter error, CancellationToken cancel = default)
