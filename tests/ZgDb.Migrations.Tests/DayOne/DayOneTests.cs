@@ -39,6 +39,7 @@ public abstract class DayOneSuite(ExportBackend backend, ITestOutputHelper outpu
             throw new SkipException(reason);
         }
         project.WriteTo(app.Directory);
+        app.Dotnet("build"); // restores the packages (dotnet ef builds without restoring) and compiles the exported sources as they are
         var model = File.ReadAllText(app.ModelFile);
         File.WriteAllText(app.ModelFile, model.Replace("// DAY-ONE: new properties of Post", "public string? Subtitle { get; set; }", StringComparison.Ordinal));
 
