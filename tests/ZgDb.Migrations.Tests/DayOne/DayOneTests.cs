@@ -112,8 +112,18 @@ public abstract class DayOneSuite(ExportBackend backend, ITestOutputHelper outpu
         // EF Core reads an owned collection in no particular order; the list order is its key's order.
         Assert.Equal(ResultText.Of(db.Orders.OrderBy(o => o.Id).AsEnumerable().Select(o => o.Lines.Select(l => l.Sku).ToList()).ToList()),
             ResultText.Of(await context.Set<Order>().OrderBy(o => o.Id).Select(o => o.Lines.OrderBy(l => EF.Property<int>(l, "Id")).Select(l => l.Sku).ToList()).ToListAsync()));
+
         Assert.Equal(ResultText.Of(db.Orders.Where(o => o.ShipTo.City == "Oslo").OrderBy(o => o.Id).Select(o => o.Id).ToList()),
             ResultText.Of(await context.Set<Order>().Where(o => o.ShipTo.City == "Oslo").OrderBy(o => o.Id).Select(o => o.Id).ToListAsync()));
+
+        // The application adds an order with lines after the export: new keys for the order and for its line rows.
+        await using (var app = new ZgDbReplayContext(db.Model, target, options.Mapping))
+        {
+            app.Add(new Order { Customer = "after export", ShipTo = new Place { City = "Oslo", Zip = 1 }, Lines = [new OrderLine { Sku = "NEW-1", Quantity = 1 }, new OrderLine { Sku = "NEW-2", Quantity = 2 }] });
+            await app.SaveChangesAsync();
+        }
+        Assert.Equal(21L, Convert.ToInt64(Scalar(target, "SELECT MAX(\"Id\") FROM \"Orders\"")));
+        Assert.Equal(lines + 2, Convert.ToInt64(Scalar(target, $"SELECT MAX(\"Id\") FROM \"{lineTable}\"")));
     }
 
     protected static object? Scalar(ExportTarget target, string sql)
@@ -190,7 +200,8 @@ public sealed class PostgresDayOneTests(PostgresCluster cluster, ITestOutputHelp
         var report = await ZgDbExporter.ExportAsync(db, target);
         Assert.True(report.Verified && report.CreatedDatabase);
         Assert.Equal(12L, Scalar(target, "SELECT COUNT(*) FROM \"Posts\""));
-        var again = await ZgDbExporter.ExportAsync(OrdersDb.Filled(), target); // exists now: used as it is
+        using var orders = OrdersDb.Filled();
+        var again = await ZgDbExporter.ExportAsync(orders, target); // exists now: used as it is
         Assert.False(again.CreatedDatabase);
     }
 
