@@ -102,6 +102,8 @@ public sealed class ExportReport
     /// <summary>Whether the export created the target database (PostgreSQL: it did not exist; SQLite: the file did not).</summary>
     public bool CreatedDatabase { get; internal set; }
 
+    private bool FilePathless => !Target.StartsWith("SQLite", StringComparison.Ordinal);
+
     /// <summary>Whether the target transaction was committed. When false nothing remains in the target.</summary>
     public bool Committed { get; internal set; }
 
@@ -116,7 +118,9 @@ public sealed class ExportReport
 
     /// <summary>A table of the report, one line per collection.</summary>
     public override string ToString() =>
-        $"Export to {Target}: {(Committed ? "committed" : "rolled back")}, {Rows} rows in {Elapsed.TotalSeconds:F1} s" + Environment.NewLine +
+        $"Export to {Target}: {(Committed ? "committed" : "rolled back")}, {Rows} rows in {Elapsed.TotalSeconds:F1} s" +
+        (CreatedDatabase && FilePathless ? " (the database was created)" : "") +
+        (BaselineMigrationId is null ? "" : $"; baseline migration {BaselineMigrationId} recorded in __EFMigrationsHistory") + Environment.NewLine +
         string.Join(Environment.NewLine, Tables.Select(t =>
             $"  {t.Collection,-24} source {t.SourceRows,10} copied {t.CopiedRows,10} target {t.TargetRows?.ToString() ?? "-",10} checksum {t.SourceChecksum} {(t.TargetChecksum is null ? "not verified" : t.Verified ? "= verified" : "!= " + t.TargetChecksum)}"));
 }
