@@ -104,10 +104,15 @@ internal static class Commands
             var database = new Option<string>("--database") { Description = "The database class (full or short name) deriving from ZgDatabase.", Required = true };
             var provider = new Option<string>("--provider") { Description = "sqlite or postgres.", Required = true };
             provider.AcceptOnlyFromAmong("sqlite", "postgres");
-            var connection = new Option<string>("--connection") { Description = "A SQLite file path, or a PostgreSQL connection string.", Required = true };
+            var connection = new Option<string>("--connection") { Description = "SQLite: a connection string (\"Data Source=app.db\") or a file path. PostgreSQL: an Npgsql connection string; the database is created if it does not exist.", Required = true };
             var contextOut = new Option<string?>("--context-out") { Description = "Also write the generated DbContext source to this file." };
-            var efcore = new Command("efcore", "Copy the database into SQLite or PostgreSQL through EF Core (ZgDbExporter), verified; optionally write the DbContext source.") { efDir, assembly, database, provider, connection, contextOut };
-            efcore.SetAction(r => Guard(() => EfCoreExport.Run(console, r.GetValue(efDir)!, r.GetValue(assembly)!, r.GetValue(database)!, r.GetValue(provider)!, r.GetValue(connection)!, r.GetValue(contextOut), cancel)));
+            var projectOut = new Option<string?>("--project-out") { Description = "Write an EF Core project's sources into this directory (DbContext, design-time factory, baseline migration Initial + snapshot) and record the baseline in the target's __EFMigrationsHistory, so dotnet ef migrations add / database update work at once." };
+            var nestedTypes = new Option<string>("--nested-types") { Description = "How nested classes are stored: json (one JSON column each, default) or columns (EF Core owned types: columns of the owner's table, a table per list).", DefaultValueFactory = _ => "json" };
+            nestedTypes.AcceptOnlyFromAmong("json", "columns");
+            var collation = new Option<string?>("--string-collation") { Description = "A collation for every string column (e.g. C on PostgreSQL: ordinal order, as ZgDb's)." };
+            var efcore = new Command("efcore", "Copy the database into SQLite or PostgreSQL through EF Core (ZgDbExporter), verified; optionally write the DbContext source or a whole EF Core project with a baseline migration. Loads the application's assembly (the model's classes).") { efDir, assembly, database, provider, connection, contextOut, projectOut, nestedTypes, collation };
+            efcore.SetAction(r => Guard(() => EfCoreExport.Run(console, new EfCoreExport.Request(r.GetValue(efDir)!, r.GetValue(assembly)!, r.GetValue(database)!, r.GetValue(provider)!, r.GetValue(connection)!,
+                r.GetValue(contextOut), r.GetValue(projectOut), r.GetValue(nestedTypes) == "columns" ? ZgDb.Migrations.EfCore.NestedTypeMapping.OwnedColumns : ZgDb.Migrations.EfCore.NestedTypeMapping.Json, r.GetValue(collation)), cancel)));
             export.Subcommands.Add(efcore);
             root.Subcommands.Add(export);
         }

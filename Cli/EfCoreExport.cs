@@ -2,15 +2,33 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Spectre.Console;
 using ZgDb.Migrations;
+using ZgDb.Migrations.EfCore;
 using ZgDb.Migrations.Export;
+using ZgDb.Migrations.SourceGeneration;
 
 namespace ZgDb.Cli;
 
 /// <summary><c>zgdb export efcore</c>: opens the database with the application's own class and hands it to <see cref="ZgDbExporter"/>.</summary>
 internal static class EfCoreExport
 {
-    public static int Run(IAnsiConsole console, string directory, string assemblyPath, string typeName, string provider, string connection, string? contextOut, CancellationToken cancel)
+    /// <summary>The command line of one <c>export efcore</c>.</summary>
+    public sealed record Request(string Directory, string AssemblyPath, string TypeName, string Provider, string Connection,
+        string? ContextOut, string? ProjectOut, NestedTypeMapping NestedTypes, string? StringCollation);
+
+    public static int Run(IAnsiConsole console, Request request, CancellationToken cancel)
     {
+        var (directory, assemblyPath, typeName, provider, connection, contextOut, projectOut, _, _) = request;
+        ExportTarget target;
+        try
+        {
+            target = provider == "sqlite" ? ExportTarget.Sqlite(connection) : ExportTarget.PostgreSql(connection);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ZgDbException($"--connection: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}", e);
+        }
+        var options = new ExportOptions { NestedTypes = request.NestedTypes, StringCollation = request.StringCollation };
+        var sourceOptions = new DbContextSourceOptions { Mapping = options.Mapping };
         var full = Path.GetFullPath(assemblyPath);
         if (!File.Exists(full)) throw new ZgDbException($"'{assemblyPath}' does not exist.");
         var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
@@ -36,10 +54,15 @@ internal static class EfCoreExport
         {
             if (contextOut is not null)
             {
-                File.WriteAllText(contextOut, ZgDbExporter.GenerateDbContext(database));
+                File.WriteAllText(contextOut, ZgDbExporter.GenerateDbContext(database, sourceOptions));
                 console.Profile.Out.Writer.WriteLine($"Wrote the DbContext source to '{contextOut}'.");
             }
-            var target = provider == "sqlite" ? ExportTarget.Sqlite(connection) : ExportTarget.PostgreSql(connection);
+            EfCoreProject? project = null;
+            if (projectOut is not null)
+            {
+                project = ZgDbExporter.GenerateEfCoreProject(database, target, sourceOptions);
+                options = new ExportOptions { NestedTypes = options.NestedTypes, StringCollation = options.StringCollation, BaselineMigrationId = project.MigrationId };
+            }
             var report = ConsoleProgress.Run(console, progress =>
             {
                 var tasks = new Dictionary<string, Storage.Inspection.IWorkTask>();
@@ -54,9 +77,14 @@ internal static class EfCoreExport
                         done[p.Collection] = p.Rows;
                     }
                 });
-                return ZgDbExporter.ExportAsync(database, target, null, adapter, cancel).GetAwaiter().GetResult();
+                return ZgDbExporter.ExportAsync(database, target, options, adapter, cancel).GetAwaiter().GetResult();
             });
             console.Profile.Out.Writer.WriteLine(report.ToString());
+            if (project is not null && report.Committed)
+            {
+                foreach (var file in project.WriteTo(projectOut!)) console.Profile.Out.Writer.WriteLine($"Wrote '{file}'.");
+                console.Profile.Out.Writer.WriteLine($"Baseline migration {project.MigrationId} recorded in __EFMigrationsHistory. Add Microsoft.EntityFrameworkCore.Design and the provider's package to the project, then dotnet ef migrations add <Name>.");
+            }
             return report.Verified ? Program.Ok : Program.ProblemsFound;
         }
     }

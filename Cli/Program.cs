@@ -40,6 +40,13 @@ public static class Program
         var root = Commands.Build(console, error, cancel);
         var output = new StringWriter();
         var result = root.Parse(args);
+        if (result.Errors.Count > 0 && result.Action is System.CommandLine.Help.HelpAction == false)
+        {
+            // A usage error (an unknown option, a value not among the allowed ones) is a refusal: exit 2, as documented,
+            // not System.CommandLine's 1, which zgdb documents as "verify found problems".
+            foreach (var parseError in result.Errors) error.WriteLine("error: " + parseError.Message);
+            return Failed;
+        }
         int code = result.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         if (output.GetStringBuilder().Length > 0) console.Profile.Out.Writer.Write(output.ToString());
         return code;

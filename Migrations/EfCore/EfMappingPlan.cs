@@ -68,4 +68,8 @@ internal sealed record EfRelationshipPlan(Relationship Source, string DeleteBeha
 /// </summary>
 internal sealed record EfMappingPlan(
     DatabaseModel Model, IReadOnlyList<EfEntityPlan> Entities, IReadOnlyList<EfRelationshipPlan> Relationships,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The mapping choices (nested types as JSON or columns, a string collation).</summary>
+    public EfMappingOptions Mapping { get; init; } = EfMappingOptions.Default;
+}

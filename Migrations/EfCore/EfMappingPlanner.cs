@@ -10,6 +10,9 @@ namespace ZgDb.Migrations.EfCore;
 /// </summary>
 internal static class EfMappingPlanner
 {
+    public static EfMappingPlan Build(DatabaseModel model, EfMappingOptions? mapping) =>
+        Build(model) with { Mapping = mapping ?? EfMappingOptions.Default };
+
     public static EfMappingPlan Build(DatabaseModel model)
     {
         var notes = new List<string>();

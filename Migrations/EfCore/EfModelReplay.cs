@@ -21,11 +21,18 @@ public static class EfModelReplay
     /// (e.g. an index on a nested property that EF Core cannot create).
     /// </summary>
     /// <exception cref="ZgDbExportException">A part of the model EF Core cannot express (the message names it and says what to do).</exception>
-    public static IReadOnlyList<string> Apply(EfModelBuilder modelBuilder, DatabaseModel model)
+    public static IReadOnlyList<string> Apply(EfModelBuilder modelBuilder, DatabaseModel model) => Apply(modelBuilder, model, null);
+
+    /// <summary>
+    /// Configures <paramref name="modelBuilder"/> with <paramref name="model"/> under the chosen <paramref name="mapping"/>
+    /// (nested classes as JSON or as owned columns, a string collation); see the other overload.
+    /// </summary>
+    /// <exception cref="ZgDbExportException">A part of the model EF Core cannot express.</exception>
+    public static IReadOnlyList<string> Apply(EfModelBuilder modelBuilder, DatabaseModel model, EfMappingOptions? mapping)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         ArgumentNullException.ThrowIfNull(model);
-        var plan = EfMappingPlanner.Build(model);
+        var plan = EfMappingPlanner.Build(model, mapping);
         Apply(modelBuilder, plan);
         return plan.Notes;
     }
@@ -41,14 +48,14 @@ public static class EfModelReplay
             var key = builder.Property(entity.Entity.Key.Name);
             _ = entity.KeyGeneration == EfKeyGeneration.Never ? key.ValueGeneratedNever() : key.ValueGeneratedOnAdd();
             foreach (var property in entity.Properties)
-                ApplyProperty(property, builder.Property, builder.PrimitiveCollection);
+                ApplyProperty(property, builder.Property, builder.PrimitiveCollection, plan.Mapping);
             foreach (var owned in entity.Owned)
             {
                 if (owned.IsCollection)
-                    builder.OwnsMany(owned.ClrType, owned.Navigation, b => ApplyOwned(b, owned, isRoot: true));
+                    builder.OwnsMany(owned.ClrType, owned.Navigation, b => ApplyOwned(b, owned, isRoot: true, plan.Mapping, entity.Table));
                 else
                 {
-                    builder.OwnsOne(owned.ClrType, owned.Navigation, b => ApplyOwned(b, owned, isRoot: true));
+                    builder.OwnsOne(owned.ClrType, owned.Navigation, b => ApplyOwned(b, owned, isRoot: true, plan.Mapping, entity.Table));
                     if (owned.IsRequired) builder.Navigation(owned.Navigation).IsRequired();
                 }
             }
@@ -69,25 +76,37 @@ public static class EfModelReplay
         }
     }
 
-    private static void ApplyOwned(OwnedNavigationBuilder builder, EfOwnedPlan owned, bool isRoot)
+    private static void ApplyOwned(OwnedNavigationBuilder builder, EfOwnedPlan owned, bool isRoot, EfMappingOptions mapping, string ownerTable)
     {
-        if (isRoot) builder.ToJson();
+        if (isRoot && mapping.NestedTypes == NestedTypeMapping.Json) builder.ToJson();
+        var table = ownerTable;
+        if (mapping.NestedTypes == NestedTypeMapping.OwnedColumns && owned.IsCollection)
+        {
+            // A table of its own, keyed by an identity EF Core and the database generate: the rows are inserted (and read
+            // back, ordered by key) in list order; a new element the application adds gets a new key.
+            table = OwnedColumns.TableName(ownerTable, owned);
+            var key = OwnedColumns.KeyName(owned);
+            builder.ToTable(table);
+            builder.WithOwner();
+            builder.Property<int>(key).ValueGeneratedOnAdd();
+            builder.HasKey(key);
+        }
         foreach (var ignored in owned.Ignored) builder.Ignore(ignored);
         foreach (var property in owned.Properties)
-            ApplyProperty(property, builder.Property, builder.PrimitiveCollection);
+            ApplyProperty(property, builder.Property, builder.PrimitiveCollection, mapping);
         foreach (var nested in owned.Owned)
         {
             if (nested.IsCollection)
-                builder.OwnsMany(nested.ClrType, nested.Navigation, b => ApplyOwned(b, nested, isRoot: false));
+                builder.OwnsMany(nested.ClrType, nested.Navigation, b => ApplyOwned(b, nested, isRoot: false, mapping, table));
             else
             {
-                builder.OwnsOne(nested.ClrType, nested.Navigation, b => ApplyOwned(b, nested, isRoot: false));
+                builder.OwnsOne(nested.ClrType, nested.Navigation, b => ApplyOwned(b, nested, isRoot: false, mapping, table));
                 if (nested.IsRequired) builder.Navigation(nested.Navigation).IsRequired();
             }
         }
     }
 
-    private static void ApplyProperty(EfPropertyPlan plan, Func<string, EfPropertyBuilder> property, Func<string, PrimitiveCollectionBuilder> collection)
+    private static void ApplyProperty(EfPropertyPlan plan, Func<string, EfPropertyBuilder> property, Func<string, PrimitiveCollectionBuilder> collection, EfMappingOptions mapping)
     {
         if (plan.IsPrimitiveCollection)
         {
@@ -105,6 +124,7 @@ public static class EfModelReplay
         var scalar = property(plan.Name);
         if (plan.IsRequired is { } isRequired) scalar.IsRequired(isRequired);
         if (plan.MaxLength is { } max) scalar.HasMaxLength(max);
+        if (mapping.StringCollation is { } collation && plan.ClrType == typeof(string)) scalar.UseCollation(collation);
         switch (plan.Conversion)
         {
             case EfConversion.None: break;

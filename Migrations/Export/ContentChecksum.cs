@@ -20,6 +20,12 @@ internal sealed class ContentChecksum
 
     public long Rows { get; private set; }
 
+    /// <summary>
+    /// Lists of nested classes compare as multisets (<see cref="EfCore.NestedTypeMapping.OwnedColumns"/>: their rows live
+    /// in a table, and EF Core reads an owned collection in no particular order; the list order is kept in the key).
+    /// </summary>
+    public bool UnorderedNestedLists { get; init; }
+
     /// <summary>The checksum so far: the row count and the sum of row hashes, in hex.</summary>
     public string Value => $"{Rows}:{_sum:x16}";
 
@@ -69,6 +75,22 @@ internal sealed class ContentChecksum
             default:
                 var items = ((IEnumerable)value).Cast<object?>().ToList();
                 _text.Append('[').Append(items.Count).Append(':');
+                if (UnorderedNestedLists && property.NestedProperties.Count > 0)
+                {
+                    var texts = new List<string>(items.Count);
+                    foreach (var item in items)
+                    {
+                        int start = _text.Length;
+                        if (item is null) _text.Append('\u2205');
+                        else WriteObject(item, property.NestedProperties);
+                        texts.Add(_text.ToString(start, _text.Length - start));
+                        _text.Length = start;
+                    }
+                    texts.Sort(StringComparer.Ordinal);
+                    foreach (var text in texts) _text.Append(text).Append(',');
+                    _text.Append(']');
+                    break;
+                }
                 foreach (var item in items)
                 {
                     if (item is null) _text.Append('\u2205');

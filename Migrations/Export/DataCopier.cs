@@ -10,6 +10,9 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
     /// <summary>Rows of the collection being copied that the target has accepted so far (for the failure report).</summary>
     public long CopiedInCurrent { get; private set; }
 
+    /// <summary>The keys of owned collection rows stored as tables (OwnedColumns), numbered in list order.</summary>
+    public OwnedRowKeys OwnedRowKeys { get; } = new();
+
     public Task<TableReport> CopyAsync(EntityType entity, string table) =>
         (Task<TableReport>)typeof(DataCopier).GetMethod(nameof(CopyTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
             .MakeGenericMethod(entity.ClrType).Invoke(this, [entity, table])!;
@@ -18,7 +21,7 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
     {
         var snapshot = source.Engine.Store<T>().Snapshot(state);
         long total = snapshot.Count;
-        var checksum = new ContentChecksum();
+        var checksum = new ContentChecksum { UnorderedNestedLists = options.NestedTypes == EfCore.NestedTypeMapping.OwnedColumns };
         var batch = new List<T>(options.BatchSize);
         var set = target.Set<T>();
         var bulk = options.UseSaveChanges ? null : BulkInserter.For(target, typeof(T));
@@ -41,6 +44,7 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
             else
             {
                 set.AddRange(batch);
+                OwnedRowKeys.Assign(target, batch);
                 await target.SaveChangesAsync(cancellationToken);
                 target.ChangeTracker.Clear();
             }
@@ -54,7 +58,7 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
 
         progress?.Report(new ExportProgress(ExportPhase.Verify, entity.CollectionName, 0, total));
         long targetRows = await set.LongCountAsync(cancellationToken);
-        var targetChecksum = new ContentChecksum();
+        var targetChecksum = new ContentChecksum { UnorderedNestedLists = options.NestedTypes == EfCore.NestedTypeMapping.OwnedColumns };
         await foreach (var row in set.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
             targetChecksum.Add(row, entity.Properties);
         progress?.Report(new ExportProgress(ExportPhase.Verify, entity.CollectionName, targetChecksum.Rows, total));

@@ -1,3 +1,5 @@
+using ZgDb.Migrations.EfCore;
+
 namespace ZgDb.Migrations.Export;
 
 /// <summary>How <see cref="ZgDbExporter.ExportAsync"/> copies.</summary>
@@ -20,6 +22,29 @@ public sealed class ExportOptions
 
     /// <summary>For a SQLite target: delete the file first if it exists. Default false (an existing table of the same name fails the export).</summary>
     public bool OverwriteSqliteFile { get; init; }
+
+    /// <summary>
+    /// How nested classes become EF Core owned types: <see cref="NestedTypeMapping.Json"/> (default, one JSON column per
+    /// top-level nested class) or <see cref="NestedTypeMapping.OwnedColumns"/> (columns of the owner's table, and a table
+    /// per list of nested classes). Give the generated DbContext and a replay context the same choice.
+    /// </summary>
+    public NestedTypeMapping NestedTypes { get; init; } = NestedTypeMapping.Json;
+
+    /// <summary>
+    /// A collation for every string column (<c>UseCollation</c>), or null (default) for the database's own. <c>"C"</c> on
+    /// PostgreSQL orders strings by code point whatever the database's locale (see docs/MIGRATIONS.md, "The same answers").
+    /// </summary>
+    public string? StringCollation { get; init; }
+
+    /// <summary>
+    /// The id of the baseline migration to record as applied in the target's <c>__EFMigrationsHistory</c> (created if
+    /// missing), in the export's transaction: <see cref="SourceGeneration.EfCoreProject.MigrationId"/> of the project
+    /// generated for this target. Null (default): no history is written.
+    /// </summary>
+    public string? BaselineMigrationId { get; init; }
+
+    /// <summary>The mapping these options choose.</summary>
+    public EfMappingOptions Mapping => new() { NestedTypes = NestedTypes, StringCollation = StringCollation };
 }
 
 /// <summary>The phase an <see cref="ExportProgress"/> report belongs to.</summary>
@@ -71,6 +96,14 @@ public sealed class ExportReport
     /// <summary>The documented mappings that changed something (e.g. an index EF Core cannot create).</summary>
     public List<string> Notes { get; } = [];
 
+    /// <summary>The baseline migration recorded in <c>__EFMigrationsHistory</c>, or null.</summary>
+    public string? BaselineMigrationId { get; internal set; }
+
+    /// <summary>Whether the export created the target database (PostgreSQL: it did not exist; SQLite: the file did not).</summary>
+    public bool CreatedDatabase { get; internal set; }
+
+    private bool FilePathless => !Target.StartsWith("SQLite", StringComparison.Ordinal);
+
     /// <summary>Whether the target transaction was committed. When false nothing remains in the target.</summary>
     public bool Committed { get; internal set; }
 
@@ -85,7 +118,9 @@ public sealed class ExportReport
 
     /// <summary>A table of the report, one line per collection.</summary>
     public override string ToString() =>
-        $"Export to {Target}: {(Committed ? "committed" : "rolled back")}, {Rows} rows in {Elapsed.TotalSeconds:F1} s" + Environment.NewLine +
+        $"Export to {Target}: {(Committed ? "committed" : "rolled back")}, {Rows} rows in {Elapsed.TotalSeconds:F1} s" +
+        (CreatedDatabase && FilePathless ? " (the database was created)" : "") +
+        (BaselineMigrationId is null ? "" : $"; baseline migration {BaselineMigrationId} recorded in __EFMigrationsHistory") + Environment.NewLine +
         string.Join(Environment.NewLine, Tables.Select(t =>
             $"  {t.Collection,-24} source {t.SourceRows,10} copied {t.CopiedRows,10} target {t.TargetRows?.ToString() ?? "-",10} checksum {t.SourceChecksum} {(t.TargetChecksum is null ? "not verified" : t.Verified ? "= verified" : "!= " + t.TargetChecksum)}"));
 }

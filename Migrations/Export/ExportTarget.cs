@@ -24,25 +24,69 @@ public sealed class ExportTarget
     }
 
     /// <summary>
-    /// A SQLite database file, created if missing. It must not already hold tables of the same names (the export
-    /// then fails before copying anything).
+    /// A SQLite database, created if missing, given as EF Core users write it: a connection string
+    /// (<c>Data Source=app.db</c>, with any other Microsoft.Data.Sqlite keywords) or, for convenience, a plain file path.
+    /// A relative path is relative to the current directory. It must not already hold tables of the same names (the
+    /// export then fails before copying anything).
     /// </summary>
-    public static ExportTarget Sqlite(string path)
+    /// <exception cref="ArgumentException">A malformed connection string (an unknown keyword, no <c>Data Source</c>, an
+    /// in-memory database); the message names what was wrong. Nothing is created.</exception>
+    public static ExportTarget Sqlite(string pathOrConnectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var builder = new SqliteConnectionStringBuilder { DataSource = full, Pooling = false, ForeignKeys = true };
+        ArgumentException.ThrowIfNullOrWhiteSpace(pathOrConnectionString);
+        var builder = ParseSqlite(pathOrConnectionString);
+        var full = Path.GetFullPath(builder.DataSource);
+        builder.DataSource = full;
+        builder.Pooling = false;
+        builder.ForeignKeys = true;
         return new ExportTarget(ExportProvider.Sqlite, builder.ToString(), full);
     }
 
     /// <summary>
-    /// A PostgreSQL database given by an Npgsql connection string (<c>Host=...;Port=...;Database=...;Username=...</c>).
-    /// The database must exist; the exporter creates the tables in it.
+    /// A string with '=' is a connection string (a file whose name holds '=' is given as <c>Data Source=that=name.db</c>);
+    /// anything else is a file path.
     /// </summary>
+    private static SqliteConnectionStringBuilder ParseSqlite(string pathOrConnectionString)
+    {
+        if (!pathOrConnectionString.Contains('=', StringComparison.Ordinal)) return new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString };
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(pathOrConnectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new ArgumentException($"'{pathOrConnectionString}' is not a valid SQLite connection string: {e.Message} Give a file path, or a connection string such as \"Data Source=app.db\".", nameof(pathOrConnectionString), e);
+        }
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+            throw new ArgumentException($"the SQLite connection string '{pathOrConnectionString}' has no Data Source: say which file to export to, e.g. \"Data Source=app.db\".", nameof(pathOrConnectionString));
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Trim() == ":memory:")
+            throw new ArgumentException($"the SQLite connection string '{pathOrConnectionString}' names an in-memory database, which vanishes when the export closes it; give a file, e.g. \"Data Source=app.db\".", nameof(pathOrConnectionString));
+        if (builder.Mode == SqliteOpenMode.ReadOnly)
+            throw new ArgumentException($"the SQLite connection string '{pathOrConnectionString}' opens the file read-only (Mode=ReadOnly); the export must write it.", nameof(pathOrConnectionString));
+        return builder;
+    }
+
+    /// <summary>
+    /// A PostgreSQL database given by an Npgsql connection string (<c>Host=...;Port=...;Database=...;Username=...</c>).
+    /// The export creates the database when it does not exist (as <c>dotnet ef database update</c> does; the user needs
+    /// the CREATEDB privilege then) and the tables in it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A malformed connection string (an unknown keyword, a bad value); the message names what was wrong.</exception>
     public static ExportTarget PostgreSql(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _ = new NpgsqlConnectionStringBuilder(connectionString); // fails early on a malformed string
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString); // fails early on a malformed string
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new ArgumentException($"not a valid PostgreSQL connection string: {e.Message} Expected e.g. \"Host=localhost;Database=blog;Username=app;Password=...\".", nameof(connectionString), e);
+        }
+        if (string.IsNullOrWhiteSpace(builder.Database))
+            throw new ArgumentException("the PostgreSQL connection string has no Database: say which database to export to (it is created if it does not exist).", nameof(connectionString));
         return new ExportTarget(ExportProvider.PostgreSql, connectionString, null);
     }
 
@@ -66,6 +110,17 @@ public sealed class ExportTarget
         };
         configure?.Invoke(builder);
         return builder.Options;
+    }
+
+    /// <summary>The connection string without its password (for a generated design-time factory).</summary>
+    public string ConnectionStringWithoutPassword
+    {
+        get
+        {
+            if (Provider == ExportProvider.Sqlite) return new SqliteConnectionStringBuilder(ConnectionString) { Password = "" }.ToString();
+            var b = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null };
+            return b.ToString();
+        }
     }
 
     /// <summary>The target without secrets (for messages and reports).</summary>

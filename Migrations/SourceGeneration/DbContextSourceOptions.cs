@@ -8,4 +8,7 @@ public sealed record DbContextSourceOptions
 
     /// <summary>The namespace (default: the database class's namespace).</summary>
     public string? Namespace { get; init; }
+
+    /// <summary>The mapping choices (nested classes as JSON or owned columns, a string collation); must be the export's.</summary>
+    public EfCore.EfMappingOptions? Mapping { get; init; }
 }
