@@ -127,6 +127,23 @@ public sealed class StudioBrowserTests(ITestOutputHelper output)
         await Shot("document");
         Assert.Empty(dialogs);
         await context.CloseAsync();
+
+        // With --write: edit a document in the form and save it (the post carries the cookie and the form's token).
+        await using var writable = await RunningStudio.Start(database, write: true);
+        var editing = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 820 } });
+        page = await editing.NewPageAsync();
+        page.SetDefaultTimeout(WaitMs);
+        page.SetDefaultNavigationTimeout(WaitMs);
+        await page.GotoAsync(writable.Server.LaunchUrl.ToString());
+        await page.GotoAsync(new Uri(writable.Address, "/document?collection=Customers&key=42").ToString());
+        var original = await page.InputValueAsync("#document");
+        await page.FillAsync("#document", original.Replace("\"Customer 42\"", "\"Renamed in the browser\""));
+        await page.ClickAsync("#save");
+        await page.WaitForSelectorAsync("#edit-result");
+        Assert.Equal("Saved.", (await page.InnerTextAsync("#edit-result")).Trim());
+        await Shot("edit");
+        await editing.CloseAsync();
+        Assert.Equal("Renamed in the browser", Seed.Customers(database).Single(c => c.Id == 42).Name);
         output.WriteLine($"browser test took {clock.ElapsedMilliseconds} ms; screenshots in {ScreenshotDirectory}");
     }
 }

@@ -296,6 +296,27 @@ public sealed class StudioStartTests
     }
 
     [Fact]
+    public void A_port_in_use_is_an_error_naming_it()
+    {
+        using var dir = new TempDirectory();
+        Seed.Shop(dir.Path);
+        var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            var error = new StringWriter();
+            int code = Cli.Program.Run(["studio", dir.Path, "--port", port.ToString(), "--no-browser"], Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(TextWriter.Null) }), error);
+            Assert.Equal(2, code);
+            Assert.Contains($"127.0.0.1:{port}", error.ToString());
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    [Fact]
     public void A_port_out_of_range_is_refused_by_name()
     {
         using var dir = new TempDirectory();
