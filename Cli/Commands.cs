@@ -139,6 +139,16 @@ internal static class Commands
             command.SetAction(r => Guard(() => Query(console, r.GetValue(dir)!, r.GetValue(collection)!, r.GetValue(where), r.GetValue(take), r.GetValue(skip), r.GetValue(json), r.GetValue(count), cancel)));
             root.Subcommands.Add(command);
         }
+        // studio
+        {
+            var dir = Dir();
+            var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 (default: a free one)." };
+            var write = new Option<bool>("--write") { Description = "Allow editing and deleting documents (refused while an application has the database open)." };
+            var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser; only print the URL." };
+            var command = new Command("studio", "A local web UI over the database: collections, documents, queries with their plan, the stored model, storage plots. Loopback only, behind a one-time token; read-only unless --write.") { dir, port, write, noBrowser };
+            command.SetAction(r => Guard(() => Studio.StudioServer.Run(console, new Studio.StudioOptions(r.GetValue(dir)!, r.GetValue(port), r.GetValue(write)), !r.GetValue(noBrowser), cancel)));
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 

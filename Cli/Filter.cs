@@ -41,6 +41,15 @@ internal static class Filter
         return filter;
     }
 
+    /// <summary>The property paths <paramref name="text"/> names, each once, in order of appearance (what the studio's plan shows).</summary>
+    /// <exception cref="FilterSyntaxException">The text does not parse.</exception>
+    public static IReadOnlyList<string> PropertyPaths(string text)
+    {
+        var parser = new Parser(text);
+        parser.ParseAll();
+        return parser.Paths.Select(p => string.Join('.', p.Path)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
     private static bool Known(List<StoredProperty> level, string[] path, int at)
     {
         var property = level.FirstOrDefault(p => p.Name == path[at]) ?? level.FirstOrDefault(p => string.Equals(p.Name, path[at], StringComparison.OrdinalIgnoreCase));
