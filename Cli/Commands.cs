@@ -154,9 +154,11 @@ internal static class Commands
 
     // ---- info --------------------------------------------------------------------------------------------
 
-    private static int Info(IAnsiConsole console, string directory, bool asJson)
+    private static int Info(IAnsiConsole console, string directory, bool asJson) =>
+        LiveRead.Run(directory, () => Info(console, DatabaseReader.Open(directory, strict: true), asJson));
+
+    private static int Info(IAnsiConsole console, DatabaseReader reader, bool asJson)
     {
-        var reader = DatabaseReader.Open(directory, strict: true);
         var manifest = reader.Manifest;
         var collections = reader.Collections.Select(c => new
         {
@@ -310,7 +312,8 @@ internal static class Commands
 
     private static int Export(IAnsiConsole console, string directory, string target, string[] only, CancellationToken cancel)
     {
-        var result = ConsoleProgress.Run(console, p => JsonTransfer.Export(directory, target, only, p, cancel));
+        // A failed try leaves nothing behind (the export writes a temporary directory and moves it at the end).
+        var result = LiveRead.Run(directory, () => ConsoleProgress.Run(console, p => JsonTransfer.Export(directory, target, only, p, cancel)));
         foreach (var (collection, documents, bytes) in result.Collections)
             Say(console, $"{collection}.jsonl: {documents:N0} documents, {Bytes(bytes)}");
         Say(console, $"Exported {result.Documents:N0} documents to '{target}'.");
@@ -332,7 +335,14 @@ internal static class Commands
     private static int Query(IAnsiConsole console, string directory, string name, string? where, int take, int skip, bool asJson, bool countOnly, CancellationToken cancel)
     {
         if (!string.IsNullOrWhiteSpace(where)) Filter.Parse(where); // syntax errors first, before any file is read
-        var reader = DatabaseReader.Open(directory, strict: true);
+        long printed = 0; // JSON lines stream out as they are read: a try that printed some is not done again
+        return LiveRead.Run(directory,
+            () => Query(console, DatabaseReader.Open(directory, strict: true), name, where, take, skip, asJson, countOnly, () => printed++, cancel),
+            mayRetry: () => printed == 0);
+    }
+
+    private static int Query(IAnsiConsole console, DatabaseReader reader, string name, string? where, int take, int skip, bool asJson, bool countOnly, Action printedOne, CancellationToken cancel)
+    {
         var collection = reader.Find(name) ?? throw new ZgDbException(
             $"The database has no collection '{name}' (it has: {string.Join(", ", reader.Collections.Select(c => c.Name))}).");
         // A misspelt property would match nothing and print 0: names are checked against the stored model (and the
@@ -349,7 +359,11 @@ internal static class Commands
             if (!filter(json.RootElement)) continue;
             matched++;
             if (countOnly || matched <= skip) continue;
-            if (asJson) console.Profile.Out.Writer.WriteLine(System.Text.Encoding.UTF8.GetString(DocumentJson.OneLine(document.Json).Span));
+            if (asJson)
+            {
+                console.Profile.Out.Writer.WriteLine(System.Text.Encoding.UTF8.GetString(DocumentJson.OneLine(document.Json).Span));
+                printedOne();
+            }
             else rows.Add(JsonNode.Parse(document.Json.Span)!.AsObject());
             if (matched - skip >= take) break;
         }

@@ -24,18 +24,5 @@ internal sealed class StudioDatabase(string directory, bool writable)
     /// <summary>Whether an application (or another tool) has the database open now: then edits are refused.</summary>
     public bool IsOpenElsewhere => LockFile.IsHeld(Directory);
 
-    public T Read<T>(Func<DatabaseReader, T> read)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return read(DatabaseReader.Open(Directory, strict: true));
-            }
-            catch (Exception e) when (e is ZgDbCorruptFileException or IOException && attempt < Attempts && IsOpenElsewhere)
-            {
-                // An application's checkpoint replaced files under this read: read the new generation.
-            }
-        }
-    }
+    public T Read<T>(Func<DatabaseReader, T> read) => LiveRead.Run(Directory, () => read(DatabaseReader.Open(Directory, strict: true)), attempts: Attempts);
 }
