@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using ZgDb;
+using ZgDb.AspNetCore;
 using ZgDb.Migrations;
 using ZgDb.Migrations.Export;
 
@@ -38,6 +39,9 @@ try
         await host.StopAsync();
         Console.WriteLine($"ZgDb.Extensions.Hosting: opened at start, {health.Status}, stopped");
     }
+    var notFound = ZgDbProblemDetails.From(new ZgDbNotFoundException("Users", 7));
+    Check(notFound?.Status == 404, $"ZgDbNotFoundException maps to {notFound?.Status}");
+    Console.WriteLine("ZgDb.AspNetCore: ZgDbNotFoundException -> 404 problem details");
     Console.WriteLine("OK");
 }
 finally
