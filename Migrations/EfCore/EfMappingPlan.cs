@@ -64,7 +64,7 @@ internal sealed record EfRelationshipPlan(Relationship Source, string DeleteBeha
 
 /// <summary>
 /// The EF Core mapping of a ZgDb model, decided once and rendered twice: applied to an EF Core ModelBuilder
-/// (<see cref="EfModelReplay"/>) and written as C# (<see cref="DbContextSourceGenerator"/>), so both agree.
+/// (<see cref="EfModelReplay"/>) and written as C# (<see cref="SourceGeneration.DbContextSourceGenerator"/>), so both agree.
 /// </summary>
 internal sealed record EfMappingPlan(
     DatabaseModel Model, IReadOnlyList<EfEntityPlan> Entities, IReadOnlyList<EfRelationshipPlan> Relationships,

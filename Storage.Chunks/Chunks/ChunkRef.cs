@@ -3,7 +3,7 @@ namespace ZgDb.Storage.Chunks;
 /// <summary>
 /// What a collection state knows of one chunk without loading it: its file, key range and document count.
 /// Immutable; a checkpoint replaces changed chunks with new ones. An in-memory database keeps its chunks
-/// <see cref="Pinned"/> instead of in files.
+/// <see cref="ChunkRef{TKey}.Pinned"/> instead of in files.
 /// </summary>
 internal interface IChunkRef
 {

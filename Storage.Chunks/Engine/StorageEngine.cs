@@ -131,6 +131,12 @@ internal sealed class StorageEngine : IDisposable
     public long CheckpointLsn => _manifests?.Current?.CheckpointLsn ?? 0;
     public long WalBytesWritten => _wal?.BytesWritten ?? 0;
 
+    /// <summary>
+    /// Why the engine no longer accepts writes (the write-ahead log writer's or a checkpoint's failure), or null while
+    /// it does. Read by the hosting package's health check.
+    /// </summary>
+    internal Exception? Fault => _wal?.Fault ?? Volatile.Read(ref _checkpointFault);
+
     public ICollectionStore<T> Store<T>() where T : class =>
         _storesByType.TryGetValue(typeof(T), out var store)
             ? (ICollectionStore<T>)store

@@ -14,6 +14,11 @@ internal static class WalRecovery
     /// <summary>What replay found.</summary>
     public sealed record Result(long LastLsn, int RecordsApplied, long TornBytesCut, string? TornFile, long TornOffset);
 
+    /// <summary>Replays the log segments in <paramref name="directory"/> after <paramref name="checkpointLsn"/>.</summary>
+    /// <param name="fs">The file system to read through.</param>
+    /// <param name="directory">The <c>wal/</c> directory.</param>
+    /// <param name="checkpointLsn">The LSN the manifest's chunks already hold; records up to it are skipped.</param>
+    /// <param name="logger">Where a cut torn tail is reported.</param>
     /// <param name="apply">
     /// Called for every complete atomic write with an LSN above <paramref name="checkpointLsn"/>, in order, with its
     /// LSN (its last record's) and its records' operations (one part, or every part of a write split into several).

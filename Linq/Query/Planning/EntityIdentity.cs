@@ -9,8 +9,8 @@ namespace ZgDb.Query.Planning;
 /// Entity identity in a query. LINQ-to-Objects over an object graph compares entities by reference; ZgDb's
 /// documents leave the store as copies. Two rules make the results agree:
 /// <list type="bullet">
-/// <item>one execution materializes each stored document at most once (<see cref="Execution.QueryContext.Materialize{T}"/>,
-/// when <see cref="NeedsIdentity"/>), so <c>Distinct</c>, <c>Union</c>, <c>GroupBy(o =&gt; o.Customer)</c>, an anonymous
+/// <item>one execution materializes each stored document at most once (<see cref="Execution.QueryContext.Materialize{T}(T)"/>,
+/// when <see cref="Execution.QueryContext.ResolvesIdentity"/>), so <c>Distinct</c>, <c>Union</c>, <c>GroupBy(o =&gt; o.Customer)</c>, an anonymous
 /// key holding an entity... see one object per document;</item>
 /// <item>entities are compared by primary key (<see cref="Rewrite"/>), as EF Core does: <c>o.Customer == captured</c>,
 /// <c>Contains(entity)</c>, and the set operators, groupings and joins whose compared values are entities get

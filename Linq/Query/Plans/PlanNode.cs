@@ -6,7 +6,7 @@ namespace ZgDb.Query.Plans;
 
 /// <summary>
 /// One step of a query plan. Access paths (<see cref="AccessPath{T}"/>) read stored documents of one collection;
-/// the steps over them (<see cref="Filter"/>, <see cref="Sort"/>, <see cref="Take"/>...) transform the sequence.
+/// the steps over them (<see cref="Filter"/>, <see cref="Sort"/>, <see cref="SkipTake"/>...) transform the sequence.
 /// Each node builds the expression that runs it (compiled once per cached plan) and explains itself.
 /// </summary>
 internal abstract class PlanNode
