@@ -10,6 +10,7 @@ public sealed class ScalingOptions
     public double Seconds { get; set; } = 1.0;
     public int ColdLookups { get; set; } = 2_000;
     public int OpenRuns { get; set; } = 3;
+    public int Repeat { get; set; } = 1;
     public double CellTimeoutSeconds { get; set; } = 600;
     public string DataDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "zgdb-scaling");
     public string OutputDirectory { get; set; } = Path.Combine("BenchmarkDotNet.Artifacts", "scaling");
@@ -28,6 +29,8 @@ public sealed class ScalingOptions
           --seconds S             time per timed measure (default 1.0)
           --cold-lookups N        lookups timed in a fresh process with an empty cache (default 2,000)
           --open-runs N           fresh processes timed for open + first lookup, median (default 3)
+          --repeat N              sweep every size N times, each time in new processes; a timed figure is the best of
+                                  the N, memory and disk the median, and every answer must agree in all (default 1)
           --cell-timeout S        a child process (one store at one size) is killed after S seconds (default 600)
           --data DIR              where databases are built (default: $TMP/zgdb-scaling; deleted after each size)
           --keep                  keep the databases
@@ -50,6 +53,7 @@ public sealed class ScalingOptions
                 case "--seconds": options.Seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--cold-lookups": options.ColdLookups = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--open-runs": options.OpenRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--repeat": options.Repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--cell-timeout": options.CellTimeoutSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--data": options.DataDirectory = Path.GetFullPath(Next()); break;
                 case "--keep": options.Keep = true; break;
@@ -62,7 +66,8 @@ public sealed class ScalingOptions
             if (!Supported.Contains(store, StringComparer.OrdinalIgnoreCase))
                 throw new ArgumentException($"The scaling run compares {string.Join(" and ", Supported)}; {store} is not one of them.\n{Usage}");
         if (options.Sizes.Count == 0) throw new ArgumentException($"--sizes needs at least one size.\n{Usage}");
-        if (options.ColdLookups < 1 || options.OpenRuns < 1) throw new ArgumentException($"--cold-lookups and --open-runs must be at least 1.\n{Usage}");
+        if (options.ColdLookups < 1 || options.OpenRuns < 1 || options.Repeat < 1)
+            throw new ArgumentException($"--cold-lookups, --open-runs and --repeat must be at least 1.\n{Usage}");
         return options;
     }
 

@@ -24,8 +24,21 @@ public sealed class ScalingReport
 
     private List<string> Stores => Results.Where(r => r.Measure is not ("error" or "skipped")).Select(r => r.Store).Distinct().OrderBy(s => s == "ZgDb" ? 0 : 1).ToList();
 
-    private ScalingResult? Find(string measure, string store, int size) =>
-        Results.FirstOrDefault(r => r.Measure == measure && r.Store == store && r.Documents == size);
+    /// <summary>The figure of a measure: the best repetition for a timing, the median for memory and disk.</summary>
+    private ScalingResult? Find(string measure, string store, int size)
+    {
+        var all = Results.Where(r => r.Measure == measure && r.Store == store && r.Documents == size).ToList();
+        if (all.Count <= 1) return all.FirstOrDefault();
+        var definition = ScalingMeasure.All.First(m => m.Id == measure);
+        var ordered = all.OrderBy(r => r.Value).ToList();
+        return definition.Timed ? (definition.HigherIsBetter ? ordered[^1] : ordered[0]) : ordered[(ordered.Count - 1) / 2];
+    }
+
+    private int Repetitions => Results.Select(r => r.Repetition).DefaultIfEmpty(0).Max() + 1;
+
+    /// <summary>Each repetition's figures of a measure, for the spread under the table ("340k / 224k / 483k").</summary>
+    private string Spread(string measure, string store, int size) =>
+        string.Join(" / ", Results.Where(r => r.Measure == measure && r.Store == store && r.Documents == size).OrderBy(r => r.Repetition).Select(r => SmokeReport.Format(r.Value)));
 
     /// <summary>Writes scaling-&lt;time&gt;.json, .md and .png under the output directory (the PNG where --plot says) and prints the Markdown.</summary>
     public void Write(string outputDirectory, string? plotPath)
@@ -88,7 +101,7 @@ public sealed class ScalingReport
         text.AppendLine(CultureInfo.InvariantCulture, $"Load average (1/5/15 min) {LoadAtStart} at the start, {LoadAtEnd} at the end; 1-minute load during the run {LoadDuring} (the machine is shared).");
         text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{CommandLine}`.");
         text.AppendLine();
-        text.AppendLine("| measure | store | " + string.Join(" | ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture))) + " | growth of the cost per operation, per tenfold data |");
+        text.AppendLine("| measure | store | " + string.Join(" | ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture))) + " | growth b: cost per operation ∝ documents^b, between neighbouring sizes |");
         text.AppendLine("|---|---|" + string.Concat(sizes.Select(_ => "---:|")) + "---|");
         foreach (var measure in ScalingMeasure.All)
         {
@@ -108,14 +121,25 @@ public sealed class ScalingReport
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Growth: the exponent b of cost ∝ documents^b between neighbouring sizes, for the cost per operation the plot shows (µs per document, lookup or query; ms to open; bytes per document). 0 is flat, 1 is a cost per operation proportional to the data (for memory and disk: b > 0 is a total growing faster than the data); **bends** marks b >= {BendSlope}, the cost of one operation doubling or worse per tenfold data. Between small sizes fixed costs dominate (a process's baseline memory, a flush's fsync), so a falling cost there is expected.");
         text.AppendLine();
-        text.AppendLine("Notes:");
+        if (Repetitions > 1)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Each size was swept {Repetitions} times, each time in new processes; a timing above is the best of the {Repetitions}, memory and disk the median. Every repetition's figures, in order:");
+            text.AppendLine();
+            text.AppendLine("| measure | store | " + string.Join(" | ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture))) + " |");
+            text.AppendLine("|---|---|" + string.Concat(sizes.Select(_ => "---:|")));
+            foreach (var measure in ScalingMeasure.All.Where(m => Results.Any(r => r.Measure == m.Id)))
+                foreach (var store in stores)
+                    text.AppendLine(CultureInfo.InvariantCulture, $"| {(store == stores[0] ? measure.Id : "")} | {store} | {string.Join(" | ", sizes.Select(s => Spread(measure.Id, store, s)))} |");
+            text.AppendLine();
+        }
+        text.AppendLine("Notes (from the first repetition):");
         text.AppendLine();
-        foreach (var r in Results.Where(r => r.Note is not null && r.Measure is not ("error" or "skipped")))
+        foreach (var r in Results.Where(r => r.Note is not null && r.Measure is not ("error" or "skipped") && r.Repetition == 0))
             text.AppendLine(CultureInfo.InvariantCulture, $"- {r.Measure} {r.Store} {r.Documents:N0}: {r.Note}");
         foreach (var r in Results.Where(r => r.Measure == "skipped"))
             text.AppendLine(CultureInfo.InvariantCulture, $"- SKIPPED {r.Documents:N0} documents: {r.Note}");
         foreach (var r in Results.Where(r => r.Measure == "error"))
-            text.AppendLine(CultureInfo.InvariantCulture, $"- FAILED {r.Store} at {r.Documents:N0}: {r.Note}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- FAILED {r.Store} at {r.Documents:N0} (repetition {r.Repetition + 1}): {r.Note}");
         var mismatches = ScalingRunner.Mismatches(Results).ToList();
         text.AppendLine();
         text.AppendLine(mismatches.Count == 0
