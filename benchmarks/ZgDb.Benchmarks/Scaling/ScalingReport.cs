@@ -142,7 +142,8 @@ public sealed class ScalingReport
             text.AppendLine(CultureInfo.InvariantCulture, $"- FAILED {r.Store} at {r.Documents:N0} (repetition {r.Repetition + 1}): {r.Note}");
         var mismatches = ScalingRunner.Mismatches(Results).ToList();
         text.AppendLine();
-        text.AppendLine(mismatches.Count == 0
+        text.AppendLine(sizes.Count == 0 ? "Result checks: none, no size ran."
+            : mismatches.Count == 0
             ? "Result checks: at every size both stores returned the same answers (the count of a full scan = the documents inserted, a checksum of every field of 1,000 warm and of the cold lookups, the ids of 5 range queries, W7's key)."
             : "Result checks that FAILED: " + string.Join("; ", mismatches));
         return text.ToString();

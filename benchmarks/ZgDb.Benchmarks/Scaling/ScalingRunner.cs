@@ -55,7 +55,7 @@ public sealed class ScalingRunner(ScalingOptions options)
         long freeMemory = AvailableMemory();
         string? why = drive.AvailableFreeSpace < needDisk
             ? $"the disk under {options.DataDirectory} has {drive.AvailableFreeSpace / 1e9:F1} GB free, the run needs about {needDisk / 1e9:F1} GB"
-            : freeMemory < needMemory ? $"the machine has {freeMemory / 1e9:F1} GB of memory, one load process needs about {needMemory / 1e9:F1} GB" : null;
+            : freeMemory < needMemory ? $"the machine has {freeMemory / 1e9:F1} GB of memory available (MemAvailable), one load process needs about {needMemory / 1e9:F1} GB" : null;
         Console.WriteLine(why is null
             ? $"{size:N0} documents: {drive.AvailableFreeSpace / 1e9:F1} GB free on {drive.Name} (needs ~{needDisk / 1e9:F1} GB), {freeMemory / 1e9:F1} GB memory (needs ~{needMemory / 1e9:F1} GB)"
             : $"{size:N0} documents: SKIPPED: {why}");
