@@ -165,6 +165,8 @@ public static class HotPaths
         }
         Console.WriteLine($"W7: a fresh process opens {directory} ({documents:N0} documents) and finds key {documents / 2 + 7}");
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") // run as `dotnet ZgDb.Benchmarks.dll`
+            start.ArgumentList.Add(System.Reflection.Assembly.GetExecutingAssembly().Location);
         foreach (var arg in new[] { "--profile", "w7-child", directory, (documents / 2 + 7).ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         child.WaitForExit();

@@ -80,7 +80,13 @@ public sealed class ChildRuns(SmokeOptions options, Action<string, string, doubl
     }
 
     /// <summary>Runs this executable with <paramref name="args"/> and parses the last line it prints as JSON (adding processMs).</summary>
-    private static JsonElement Spawn(params string[] args)
+    private static JsonElement Spawn(params string[] args) => Spawn(Timeout.InfiniteTimeSpan, args);
+
+    /// <summary>
+    /// <see cref="Spawn(string[])"/> bounded by <paramref name="timeout"/>: a child still running then is killed (with
+    /// its own children) and a <see cref="TimeoutException"/> says which.
+    /// </summary>
+    internal static JsonElement Spawn(TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
@@ -90,6 +96,12 @@ public sealed class ChildRuns(SmokeOptions options, Action<string, string, doubl
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"child {string.Join(' ', args)} still ran after {timeout.TotalSeconds:F0} s and was killed");
+        }
         process.WaitForExit();
         var elapsed = clock.Elapsed.TotalMilliseconds;
         if (process.ExitCode != 0)

@@ -125,7 +125,8 @@ public sealed class SmokeReport(SmokeOptions options, IReadOnlyList<SmokeResult>
 
     private static string? Flag(SmokeResult r) => r.Note is not null && r.Note.StartsWith("no index yet", StringComparison.Ordinal) ? "(no index yet)" : null;
 
-    private IEnumerable<string> Mismatches()
+    /// <summary>The checked answers (W3-W5 checksums, W7's key) that differ between stores.</summary>
+    public IEnumerable<string> Mismatches()
     {
         foreach (var group in results.Where(r => r.Check is not null && r.Workload is "W3" or "W4" or "W5" or "W7").GroupBy(r => r.Workload))
             if (group.Select(r => r.Check).Distinct().Count() > 1)

@@ -210,7 +210,7 @@ public sealed class SmokeRunner(SmokeOptions options)
     }
 
     /// <summary>Runs every code path once on a small database, so the measured runs do not pay for JIT compilation.</summary>
-    private static void Warm(string name, string directory)
+    internal static void Warm(string name, string directory)
     {
         DeleteDirectory(directory);
         using (var store = BenchStore.All[name]())
