@@ -49,6 +49,27 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     public T? Find(object key) => Store.Find(key);
 
     /// <summary>
+    /// The document with this key, given as EF Core's <c>Find</c> takes it: one value, or a composite key's values in
+    /// key order (<c>Find(10248, 11)</c>). Each value may be any integer of the part's value for an integer part.
+    /// </summary>
+    /// <exception cref="ArgumentException">A composite key given with too few or too many values, or a value of the wrong type; the message names the entity, its key parts and their types.</exception>
+    /// <exception cref="ZgDbValidationException">A single key that is null or not of the key's type.</exception>
+    public T? Find(params object[] keyValues) => Store.Find(KeyFrom(keyValues));
+
+    /// <summary>Deletes the document with this key, given as <see cref="Find(object[])"/> takes it; returns whether there was one.</summary>
+    /// <exception cref="ArgumentException">As <see cref="Find(object[])"/>.</exception>
+    public bool Delete(params object[] keyValues) => Store.Delete(KeyFrom(keyValues));
+
+    private object KeyFrom(object[]? keyValues)
+    {
+        // Find(null) binds here: refused by the store as before ("a key is required").
+        if (keyValues is null || Entity.HasCompositeKey) return keyValues!;
+        if (keyValues.Length != 1)
+            throw new ArgumentException($"Collection '{Name}': the key of {Entity.Name} is the single property {Entity.Key.Name} ({Entity.Key.ClrType.Name}); got {keyValues.Length} values.", nameof(keyValues));
+        return keyValues[0];
+    }
+
+    /// <summary>
     /// Inserts a document. An int/long key of 0 is replaced by the next key and an empty Guid by a new one; the
     /// assigned key is written back to <paramref name="document"/>.
     /// </summary>

@@ -44,8 +44,9 @@ public sealed record StoredModel
         {
             Collection = e.CollectionName,
             ClrType = e.ClrType.FullName ?? e.ClrType.Name,
-            Key = e.Key.Name,
+            Key = e.KeyName,
             KeyKind = e.KeyKind.ToString(),
+            KeyParts = e.HasCompositeKey ? e.KeyPartKinds.Select(k => k.ToString()).ToList() : null,
             Properties = e.Properties.Select(Store).ToList(),
             Indexes = e.Indexes.Select(i => new StoredIndex { Name = i.Name, Unique = i.IsUnique }).ToList(),
         }).ToList(),
@@ -121,6 +122,11 @@ public sealed record StoredEntity
     public string Key { get; init; } = "";
     /// <summary>The key's kind (<see cref="ZgDb.KeyKind"/>).</summary>
     public string KeyKind { get; init; } = "";
+    /// <summary>
+    /// For a composite key (<see cref="ZgDb.KeyKind.Composite"/>): the kind of each part, in key order (the parts'
+    /// properties are <see cref="Key"/> split at its commas). Null for a single key.
+    /// </summary>
+    public List<string>? KeyParts { get; init; }
     /// <summary>The stored properties.</summary>
     public List<StoredProperty> Properties { get; init; } = [];
     /// <summary>The secondary indexes.</summary>
