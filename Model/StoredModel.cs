@@ -54,7 +54,7 @@ public sealed record StoredModel
         {
             Principal = r.Principal.CollectionName,
             Dependent = r.Dependent.CollectionName,
-            ForeignKey = r.ForeignKey.Name,
+            ForeignKey = r.ForeignKeyName,
             PrincipalNavigation = r.PrincipalNavigation?.Name,
             DependentNavigation = r.DependentNavigation?.Name,
             Unique = r.IsUnique,
@@ -171,7 +171,7 @@ public sealed record StoredRelationship
     public string Principal { get; init; } = "";
     /// <summary>The dependent's collection.</summary>
     public string Dependent { get; init; } = "";
-    /// <summary>The dependent's foreign key property.</summary>
+    /// <summary>The dependent's foreign key property (for a composite foreign key: its parts joined with commas).</summary>
     public string ForeignKey { get; init; } = "";
     /// <summary>The principal's navigation, if any.</summary>
     public string? PrincipalNavigation { get; init; }

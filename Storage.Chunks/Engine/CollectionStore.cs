@@ -254,10 +254,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     public List<T> FindDependents(Relationship relationship, object principalKey)
     {
         var snapshot = Snapshot(Current);
-        var foreignKey = relationship.ForeignKey.Info;
         var found = snapshot.GetIndex(relationship.ForeignKeyIndexName) is { } index
-            ? index.Range([principalKey], null, null, descending: false).Select(k => snapshot.Get(k)!).OrderBy(_getKey, _keys.Comparer)
-            : Scan(snapshot.State).Where(d => Equals(foreignKey.GetValue(d), principalKey));
+            ? index.Range(ForeignKeyPrefix(principalKey), null, null, descending: false).Select(k => snapshot.Get(k)!).OrderBy(_getKey, _keys.Comparer)
+            : Scan(snapshot.State).Where(d => Equals(relationship.ForeignKeyOf(d), principalKey));
         return found.Select(_copy).ToList();
     }
 
@@ -434,7 +433,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
                     throw new ZgDbForeignKeyException(Name, relationship.ToString(),
                         $"cannot delete {Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)}: {keys.Count} {relationship.Dependent.Name} document(s) " +
                         $"(keys {string.Join(", ", keys.Take(5).Select(ZgDbDuplicateKeyException.FormatKey))}{(keys.Count > 5 ? ", ..." : "")}) still reference it through " +
-                        $"{relationship.Dependent.Name}.{relationship.ForeignKey.Name} and the delete behaviour is {relationship.DeleteBehavior}. Delete or re-point them first.");
+                        $"{relationship.Dependent.Name}.{relationship.ForeignKeyName} and the delete behaviour is {relationship.DeleteBehavior}. Delete or re-point them first.");
             }
         }
         return true;
@@ -444,17 +443,17 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         foreach (var (relationship, principal) in _principals)
         {
-            var value = relationship.ForeignKey.Info.GetValue(document);
+            var value = relationship.ForeignKeyOf(document);
             if (value is null)
             {
                 if (relationship.IsRequired)
                     throw new ZgDbForeignKeyException(Name, relationship.ToString(),
-                        $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} has no {relationship.ForeignKey.Name}, but every {Entity.Name} needs a {relationship.Principal.Name}.");
+                        $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} has no {relationship.ForeignKeyName}, but every {Entity.Name} needs a {relationship.Principal.Name}.");
                 continue;
             }
             if (!principal.ContainsKey(set, value))
                 throw new ZgDbForeignKeyException(Name, relationship.ToString(),
-                    $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} refers to {relationship.Principal.Name} {ZgDbDuplicateKeyException.FormatKey(value)} through {relationship.ForeignKey.Name}, which does not exist in '{relationship.Principal.CollectionName}'.");
+                    $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} refers to {relationship.Principal.Name} {ZgDbDuplicateKeyException.FormatKey(value)} through {relationship.ForeignKeyName}, which does not exist in '{relationship.Principal.CollectionName}'.");
         }
     }
 
@@ -472,10 +471,12 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         var view = set.View<TKey, T>(Ordinal);
         var index = Snapshot(view).GetIndex(relationship.ForeignKeyIndexName);
-        if (index is not null) return index.Range([principalKey], null, null, descending: false).ToList();
-        var foreignKey = relationship.ForeignKey.Info;
-        return Scan(view).Where(d => Equals(foreignKey.GetValue(d), principalKey)).Select(d => (object)_getKey(d)).ToList();
+        if (index is not null) return index.Range(ForeignKeyPrefix(principalKey), null, null, descending: false).ToList();
+        return Scan(view).Where(d => Equals(relationship.ForeignKeyOf(d), principalKey)).Select(d => (object)_getKey(d)).ToList();
     }
+
+    /// <summary>The values the foreign key's index is searched for: the principal's key, or a composite key's parts (one per index column).</summary>
+    private static object?[] ForeignKeyPrefix(object principalKey) => principalKey is CompositeKey composite ? [.. composite.Parts] : [principalKey];
 
     public bool RemoveKey(WriteSet set, object key) => _keys.TryConvert(key, out var typed) && Remove(set, typed);
 
@@ -483,7 +484,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         if (!_keys.TryConvert(key, out var typed) || TryGetStored(set.View<TKey, T>(Ordinal), typed) is not { } stored) return;
         var copy = _copy(stored);
-        relationship.ForeignKey.Info.SetValue(copy, null);
+        relationship.ClearForeignKey(copy);
         Put(set, copy, PutMode.Update);
     }
 

@@ -43,3 +43,57 @@ public sealed class CompositeKeysDb : ZgDatabase
         model.Entity<Reading>().HasIndex(r => r.Value);
     }
 }
+
+/// <summary>A principal of order lines (single key), for a foreign key that is part of a composite key.</summary>
+public sealed class SalesOrder
+{
+    public int Id { get; set; }
+    public string Customer { get; set; } = "";
+    public List<SalesLine> Lines { get; set; } = [];
+}
+
+/// <summary>Keyed (SalesOrderId, Sku); SalesOrderId is also the foreign key to its order, as Northwind's Order Details.</summary>
+public sealed class SalesLine
+{
+    public int SalesOrderId { get; set; }
+    public string Sku { get; set; } = "";
+    public int Quantity { get; set; }
+    public SalesOrder? SalesOrder { get; set; }
+    public List<Shipment> Shipments { get; set; } = [];
+}
+
+/// <summary>A dependent with a composite foreign key (LineOrder, LineSku) to a sales line (required, cascades).</summary>
+public sealed class Shipment
+{
+    public int Id { get; set; }
+    public int LineOrder { get; set; }
+    public string LineSku { get; set; } = "";
+    public string Carrier { get; set; } = "";
+    public SalesLine? Line { get; set; }
+}
+
+/// <summary>An optional composite foreign key (nullable parts) that is set to null when its line is deleted.</summary>
+public sealed class Complaint
+{
+    public int Id { get; set; }
+    public int? SalesOrderId { get; set; }
+    public string? Sku { get; set; }
+    public string Text { get; set; } = "";
+    public SalesLine? SalesLine { get; set; }
+}
+
+public sealed class CompositeForeignKeysDb : ZgDatabase
+{
+    public ZgCollection<SalesOrder> Orders => Collection<SalesOrder>();
+    public ZgCollection<SalesLine> Lines => Collection<SalesLine>();
+    public ZgCollection<Shipment> Shipments => Collection<Shipment>();
+    public ZgCollection<Complaint> Complaints => Collection<Complaint>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<SalesLine>().HasKey(l => new { l.SalesOrderId, l.Sku });
+        model.Entity<Shipment>().HasOne(s => s.Line).WithMany(l => l.Shipments).HasForeignKey(s => new { s.LineOrder, s.LineSku }).IsRequired(); // a string part is nullable in ZgDb: say it is required
+        // Complaint -> SalesLine by convention: properties named as the key's parts (SalesOrderId, Sku).
+        model.Entity<Complaint>().HasOne(c => c.SalesLine).WithMany().OnDelete(DeleteBehavior.SetNull);
+    }
+}
