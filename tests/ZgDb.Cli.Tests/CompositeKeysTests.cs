@@ -47,11 +47,7 @@ public sealed class CompositeKeysTests : IDisposable
     public void Verify_checkpoint_compact_and_query_read_composite_keys_and_foreign_keys()
     {
         var dir = _temp["db"];
-        using (var db = ZgDatabase.Open<CompositeDb>(dir, Data.Manual))
-        {
-            db.Checkpoint(); // the manifest stores the model (the key parts) before the documents are in the WAL
-            Seed(db);
-        }
+        using (var db = ZgDatabase.Open<CompositeDb>(dir, Data.Manual)) Seed(db); // the documents stay in the WAL
 
         var verify = Tool.Run("verify", dir); // keys from the WAL
         Assert.True(verify.Code == 0, verify.ToString());
