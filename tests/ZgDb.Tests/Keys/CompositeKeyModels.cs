@@ -29,8 +29,20 @@ public sealed class Reading
     public double Value { get; set; }
 }
 
+/// <summary>A composite key of DateTime, DateTimeOffset, decimal, char and short parts.</summary>
+public sealed class Stamp
+{
+    public DateTime At { get; set; }
+    public DateTimeOffset Offset { get; set; }
+    public decimal Amount { get; set; }
+    public char Grade { get; set; }
+    public short Step { get; set; }
+    public int Order { get; set; }
+}
+
 public sealed class CompositeKeysDb : ZgDatabase
 {
+    public ZgCollection<Stamp> Stamps => Collection<Stamp>();
     public ZgCollection<OrderLine> Lines => Collection<OrderLine>();
     public ZgCollection<Shift> Shifts => Collection<Shift>();
     public ZgCollection<Reading> Readings => Collection<Reading>();
@@ -41,6 +53,8 @@ public sealed class CompositeKeysDb : ZgDatabase
         model.Entity<OrderLine>().HasIndex(l => l.ProductId);
         model.Entity<Reading>().HasKey(r => new { r.Sensor, r.Tick, r.Tag });
         model.Entity<Reading>().HasIndex(r => r.Value);
+        model.Entity<Stamp>().HasKey(s => new { s.At, s.Offset, s.Amount, s.Grade, s.Step });
+        model.Entity<Stamp>().HasIndex(s => s.Order).IsUnique();
     }
 }
 

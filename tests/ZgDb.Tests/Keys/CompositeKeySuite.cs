@@ -15,7 +15,10 @@ public abstract class CompositeKeySuite<TBackend> : IDisposable where TBackend :
     private CompositeKeysDb _db;
     private readonly List<OrderLine> _lines = [];
 
-    protected CompositeKeySuite() => _db = _backend.Open<CompositeKeysDb>();
+    /// <summary>No checkpoint but the test's own: a reopen replays the WAL.</summary>
+    private static ZgDbOptions Manual => new() { Checkpoint = new CheckpointPolicy { MaxChangedDocuments = int.MaxValue, MaxWalBytes = long.MaxValue, OnDispose = false } };
+
+    protected CompositeKeySuite() => _db = _backend.Open<CompositeKeysDb>(Manual);
 
     public void Dispose()
     {
@@ -82,10 +85,10 @@ public abstract class CompositeKeySuite<TBackend> : IDisposable where TBackend :
     {
         InsertLines();
         VerifyLines();
-        _db = _backend.Reopen(_db); // WAL replay
+        _db = _backend.Reopen(_db, Manual); // WAL replay
         VerifyLines();
         _db.Checkpoint();
-        _db = _backend.Reopen(_db); // from chunks and index files
+        _db = _backend.Reopen(_db, Manual); // from chunks and index files
         VerifyLines();
 
         var gone = _lines[^1];
@@ -95,7 +98,7 @@ public abstract class CompositeKeySuite<TBackend> : IDisposable where TBackend :
         var changed = _lines[0];
         changed.Note += "!";
         _db.Lines.Update(changed);
-        _db = _backend.Reopen(_db);
+        _db = _backend.Reopen(_db, Manual);
         VerifyLines();
         _db.Checkpoint();
         VerifyLines();
@@ -105,7 +108,7 @@ public abstract class CompositeKeySuite<TBackend> : IDisposable where TBackend :
     public void Prefix_ranges_across_many_chunks_and_a_delta_equal_linq_to_objects()
     {
         _db.Dispose();
-        var options = new ZgDbOptions { ChunkDocuments = 16 };
+        var options = new ZgDbOptions { ChunkDocuments = 16, Checkpoint = Manual.Checkpoint };
         _db = _backend.Open<CompositeKeysDb>(options);
         var random = new Random(1548);
         var all = Enumerable.Range(0, 60).SelectMany(o => Enumerable.Range(0, 7).Select(p => (Order: o * 3, Product: p * 2))).OrderBy(_ => random.Next()).ToList();
@@ -150,7 +153,7 @@ public abstract class CompositeKeySuite<TBackend> : IDisposable where TBackend :
         var line = new OrderLine { OrderId = 0, ProductId = 0, Note = "zero" };
         _db.Lines.Insert(line);
         Assert.Equal((0, 0), (line.OrderId, line.ProductId));
-        _db = _backend.Reopen(_db);
+        _db = _backend.Reopen(_db, Manual);
         Assert.Equal("zero", _db.Lines.Find(0, 0)!.Note);
         Assert.Throws<ZgDbDuplicateKeyException>(() => _db.Lines.Insert(new OrderLine()));
     }
@@ -229,15 +232,63 @@ public abstract class CompositeKeySuite<TBackend> : IDisposable where TBackend :
         }
 
         Verify();
-        _db = _backend.Reopen(_db);
+        _db = _backend.Reopen(_db, Manual);
         Verify();
         _db.Checkpoint();
-        _db = _backend.Reopen(_db);
+        _db = _backend.Reopen(_db, Manual);
         Verify();
         Assert.True(_db.Readings.Delete(readings[3].Sensor, readings[3].Tick, readings[3].Tag));
         readings.RemoveAt(3);
-        _db = _backend.Reopen(_db);
+        _db = _backend.Reopen(_db, Manual);
         Verify();
+    }
+
+    [Fact]
+    public void Composite_keys_of_date_offset_decimal_char_and_short_parts_survive_checkpoint_reopen_and_verify()
+    {
+        var stamps = new List<Stamp>();
+        var times = new[] { new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2025, 6, 1, 12, 30, 0, DateTimeKind.Local), new DateTime(2025, 6, 1, 12, 30, 0, 123, DateTimeKind.Unspecified).AddTicks(7) };
+        var offsets = new[] { new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.FromHours(3)), new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.FromHours(-2)) };
+        foreach (var at in times)
+            foreach (var offset in offsets)
+                foreach (var (amount, grade, step) in new[] { (1.50m, 'b', (short)-1), (-0.001m, 'é', (short)300), (79228162514264337593543950335m, 'a', (short)0) })
+                {
+                    var stamp = new Stamp { At = at, Offset = offset, Amount = amount, Grade = grade, Step = step, Order = stamps.Count };
+                    _db.Stamps.Insert(stamp);
+                    stamps.Add(stamp);
+                }
+        var expected = stamps.OrderBy(s => s.At).ThenBy(s => s.Offset).ThenBy(s => s.Amount).ThenBy(s => s.Grade).ThenBy(s => s.Step).Select(s => s.Order).ToList();
+
+        void Verify()
+        {
+            Assert.Equal(expected, _db.Stamps.Select(s => s.Order).ToList());
+            foreach (var s in stamps)
+                Assert.Equal(s.Order, _db.Stamps.Find(s.At, s.Offset, s.Amount, s.Grade, s.Step)!.Order);
+            Assert.Equal(1.50m, stamps[3].Amount);
+            Assert.Equal(stamps[3].Order, _db.Stamps.Find(stamps[3].At, stamps[3].Offset.ToOffset(TimeSpan.Zero), 1.5000m, stamps[3].Grade, stamps[3].Step)!.Order); // an offset and a scale that compare equal
+            var at = times[1];
+            Assert.Equal(stamps.Where(s => s.At == at).OrderBy(s => s.Offset).ThenBy(s => s.Amount).ThenBy(s => s.Grade).ThenBy(s => s.Step).Select(s => s.Order),
+                _db.Stamps.Where(s => s.At == at).Select(s => s.Order).ToList());
+            Assert.Equal(stamps.Where(s => s.At > at).Count(), _db.Stamps.Count(s => s.At > at));
+            Assert.Equal(stamps[7].Order, _db.Stamps.Single(s => s.Order == stamps[7].Order).Order);
+            Assert.Throws<ZgDbDuplicateKeyException>(() => _db.Stamps.Insert(new Stamp { At = stamps[0].At, Offset = stamps[0].Offset, Amount = stamps[0].Amount, Grade = stamps[0].Grade, Step = stamps[0].Step, Order = 999 }));
+        }
+
+        Verify();
+        _db = _backend.Reopen(_db, Manual);
+        Verify();
+        _db.Checkpoint();
+        _db = _backend.Reopen(_db, Manual);
+        Verify();
+        if (_backend is OnDiskBackend disk)
+        {
+            _db.Dispose();
+            var report = Storage.Inspection.DatabaseVerifier.Verify(disk.Directory);
+            Assert.Empty(report.Errors);
+            Assert.True(report.IndexFiles > 0);
+            _db = _backend.Open<CompositeKeysDb>(Manual);
+            Verify();
+        }
     }
 
     [Fact]
