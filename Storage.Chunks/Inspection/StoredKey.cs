@@ -107,9 +107,7 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
         {
             var reader = new Utf8JsonReader(json);
             using var document = JsonDocument.ParseValue(ref reader);
-            if (!TryFrom(document.RootElement, type, out key)) return false;
-            // Composite parts keep references into the parsed JSON only as copies (strings, byte arrays): safe to dispose.
-            return true;
+            return TryFrom(document.RootElement, type, out key); // every part is copied out of the document
         }
         catch (JsonException)
         {
