@@ -6,7 +6,7 @@ using ZgDb.Storage.Engine;
 namespace ZgDb;
 
 /// <summary>
-/// A collection of documents of type <typeparamref name="T"/>, sorted by primary key. Reads (<see cref="Find"/>,
+/// A collection of documents of type <typeparamref name="T"/>, sorted by primary key. Reads (<see cref="Find(object)"/>,
 /// LINQ) are synchronous and see a consistent snapshot; writes apply at once in memory and are made durable by
 /// the background writer (see <see cref="ZgDbOptions.Durability"/> and <see cref="ZgDatabase.FlushAsync"/>).
 /// Documents returned are copies the caller owns: changing one changes nothing stored until <see cref="Update"/>.
@@ -55,6 +55,30 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
         var store = Store;
         ArgumentNullException.ThrowIfNull(key);
         return store.Find(key);
+    }
+
+    /// <summary>
+    /// The document with this key, given as EF Core's <c>Find</c> takes it: one value, or a composite key's values in
+    /// key order (<c>Find(10248, 11)</c>). Each value may be any integer of the part's value for an integer part.
+    /// </summary>
+    /// <exception cref="ArgumentException">A composite key given with too few or too many values, or a value of the wrong type; the message names the entity, its key parts and their types.</exception>
+    /// <exception cref="ArgumentNullException">The key is null.</exception>
+    /// <exception cref="ZgDbValidationException">A single key that is not of the key's type.</exception>
+    public T? Find(params object[] keyValues) => Store.Find(KeyFrom(keyValues));
+
+    /// <summary>Deletes the document with this key, given as <see cref="Find(object[])"/> takes it; returns whether there was one.</summary>
+    /// <exception cref="ArgumentException">As <see cref="Find(object[])"/>.</exception>
+    public bool Delete(params object[] keyValues) => Store.Delete(KeyFrom(keyValues));
+
+    private object KeyFrom(object[]? keyValues)
+    {
+        var entity = Entity; // a disposed database throws ObjectDisposedException before anything else
+        // Find(null) and Delete(null) bind here (object[] is the more specific overload): a null argument.
+        ArgumentNullException.ThrowIfNull(keyValues);
+        if (entity.HasCompositeKey) return keyValues;
+        if (keyValues.Length != 1)
+            throw new ArgumentException($"Collection '{Name}': the key of {entity.Name} is the single property {entity.Key.Name} ({entity.Key.ClrType.Name}); got {keyValues.Length} values.", nameof(keyValues));
+        return keyValues[0] ?? throw new ArgumentNullException(nameof(keyValues), $"Collection '{Name}': the key is null.");
     }
 
     /// <summary>

@@ -86,12 +86,12 @@ internal static class Navigations
         object? value;
         if (relationship.DependentNavigation == navigation)
         {
-            var foreignKey = relationship.ForeignKey.Info.GetValue(entity);
+            var foreignKey = relationship.ForeignKeyOf(entity);
             value = PrincipalMethod.MakeGenericMethod(relationship.Principal.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, foreignKey], null);
         }
         else
         {
-            var key = relationship.Principal.Key.Info.GetValue(entity)!;
+            var key = relationship.Principal.KeyOf(entity)!;
             var dependents = (System.Collections.IList)DependentsMethod.MakeGenericMethod(relationship.Dependent.ClrType).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, relationship, key], null)!;
             value = relationship.IsUnique ? dependents.Count > 0 ? dependents[0] : null : ToNavigationType(dependents, navigation.PropertyType);
         }

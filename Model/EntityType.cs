@@ -43,6 +43,12 @@ public enum KeyKind
     Enum,
     /// <summary>A <see cref="byte"/> array, compared by content, lexicographically by unsigned byte (a shorter prefix first), as SQL orders binary keys; never null.</summary>
     Bytes,
+    /// <summary>
+    /// A composite key of several properties (<see cref="ZgDb.CompositeKey"/>): ordered lexicographically by part,
+    /// each part as a single key of its kind orders; never assigned (every part is stored as given, 0 included, as
+    /// EF Core does not generate composite keys). Parts may be of every other kind.
+    /// </summary>
+    Composite,
 }
 
 /// <summary>Which CLR types are keys of which <see cref="KeyKind"/>, and the rules that depend on the kind.</summary>
@@ -241,13 +247,14 @@ public sealed class EntityType
 {
     private readonly List<EntityIndex> _indexes;
 
-    internal EntityType(string collectionName, Type clrType, EntityProperty key, KeyKind keyKind,
+    internal EntityType(string collectionName, Type clrType, IReadOnlyList<EntityProperty> keyParts, KeyKind keyKind,
         IReadOnlyList<EntityProperty> properties, List<EntityIndex> indexes)
     {
         CollectionName = collectionName;
         ClrType = clrType;
-        Key = key;
+        KeyParts = keyParts;
         KeyKind = keyKind;
+        KeyPartKinds = keyParts.Select(p => KeyKinds.Of(p.ClrType)!.Value).ToArray();
         Properties = properties;
         _indexes = indexes;
     }
@@ -263,11 +270,33 @@ public sealed class EntityType
     /// <summary>The entity's name (its CLR type's name), used in messages and plans.</summary>
     public string Name => ClrType.Name;
 
-    /// <summary>The primary key property.</summary>
-    public EntityProperty Key { get; }
+    /// <summary>The primary key property; for a composite key (<see cref="HasCompositeKey"/>), its first part.</summary>
+    public EntityProperty Key => KeyParts[0];
+
+    /// <summary>The primary key's properties, in key order: one, or several for a composite key.</summary>
+    public IReadOnlyList<EntityProperty> KeyParts { get; }
+
+    /// <summary>The kind of each key part (for a single key: the key's kind).</summary>
+    public IReadOnlyList<KeyKind> KeyPartKinds { get; }
+
+    /// <summary>Whether the key has several properties (its kind is <see cref="KeyKind.Composite"/>, its values <see cref="CompositeKey"/>s).</summary>
+    public bool HasCompositeKey => KeyParts.Count > 1;
+
+    /// <summary>The key's name as messages and the stored model show it: the property, or the parts joined with commas (<c>OrderId,ProductId</c>).</summary>
+    public string KeyName => string.Join(",", KeyParts.Select(p => p.Name));
 
     /// <summary>The primary key's kind.</summary>
     public KeyKind KeyKind { get; }
+
+    /// <summary>The key of <paramref name="entity"/>: its key property's value, or a <see cref="CompositeKey"/> of its parts.</summary>
+    public object? KeyOf(object entity)
+    {
+        if (!HasCompositeKey) return Key.Info.GetValue(entity);
+        var parts = new object[KeyParts.Count];
+        for (int i = 0; i < parts.Length; i++)
+            if ((parts[i] = KeyParts[i].Info.GetValue(entity)!) is null) return null;
+        return new CompositeKey(parts);
+    }
 
     /// <summary>Every stored property, the key included, in declaration order.</summary>
     public IReadOnlyList<EntityProperty> Properties { get; }
@@ -276,7 +305,7 @@ public sealed class EntityType
     public IReadOnlyList<EntityIndex> Indexes => _indexes;
 
     /// <summary>The CLR type of the key.</summary>
-    public Type KeyClrType => Key.Info.PropertyType;
+    public Type KeyClrType => HasCompositeKey ? typeof(CompositeKey) : Key.Info.PropertyType;
 
     /// <summary>Finds a stored property by name, or null.</summary>
     public EntityProperty? FindProperty(string name) => Properties.FirstOrDefault(p => p.Name == name);

@@ -73,13 +73,25 @@ public sealed class EntityTypeBuilder<T> where T : class
     public CollectionNavigationBuilder<T, TRelated> HasMany<TRelated>(Expression<Func<T, IEnumerable<TRelated>?>> navigation) where TRelated : class =>
         new(_model, NavigationExpressions.Parse(navigation, typeof(T))!);
 
-    /// <summary>Sets the primary key property (<c>HasKey(u =&gt; u.Code)</c>). Composite keys are not supported.</summary>
+    /// <summary>
+    /// Sets the primary key: one property (<c>HasKey(u =&gt; u.Code)</c>) or, as a composite key, several in key order
+    /// (<c>HasKey(l =&gt; new { l.OrderId, l.ProductId })</c>). A composite key is never assigned by ZgDb.
+    /// </summary>
     public EntityTypeBuilder<T> HasKey(Expression<Func<T, object?>> key)
     {
         var paths = PropertyExpressions.ParseList(key, typeof(T));
-        if (paths.Count != 1 || paths[0].Count != 1)
-            throw new ZgDbModelException(typeof(T).Name, null, $"HasKey({key}) must name exactly one property of the entity; composite and nested keys are not supported.");
-        _config.Key = paths[0];
+        if (paths.Any(p => p.Count != 1))
+            throw new ZgDbModelException(typeof(T).Name, null, $"HasKey({key}) must name properties of the entity itself; nested keys are not supported.");
+        _config.Key = paths.Select(p => p[0]).ToList();
+        return this;
+    }
+
+    /// <summary>Sets the primary key by property names (<c>HasKey("OrderId", "ProductId")</c>), as EF Core's string overload.</summary>
+    public EntityTypeBuilder<T> HasKey(params string[] propertyNames)
+    {
+        ArgumentNullException.ThrowIfNull(propertyNames);
+        if (propertyNames.Length == 0) throw new ZgDbModelException(typeof(T).Name, null, "HasKey() names no property.");
+        _config.Key = PrimaryKeyAttributes.Resolve(typeof(T), propertyNames);
         return this;
     }
 

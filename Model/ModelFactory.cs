@@ -39,13 +39,16 @@ public static class ModelFactory
 
     private static void ApplyAttributes(EntityConfiguration config)
     {
+        if (PrimaryKeyAttributes.Find(config.ClrType) is { } names)
+            config.Key = PrimaryKeyAttributes.Resolve(config.ClrType, names);
         foreach (var property in config.ClrType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (property.GetCustomAttribute<NotMappedAttribute>() is not null) config.Ignored.Add(property.Name);
             if (property.GetCustomAttribute<KeyAttribute>() is not null)
             {
                 if (config.Key is not null)
-                    throw new ZgDbModelException(config.ClrType.Name, property.Name, "a second [Key] property; composite keys are not supported.");
+                    throw new ZgDbModelException(config.ClrType.Name, property.Name,
+                        $"a second [Key] property; as in EF Core, a composite key is declared with [PrimaryKey(nameof({config.Key[0].Name}), nameof({property.Name}))] on the class or HasKey(x => new {{ x.{config.Key[0].Name}, x.{property.Name} }}).");
                 config.Key = [property];
             }
             if (property.GetCustomAttribute<RequiredAttribute>() is not null) config.Required[property.Name] = true;
@@ -84,14 +87,23 @@ public static class ModelFactory
         CheckFormerNames(type, properties);
         CheckConstructorBindsStored(type, properties);
 
-        var keyInfo = config.Key?[0] ?? FindConventionalKey(type)
+        List<PropertyInfo> keyInfos = config.Key ?? (FindConventionalKey(type) is { } conventional ? [conventional] : (List<PropertyInfo>?)null)
             ?? throw new ZgDbModelException(type.Name, null, $"has no primary key: add a property 'Id' or '{type.Name}Id', mark one with [Key], or call HasKey.");
-        var key = properties.FirstOrDefault(p => p.Name == keyInfo.Name)
-            ?? throw new ZgDbModelException(type.Name, keyInfo.Name, "the key must be a stored property with a public getter and setter.");
-        var keyKind = KeyKinds.Of(keyInfo.PropertyType) ?? throw new ZgDbModelException(type.Name, keyInfo.Name,
-            $"a key of type {keyInfo.PropertyType.Name} is not supported; use an integer type (byte, sbyte, short, ushort, int, uint, long, ulong), " +
-            "char, string, Guid, DateTime, DateTimeOffset, DateOnly, decimal, an enum or byte[].");
-        key.IsRequired = true;
+        if (keyInfos.GroupBy(k => k.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ZgDbModelException(type.Name, twice.Key, "is named twice in the composite key; each property is one part.");
+        var keyParts = new List<EntityProperty>();
+        foreach (var keyInfo in keyInfos)
+        {
+            var key = properties.FirstOrDefault(p => p.Name == keyInfo.Name)
+                ?? throw new ZgDbModelException(type.Name, keyInfo.Name, "the key must be a stored property with a public getter and setter.");
+            if (KeyKinds.Of(keyInfo.PropertyType) is null)
+                throw new ZgDbModelException(type.Name, keyInfo.Name,
+                    $"a key{(keyInfos.Count > 1 ? " part" : "")} of type {keyInfo.PropertyType.Name} is not supported; use an integer type (byte, sbyte, short, ushort, int, uint, long, ulong), " +
+                    "char, string, Guid, DateTime, DateTimeOffset, DateOnly, decimal, an enum or byte[] (not nullable: a key part is never null).");
+            key.IsRequired = true;
+            keyParts.Add(key);
+        }
+        var keyKind = keyParts.Count > 1 ? KeyKind.Composite : KeyKinds.Of(keyParts[0].ClrType)!.Value;
 
         var indexes = new List<EntityIndex>();
         foreach (var index in config.Indexes)
@@ -102,7 +114,7 @@ public static class ModelFactory
             if (indexes.Any(i => i.Name == name)) continue;
             indexes.Add(new EntityIndex(name, paths, index.IsUnique));
         }
-        return new EntityType(collection, type, key, keyKind, properties, indexes);
+        return new EntityType(collection, type, keyParts, keyKind, properties, indexes);
     }
 
     /// <summary>

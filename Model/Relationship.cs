@@ -28,12 +28,12 @@ public enum DeleteBehavior
 /// </summary>
 public sealed class Relationship
 {
-    internal Relationship(EntityType principal, EntityType dependent, EntityProperty foreignKey, PropertyInfo? principalNavigation,
+    internal Relationship(EntityType principal, EntityType dependent, IReadOnlyList<EntityProperty> foreignKeyParts, PropertyInfo? principalNavigation,
         PropertyInfo? dependentNavigation, bool isUnique, bool isRequired, DeleteBehavior deleteBehavior)
     {
         Principal = principal;
         Dependent = dependent;
-        ForeignKey = foreignKey;
+        ForeignKeyParts = foreignKeyParts;
         PrincipalNavigation = principalNavigation;
         DependentNavigation = dependentNavigation;
         IsUnique = isUnique;
@@ -47,8 +47,36 @@ public sealed class Relationship
     /// <summary>The entity holding the foreign key.</summary>
     public EntityType Dependent { get; }
 
-    /// <summary>The dependent's foreign key property (its value is a principal key, or null when optional).</summary>
-    public EntityProperty ForeignKey { get; }
+    /// <summary>The dependent's foreign key property (its value is a principal key, or null when optional); for a composite foreign key, its first part.</summary>
+    public EntityProperty ForeignKey => ForeignKeyParts[0];
+
+    /// <summary>The foreign key's properties: one, or one per part of the principal's composite key, in key order.</summary>
+    public IReadOnlyList<EntityProperty> ForeignKeyParts { get; }
+
+    /// <summary>Whether the foreign key references a composite key (its value is a <see cref="CompositeKey"/>).</summary>
+    public bool HasCompositeForeignKey => ForeignKeyParts.Count > 1;
+
+    /// <summary>The foreign key's name: the property, or the parts joined with commas (<c>OrderId,ProductId</c>).</summary>
+    public string ForeignKeyName => string.Join(",", ForeignKeyParts.Select(p => p.Name));
+
+    /// <summary>
+    /// The principal key <paramref name="dependent"/> refers to: the foreign key's value, or a <see cref="CompositeKey"/>
+    /// of its parts; null when it refers to none (for a composite foreign key: when any part is null, as in EF Core).
+    /// </summary>
+    public object? ForeignKeyOf(object dependent)
+    {
+        if (!HasCompositeForeignKey) return ForeignKey.Info.GetValue(dependent);
+        var parts = new object[ForeignKeyParts.Count];
+        for (int i = 0; i < parts.Length; i++)
+            if ((parts[i] = ForeignKeyParts[i].Info.GetValue(dependent)!) is null) return null;
+        return new CompositeKey(parts);
+    }
+
+    /// <summary>Sets every part of <paramref name="dependent"/>'s foreign key to null (<see cref="DeleteBehavior.SetNull"/>).</summary>
+    public void ClearForeignKey(object dependent)
+    {
+        foreach (var part in ForeignKeyParts) part.Info.SetValue(dependent, null);
+    }
 
     /// <summary>The principal's navigation to its dependents (<c>User.Posts</c>, or <c>User.Profile</c> for one-to-one), if any.</summary>
     public PropertyInfo? PrincipalNavigation { get; }
@@ -66,8 +94,8 @@ public sealed class Relationship
     public DeleteBehavior DeleteBehavior { get; }
 
     /// <summary>The automatic index on the foreign key that finds a principal's dependents.</summary>
-    public string ForeignKeyIndexName => ForeignKey.Name;
+    public string ForeignKeyIndexName => ForeignKeyName;
 
     /// <summary>Readable form, e.g. <c>Post.AuthorId -&gt; User (Cascade)</c>.</summary>
-    public override string ToString() => $"{Dependent.Name}.{ForeignKey.Name} -> {Principal.Name} ({DeleteBehavior})";
+    public override string ToString() => $"{Dependent.Name}.{(HasCompositeForeignKey ? "(" + ForeignKeyName.Replace(",", ", ") + ")" : ForeignKey.Name)} -> {Principal.Name} ({DeleteBehavior})";
 }

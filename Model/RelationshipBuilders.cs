@@ -12,7 +12,8 @@ internal sealed class RelationshipConfiguration
     public (Type A, PropertyInfo? NavigationOnA, Type B, PropertyInfo? NavigationOnB)? OneToOne { get; set; }
     public PropertyInfo? PrincipalNavigation { get; set; }
     public PropertyInfo? DependentNavigation { get; set; }
-    public PropertyInfo? ForeignKey { get; set; }
+    /// <summary>The foreign key's properties (several for a composite key), or null for the conventions to find.</summary>
+    public List<PropertyInfo>? ForeignKey { get; set; }
     public bool IsUnique { get; set; }
     public bool? IsRequired { get; set; }
     public DeleteBehavior? DeleteBehavior { get; set; }
@@ -20,6 +21,15 @@ internal sealed class RelationshipConfiguration
 
 internal static class NavigationExpressions
 {
+    /// <summary>A foreign key: one property (<c>p =&gt; p.AuthorId</c>) or, for a composite key, several (<c>l =&gt; new { l.OrderId, l.ProductId }</c>).</summary>
+    public static List<PropertyInfo> ParseForeignKey(LambdaExpression lambda, Type entity)
+    {
+        var paths = PropertyExpressions.ParseList(lambda, entity);
+        if (paths.Any(p => p.Count != 1))
+            throw new ZgDbModelException(entity.Name, null, $"HasForeignKey({lambda}) must name properties of the entity itself.");
+        return paths.Select(p => p[0]).ToList();
+    }
+
     public static PropertyInfo? Parse(LambdaExpression? lambda, Type entity)
     {
         if (lambda is null) return null;
@@ -95,10 +105,10 @@ public sealed class ReferenceCollectionBuilder<TPrincipal, TDependent> where TPr
 
     internal ReferenceCollectionBuilder(RelationshipConfiguration config) => _config = config;
 
-    /// <summary>The dependent's foreign key property (<c>p =&gt; p.AuthorId</c>).</summary>
+    /// <summary>The dependent's foreign key: one property (<c>p =&gt; p.AuthorId</c>) or, to a composite key, its parts in key order (<c>s =&gt; new { s.OrderId, s.ProductId }</c>).</summary>
     public ReferenceCollectionBuilder<TPrincipal, TDependent> HasForeignKey(Expression<Func<TDependent, object?>> foreignKey)
     {
-        _config.ForeignKey = NavigationExpressions.Parse(foreignKey, typeof(TDependent));
+        _config.ForeignKey = NavigationExpressions.ParseForeignKey(foreignKey, typeof(TDependent));
         return this;
     }
 
@@ -134,7 +144,7 @@ public sealed class ReferenceReferenceBuilder
         _config.Principal = typeof(TDependent) == a ? b : a;
         _config.DependentNavigation = typeof(TDependent) == a ? navA : navB;
         _config.PrincipalNavigation = typeof(TDependent) == a ? navB : navA;
-        _config.ForeignKey = NavigationExpressions.Parse(foreignKey, typeof(TDependent));
+        _config.ForeignKey = NavigationExpressions.ParseForeignKey(foreignKey, typeof(TDependent));
         return this;
     }
 

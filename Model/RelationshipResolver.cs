@@ -75,37 +75,71 @@ internal static class RelationshipResolver
         foreach (var navigation in new[] { config.PrincipalNavigation, config.DependentNavigation })
             if (navigation is not null && !used.Add(navigation))
                 throw new ZgDbModelException(navigation.DeclaringType!.Name, navigation.Name, "the navigation is used by two relationships.");
-        var fkInfo = config.ForeignKey;
-        EntityProperty? foreignKey = fkInfo is not null
-            ? dependent.FindProperty(fkInfo.Name) ?? throw new ZgDbModelException(dependent.Name, fkInfo.Name, "the foreign key must be a stored property.")
-            : FindConventionalForeignKey(dependent, config.DependentNavigation, principal);
         var described = config.DependentNavigation?.Name ?? config.PrincipalNavigation?.Name;
-        if (foreignKey is null)
-            throw new ZgDbModelException(dependent.Name, described,
-                $"no foreign key to {principal.Name} found: add a property '{(config.DependentNavigation?.Name ?? principal.Name)}{principal.Key.Name}' or configure HasForeignKey(...).");
-        var fkType = Nullable.GetUnderlyingType(foreignKey.ClrType) ?? foreignKey.ClrType;
-        if (fkType != principal.Key.ClrType)
-            throw new ZgDbModelException(dependent.Name, foreignKey.Name, $"the foreign key is {foreignKey.ClrType.Name} but {principal.Name}.{principal.Key.Name} is {principal.Key.ClrType.Name}.");
-        if (fkType == typeof(byte[]))
-            throw new ZgDbModelException(dependent.Name, foreignKey.Name, $"a foreign key to the byte[] key {principal.Name}.{principal.Key.Name} is not supported: foreign keys are indexed, and an index cannot hold byte arrays.");
-        bool required = config.IsRequired ?? !foreignKey.IsNullable;
+        var foreignKey = config.ForeignKey is { } configured
+            ? configured.Select(info => dependent.FindProperty(info.Name) ?? throw new ZgDbModelException(dependent.Name, info.Name, "the foreign key must be a stored property.")).ToList()
+            : FindConventionalForeignKey(dependent, config.DependentNavigation, principal)
+            ?? throw new ZgDbModelException(dependent.Name, described, principal.HasCompositeKey
+                ? $"no foreign key to {principal.Name}'s composite key ({principal.KeyName.Replace(",", ", ")}) found: add properties named as its parts or configure HasForeignKey(x => new {{ ... }})."
+                : $"no foreign key to {principal.Name} found: add a property '{(config.DependentNavigation?.Name ?? principal.Name)}{principal.Key.Name}' or configure HasForeignKey(...).");
+        var name = string.Join(",", foreignKey.Select(p => p.Name));
+        if (foreignKey.Count != principal.KeyParts.Count)
+            throw new ZgDbModelException(dependent.Name, name,
+                $"the foreign key has {foreignKey.Count} propert{(foreignKey.Count == 1 ? "y" : "ies")} but the key of {principal.Name} has {principal.KeyParts.Count} ({principal.KeyName.Replace(",", ", ")}); a foreign key names one property per key part, in key order.");
+        for (int i = 0; i < foreignKey.Count; i++)
+        {
+            var part = foreignKey[i];
+            var key = principal.KeyParts[i];
+            var fkType = Nullable.GetUnderlyingType(part.ClrType) ?? part.ClrType;
+            if (fkType != key.ClrType)
+                throw new ZgDbModelException(dependent.Name, part.Name, $"the foreign key is {part.ClrType.Name} but {principal.Name}.{key.Name} is {key.ClrType.Name}.");
+            if (fkType == typeof(byte[]))
+                throw new ZgDbModelException(dependent.Name, part.Name, $"a foreign key to the byte[] key {principal.Name}.{key.Name} is not supported: foreign keys are indexed, and an index cannot hold byte arrays.");
+        }
+        if (foreignKey.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ZgDbModelException(dependent.Name, twice.Key, "is named twice in the foreign key.");
+        bool anyNullable = foreignKey.Any(p => p.IsNullable);
+        bool required = config.IsRequired ?? !anyNullable;
         var behavior = config.DeleteBehavior ?? (required ? DeleteBehavior.Cascade : DeleteBehavior.ClientSetNull);
-        if (behavior == DeleteBehavior.SetNull && !foreignKey.IsNullable)
-            throw new ZgDbModelException(dependent.Name, foreignKey.Name, "DeleteBehavior.SetNull needs a nullable foreign key.");
-        if (!dependent.Indexes.Any(i => i.Properties.Count == 1 && i.Properties[0].Name == foreignKey.Name))
-            dependent.AddIndex(new EntityIndex(foreignKey.Name, [new PropertyPath([foreignKey.Info])], config.IsUnique));
+        if (behavior == DeleteBehavior.SetNull && foreignKey.Any(p => !p.IsNullable))
+            throw new ZgDbModelException(dependent.Name, foreignKey.First(p => !p.IsNullable).Name, "DeleteBehavior.SetNull needs a nullable foreign key" + (foreignKey.Count > 1 ? " (every part)." : "."));
+        // The automatic index on the foreign key: on its property, or on its parts in key order.
+        bool SameIndex(EntityIndex i) => i.Properties.Count == foreignKey.Count && i.Properties.Zip(foreignKey).All(p => p.First.Members.Count == 1 && p.First.Name == p.Second.Name);
+        if (!dependent.Indexes.Any(SameIndex))
+            dependent.AddIndex(new EntityIndex(name, foreignKey.Select(p => new PropertyPath([p.Info])).ToList(), config.IsUnique));
         else if (config.IsUnique)
-            dependent.Indexes.First(i => i.Properties.Count == 1 && i.Properties[0].Name == foreignKey.Name).IsUnique = true;
+            dependent.Indexes.First(SameIndex).IsUnique = true;
         return new Relationship(principal, dependent, foreignKey, config.PrincipalNavigation, config.DependentNavigation, config.IsUnique, required, behavior);
     }
 
-    private static EntityProperty? FindConventionalForeignKey(EntityType dependent, PropertyInfo? navigation, EntityType principal)
+    /// <summary>
+    /// EF Core's naming conventions for a foreign key: <c>&lt;navigation&gt;&lt;key&gt;</c>, <c>&lt;navigation&gt;Id</c>,
+    /// <c>&lt;principal&gt;&lt;key&gt;</c>, <c>&lt;principal&gt;Id</c>; for a composite key, each part as
+    /// <c>&lt;navigation&gt;&lt;part&gt;</c>, <c>&lt;principal&gt;&lt;part&gt;</c> or the part's own name. Null when none is found.
+    /// </summary>
+    private static List<EntityProperty>? FindConventionalForeignKey(EntityType dependent, PropertyInfo? navigation, EntityType principal)
     {
-        var names = new List<string>();
-        if (navigation is not null) names.AddRange([navigation.Name + principal.Key.Name, navigation.Name + "Id"]);
-        names.AddRange([principal.Name + principal.Key.Name, principal.Name + "Id"]);
-        return names.Distinct().Select(n => dependent.Properties.FirstOrDefault(p => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase)))
-            .FirstOrDefault(p => p is not null && p != dependent.Key);
+        EntityProperty? Named(IEnumerable<string> names, Func<EntityProperty, bool> allowed) =>
+            names.Distinct().Select(n => dependent.Properties.FirstOrDefault(p => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase)))
+                .FirstOrDefault(p => p is not null && allowed(p));
+        if (principal.HasCompositeKey)
+        {
+            var parts = new List<EntityProperty>();
+            foreach (var part in principal.KeyParts)
+            {
+                var names = new List<string>();
+                if (navigation is not null) names.Add(navigation.Name + part.Name);
+                names.AddRange([principal.Name + part.Name, part.Name]);
+                if (Named(names, p => dependent != principal && !parts.Contains(p)) is not { } found) return null;
+                parts.Add(found);
+            }
+            return parts;
+        }
+        var single = new List<string>();
+        if (navigation is not null) single.AddRange([navigation.Name + principal.Key.Name, navigation.Name + "Id"]);
+        single.AddRange([principal.Name + principal.Key.Name, principal.Name + "Id"]);
+        // Not the dependent's own single key; a part of a composite key may be a foreign key (Northwind's Order Details).
+        return Named(single, p => p != dependent.Key || dependent.HasCompositeKey) is { } foreignKey ? [foreignKey] : null;
     }
 
     private static IEnumerable<PropertyInfo> Navigations(Type type, Dictionary<Type, EntityType> byType) =>

@@ -44,8 +44,9 @@ public sealed record StoredModel
         {
             Collection = e.CollectionName,
             ClrType = e.ClrType.FullName ?? e.ClrType.Name,
-            Key = e.Key.Name,
+            Key = e.KeyName,
             KeyKind = e.KeyKind.ToString(),
+            KeyParts = e.HasCompositeKey ? e.KeyPartKinds.Select(k => k.ToString()).ToList() : null,
             Properties = e.Properties.Select(Store).ToList(),
             Indexes = e.Indexes.Select(i => new StoredIndex { Name = i.Name, Unique = i.IsUnique }).ToList(),
         }).ToList(),
@@ -53,7 +54,7 @@ public sealed record StoredModel
         {
             Principal = r.Principal.CollectionName,
             Dependent = r.Dependent.CollectionName,
-            ForeignKey = r.ForeignKey.Name,
+            ForeignKey = r.ForeignKeyName,
             PrincipalNavigation = r.PrincipalNavigation?.Name,
             DependentNavigation = r.DependentNavigation?.Name,
             Unique = r.IsUnique,
@@ -121,6 +122,11 @@ public sealed record StoredEntity
     public string Key { get; init; } = "";
     /// <summary>The key's kind (<see cref="ZgDb.KeyKind"/>).</summary>
     public string KeyKind { get; init; } = "";
+    /// <summary>
+    /// For a composite key (<see cref="ZgDb.KeyKind.Composite"/>): the kind of each part, in key order (the parts'
+    /// properties are <see cref="Key"/> split at its commas). Null for a single key.
+    /// </summary>
+    public List<string>? KeyParts { get; init; }
     /// <summary>The stored properties.</summary>
     public List<StoredProperty> Properties { get; init; } = [];
     /// <summary>The secondary indexes.</summary>
@@ -165,7 +171,7 @@ public sealed record StoredRelationship
     public string Principal { get; init; } = "";
     /// <summary>The dependent's collection.</summary>
     public string Dependent { get; init; } = "";
-    /// <summary>The dependent's foreign key property.</summary>
+    /// <summary>The dependent's foreign key property (for a composite foreign key: its parts joined with commas).</summary>
     public string ForeignKey { get; init; } = "";
     /// <summary>The principal's navigation, if any.</summary>
     public string? PrincipalNavigation { get; init; }

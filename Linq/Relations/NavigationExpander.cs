@@ -61,10 +61,14 @@ internal sealed class NavigationExpander(DatabaseModel model, ParameterExpressio
         var owner = Visit(node.Expression);
         if (relationship.DependentNavigation == property)
         {
-            var foreignKey = Expression.Convert(Expression.Property(owner, relationship.ForeignKey.Info), typeof(object));
+            Expression foreignKey = relationship.HasCompositeForeignKey
+                ? Expression.Call(Expression.Constant(relationship), typeof(Relationship).GetMethod(nameof(Relationship.ForeignKeyOf))!, owner)
+                : Expression.Convert(Expression.Property(owner, relationship.ForeignKey.Info), typeof(object));
             return Expression.Call(ReferenceMethod.MakeGenericMethod(relationship.Principal.ClrType), context, foreignKey);
         }
-        var key = Expression.Convert(Expression.Property(owner, relationship.Principal.Key.Info), typeof(object));
+        Expression key = relationship.Principal.HasCompositeKey
+            ? Expression.Call(Expression.Constant(relationship.Principal), typeof(EntityType).GetMethod(nameof(EntityType.KeyOf))!, owner)
+            : Expression.Convert(Expression.Property(owner, relationship.Principal.Key.Info), typeof(object));
         var related = Expression.Constant(relationship);
         if (relationship.IsUnique)
             return Expression.Call(DependentMethod.MakeGenericMethod(relationship.Dependent.ClrType), context, related, key);

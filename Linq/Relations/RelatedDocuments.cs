@@ -29,15 +29,14 @@ internal static class RelatedDocuments
         var snapshot = context.Snapshot<T>();
         if (snapshot.GetIndex(relationship.ForeignKeyIndexName) is { } index)
         {
-            var keys = index.Range([principalKey], null, null, descending: false).ToList();
+            var keys = index.Range(principalKey is CompositeKey composite ? [.. composite.Parts] : [principalKey], null, null, descending: false).ToList();
             keys.Sort(KeyComparer.For(relationship.Dependent.KeyKind));
             var found = new List<T>(keys.Count);
             foreach (var key in keys)
                 if (snapshot.Get(key) is { } stored) found.Add(context.Materialize(stored));
             return found;
         }
-        var foreignKey = relationship.ForeignKey.Info;
-        return snapshot.Scan().Where(d => Equals(foreignKey.GetValue(d), principalKey)).Select(context.Materialize).ToList();
+        return snapshot.Scan().Where(d => Equals(relationship.ForeignKeyOf(d), principalKey)).Select(context.Materialize).ToList();
     }
 
     /// <summary>The one dependent of a one-to-one <paramref name="relationship"/> (a copy), or null.</summary>

@@ -48,6 +48,9 @@ internal sealed record EfEntityPlan(
     IReadOnlyList<EfIndexPlan> Indexes, IReadOnlyList<string> Ignored, EfKeyGeneration KeyGeneration)
 {
     public Type ClrType => Entity.ClrType;
+
+    /// <summary>The primary key's properties: one, or a composite key's parts in key order (EF Core's <c>HasKey(x =&gt; new { ... })</c>).</summary>
+    public IReadOnlyList<string> Key => Entity.KeyParts.Select(p => p.Name).ToList();
 }
 
 /// <summary>A relationship with its navigations, foreign key, requiredness and delete behaviour (same names as EF Core's).</summary>
@@ -57,7 +60,8 @@ internal sealed record EfRelationshipPlan(Relationship Source, string DeleteBeha
     public Type Dependent => Source.Dependent.ClrType;
     public string? PrincipalNavigation => Source.PrincipalNavigation?.Name;
     public string? DependentNavigation => Source.DependentNavigation?.Name;
-    public string ForeignKey => Source.ForeignKey.Name;
+    /// <summary>The foreign key's properties: one, or a composite foreign key's parts in key order.</summary>
+    public IReadOnlyList<string> ForeignKey => Source.ForeignKeyParts.Select(p => p.Name).ToList();
     public bool IsUnique => Source.IsUnique;
     public bool IsRequired => Source.IsRequired;
 }

@@ -33,7 +33,7 @@ internal static class EfMappingPlanner
         var owned = new List<EfOwnedPlan>();
         var path = new Stack<Type>([entity.ClrType]);
         foreach (var property in entity.Properties)
-            PlanProperty(entity, property, property == entity.Key, properties, owned, path, notes, property.Name);
+            PlanProperty(entity, property, entity.KeyParts.Contains(property), properties, owned, path, notes, property.Name);
 
         var indexes = new List<EfIndexPlan>();
         foreach (var index in entity.Indexes)
@@ -53,6 +53,7 @@ internal static class EfMappingPlanner
     /// Keys ZgDb assigns stay assigned on the other side: integers become identity columns, Guids are generated on add.
     /// A ulong key is stored as decimal(20,0), which no identity column can be, so the application sets it.
     /// </summary>
+    /// <remarks>A composite key is never generated (<see cref="KeyKind.Composite"/>: ZgDb stores its parts as given, as EF Core does).</remarks>
     private static EfKeyGeneration KeyGenerationOf(EntityType entity, List<string> notes)
     {
         if (entity.KeyKind == KeyKind.Guid) return EfKeyGeneration.OnAdd;

@@ -44,9 +44,12 @@ public static class EfModelReplay
             var builder = modelBuilder.Entity(entity.ClrType);
             builder.ToTable(entity.Table);
             foreach (var ignored in entity.Ignored) builder.Ignore(ignored);
-            builder.HasKey(entity.Entity.Key.Name);
-            var key = builder.Property(entity.Entity.Key.Name);
-            _ = entity.KeyGeneration == EfKeyGeneration.Never ? key.ValueGeneratedNever() : key.ValueGeneratedOnAdd();
+            builder.HasKey([.. entity.Key]);
+            foreach (var part in entity.Key)
+            {
+                var key = builder.Property(part);
+                _ = entity.KeyGeneration == EfKeyGeneration.Never ? key.ValueGeneratedNever() : key.ValueGeneratedOnAdd();
+            }
             foreach (var property in entity.Properties)
                 ApplyProperty(property, builder.Property, builder.PrimitiveCollection, plan.Mapping);
             foreach (var owned in entity.Owned)
@@ -68,10 +71,10 @@ public static class EfModelReplay
             var behavior = Enum.Parse<EfDeleteBehavior>(relationship.DeleteBehavior);
             var reference = dependent.HasOne(relationship.Principal, relationship.DependentNavigation);
             if (relationship.IsUnique)
-                reference.WithOne(relationship.PrincipalNavigation).HasForeignKey(relationship.Dependent, relationship.ForeignKey)
+                reference.WithOne(relationship.PrincipalNavigation).HasForeignKey(relationship.Dependent, [.. relationship.ForeignKey])
                     .IsRequired(relationship.IsRequired).OnDelete(behavior);
             else
-                reference.WithMany(relationship.PrincipalNavigation).HasForeignKey(relationship.ForeignKey)
+                reference.WithMany(relationship.PrincipalNavigation).HasForeignKey([.. relationship.ForeignKey])
                     .IsRequired(relationship.IsRequired).OnDelete(behavior);
         }
     }

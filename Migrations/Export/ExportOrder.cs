@@ -30,25 +30,25 @@ internal static class ExportOrder
     /// </summary>
     public static IEnumerable<T> Rows<T>(IEnumerable<T> rows, EntityType entity, DatabaseModel model) where T : class
     {
-        var selfReferences = model.PrincipalsOf(entity).Where(r => r.Principal == entity).Select(r => r.ForeignKey).ToList();
+        var selfReferences = model.PrincipalsOf(entity).Where(r => r.Principal == entity).ToList();
         if (selfReferences.Count == 0) return rows;
         var all = rows.ToList();
-        var byKey = all.ToDictionary(r => entity.Key.Info.GetValue(r)!);
-        var depth = new Dictionary<object, int>();
-        var visiting = new HashSet<object>();
+        var byKey = all.ToDictionary(r => entity.KeyOf(r)!, KeyKinds.BoxedEquality(entity.KeyKind));
+        var depth = new Dictionary<object, int>(KeyKinds.BoxedEquality(entity.KeyKind));
+        var visiting = new HashSet<object>(KeyKinds.BoxedEquality(entity.KeyKind));
         int Depth(object key)
         {
             if (depth.TryGetValue(key, out var known)) return known;
             if (!visiting.Add(key))
-                throw new ZgDbExportException(entity.CollectionName, $"document {key} is its own ancestor through {string.Join(", ", selfReferences.Select(f => f.Name))}; a cycle of self references cannot be copied in order.");
+                throw new ZgDbExportException(entity.CollectionName, $"document {key} is its own ancestor through {string.Join(", ", selfReferences.Select(f => f.ForeignKeyName))}; a cycle of self references cannot be copied in order.");
             int d = 0;
             foreach (var fk in selfReferences)
-                if (fk.Info.GetValue(byKey[key]) is { } parent && byKey.ContainsKey(parent))
+                if (fk.ForeignKeyOf(byKey[key]) is { } parent && byKey.ContainsKey(parent))
                     d = Math.Max(d, Depth(parent) + 1);
             visiting.Remove(key);
             depth[key] = d;
             return d;
         }
-        return all.OrderBy(r => Depth(entity.Key.Info.GetValue(r)!));
+        return all.OrderBy(r => Depth(entity.KeyOf(r)!));
     }
 }

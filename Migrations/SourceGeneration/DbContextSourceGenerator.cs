@@ -75,8 +75,9 @@ internal static class DbContextSourceGenerator
         w.Open();
         w.Line($"entity.ToTable({Literal(entity.Table)});");
         foreach (var ignored in entity.Ignored) w.Line($"entity.Ignore({Literal(ignored)});");
-        w.Line($"entity.HasKey(e => e.{Identifier(entity.Entity.Key.Name)});");
-        w.Line($"entity.Property(e => e.{Identifier(entity.Entity.Key.Name)}).{(entity.KeyGeneration == EfKeyGeneration.Never ? "ValueGeneratedNever" : "ValueGeneratedOnAdd")}();");
+        w.Line($"entity.HasKey({Properties(entity.Key)});");
+        foreach (var part in entity.Key)
+            w.Line($"entity.Property(e => e.{Identifier(part)}).{(entity.KeyGeneration == EfKeyGeneration.Never ? "ValueGeneratedNever" : "ValueGeneratedOnAdd")}();");
         foreach (var property in entity.Properties) WriteProperty(w, "entity", "e", property, mapping);
         foreach (var owned in entity.Owned) WriteOwned(w, "entity", "e", owned, depth: 1, mapping, entity.Table);
         foreach (var index in entity.Indexes)
@@ -142,6 +143,11 @@ internal static class DbContextSourceGenerator
         w.Line(line.Append(';').ToString());
     }
 
+    /// <summary><c>e =&gt; e.Id</c>, or for several properties (a composite key) <c>e =&gt; new { e.OrderId, e.ProductId }</c>.</summary>
+    private static string Properties(IReadOnlyList<string> names) => names.Count == 1
+        ? $"e => e.{Identifier(names[0])}"
+        : $"e => new {{ {string.Join(", ", names.Select(n => "e." + Identifier(n)))} }}";
+
     private static void WriteRelationship(SourceWriter w, EfRelationshipPlan r)
     {
         w.Line($"modelBuilder.Entity<{Type(r.Dependent)}>()");
@@ -151,12 +157,12 @@ internal static class DbContextSourceGenerator
         if (r.IsUnique)
         {
             w.Line($".WithOne({back})");
-            w.Line($".HasForeignKey<{Type(r.Dependent)}>(e => e.{Identifier(r.ForeignKey)})");
+            w.Line($".HasForeignKey<{Type(r.Dependent)}>({Properties(r.ForeignKey)})");
         }
         else
         {
             w.Line($".WithMany({back})");
-            w.Line($".HasForeignKey(e => e.{Identifier(r.ForeignKey)})");
+            w.Line($".HasForeignKey({Properties(r.ForeignKey)})");
         }
         w.Line($".IsRequired({(r.IsRequired ? "true" : "false")})");
         w.Line($".OnDelete({Ef}.DeleteBehavior.{r.DeleteBehavior});");

@@ -76,9 +76,9 @@ public static class SchemaDiff
                 changes.Add(new(SchemaChangeKind.CollectionAdded, entity.Collection, null, "new collection"));
                 continue;
             }
-            if (before.Key != entity.Key || before.KeyKind != entity.KeyKind)
+            if (before.Key != entity.Key || before.KeyKind != entity.KeyKind || !(before.KeyParts ?? []).SequenceEqual(entity.KeyParts ?? []))
                 changes.Add(new(SchemaChangeKind.KeyChangeRefused, entity.Collection, entity.Key,
-                    $"the stored key is {before.Key} ({before.KeyKind}) but the model's key is {entity.Key} ({entity.KeyKind}); changing a key needs a copy into a new collection"));
+                    $"the stored key is {before.Key} ({KindText(before)}) but the model's key is {entity.Key} ({KindText(entity)}); changing a key needs a copy into a new collection"));
             var model = current.FindCollection(entity.Collection)!;
             var history = (stored.RemovedProperties ?? []).Where(r => r.Collection == entity.Collection).ToList();
             new PropertyComparison(entity.Collection, history, changes).Compare("", before.Properties, entity.Properties, model.Properties, report: true);
@@ -93,6 +93,9 @@ public static class SchemaDiff
     }
 
     /// <summary>The property-by-property comparison of one collection, nested levels included.</summary>
+    private static string KindText(StoredEntity entity) =>
+        entity.KeyParts is { } parts ? $"{entity.KeyKind} of {string.Join(", ", parts)}" : entity.KeyKind;
+
     private sealed class PropertyComparison(string collection, List<StoredRemovedProperty> history, List<SchemaChange> changes)
     {
         /// <param name="prefix">The dotted path of the level compared (empty for the entity itself).</param>

@@ -7,14 +7,25 @@ namespace ZgDb.Storage.Documents;
 /// Keys are values, never paths: no key ever becomes part of a file name. Strings compare ordinally, byte arrays by
 /// content (<see cref="KeyKinds.CompareBytes"/>), enums by underlying value, everything else by its own comparer.
 /// </summary>
-internal sealed class KeyCodec<TKey> where TKey : notnull
+/// <remarks>
+/// A composite key (<see cref="KeyKind.Composite"/>, <typeparamref name="TKey"/> = <see cref="CompositeKey"/>) is
+/// handled part by part, each part by the codec of its own type: its JSON is the array of the parts' JSON, a caller's
+/// key is converted part by part (<c>Find(10248, 11)</c>), and it is never assigned.
+/// </remarks>
+internal sealed class KeyCodec<TKey> : IKeyPartCodec where TKey : notnull
 {
     /// <summary>The JSON form of keys: System.Text.Json's defaults (enums as numbers, byte arrays as base64), DateTime as documents hold it.</summary>
     internal static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
 
-    public KeyCodec(KeyKind kind)
+    private readonly IKeyPartCodec[] _parts = [];
+
+    /// <summary>The codec of a key of <paramref name="kind"/>; for a composite key, <paramref name="partTypes"/> are its parts' CLR types in key order.</summary>
+    public KeyCodec(KeyKind kind, IReadOnlyList<Type>? partTypes = null)
     {
         Kind = kind;
+        if (kind == KeyKind.Composite)
+            _parts = (partTypes ?? throw new ArgumentException("a composite key codec needs its part types.", nameof(partTypes)))
+                .Select(t => (IKeyPartCodec)Activator.CreateInstance(typeof(KeyCodec<>).MakeGenericType(t), KeyKinds.Of(t)!.Value, null)!).ToArray();
         Comparer = kind switch
         {
             KeyKind.String => (IComparer<TKey>)(object)StringComparer.Ordinal,
@@ -45,9 +56,53 @@ internal sealed class KeyCodec<TKey> where TKey : notnull
         return JsonSerializer.SerializeToUtf8Bytes(key, JsonOptions);
     }
 
-    public TKey FromJson(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<TKey>(json, JsonOptions)!;
+    public TKey FromJson(ReadOnlySpan<byte> json)
+    {
+        if (Kind != KeyKind.Composite) return JsonSerializer.Deserialize<TKey>(json, JsonOptions)!;
+        using var document = JsonDocument.Parse(json.ToArray());
+        return FromJson(document.RootElement);
+    }
 
-    public TKey FromJson(JsonElement json) => json.Deserialize<TKey>(JsonOptions)!;
+    public TKey FromJson(JsonElement json)
+    {
+        if (Kind != KeyKind.Composite) return json.Deserialize<TKey>(JsonOptions)!;
+        if (json.ValueKind != JsonValueKind.Array || json.GetArrayLength() != _parts.Length)
+            throw new JsonException($"a composite key of {_parts.Length} parts is a JSON array of {_parts.Length} values, not {json.GetRawText()}.");
+        var parts = new object[_parts.Length];
+        int i = 0;
+        foreach (var element in json.EnumerateArray()) { parts[i] = _parts[i].PartFromJson(element); i++; }
+        return (TKey)(object)new CompositeKey(parts);
+    }
+
+    /// <summary>The number of parts of a composite key (1 for any other key).</summary>
+    public int PartCount => Kind == KeyKind.Composite ? _parts.Length : 1;
+
+    object IKeyPartCodec.PartFromJson(JsonElement json) => FromJson(json);
+
+    bool IKeyPartCodec.TryConvertPart(object? value, out object result)
+    {
+        bool ok = TryConvert(value, out var typed);
+        result = typed;
+        return ok;
+    }
+
+    /// <summary>
+    /// Converts a caller's composite key or key prefix: a <see cref="CompositeKey"/> or an object array of 1 to
+    /// <see cref="PartCount"/> values (only <paramref name="allowPrefix"/> accepts fewer than every part), each
+    /// converted as a single key of its part's type. False for anything else, and for a key that is not composite.
+    /// </summary>
+    public bool TryConvertComposite(object? key, bool allowPrefix, out TKey result)
+    {
+        result = default!;
+        var values = key switch { CompositeKey c => c.Parts, object[] a => a, _ => null };
+        if (Kind != KeyKind.Composite || values is null || values.Count == 0 || values.Count > _parts.Length || (!allowPrefix && values.Count != _parts.Length))
+            return false;
+        var parts = new object[values.Count];
+        for (int i = 0; i < parts.Length; i++)
+            if (!_parts[i].TryConvertPart(values[i], out parts[i])) return false;
+        result = (TKey)(object)new CompositeKey(parts);
+        return true;
+    }
 
     /// <summary>Whether the key is the "assign me one" value: 0 for integers, an empty Guid.</summary>
     public bool IsUnassigned(TKey key) => Kind switch
@@ -96,6 +151,7 @@ internal sealed class KeyCodec<TKey> where TKey : notnull
     public bool TryConvert(object? key, out TKey result)
     {
         result = default!;
+        if (Kind == KeyKind.Composite) return TryConvertComposite(key, allowPrefix: false, out result);
         switch (key)
         {
             case null:
@@ -145,4 +201,11 @@ internal sealed class KeyCodec<TKey> where TKey : notnull
         result = (TKey)converted;
         return true;
     }
+}
+
+/// <summary>The untyped face of a <see cref="KeyCodec{TKey}"/>, through which a composite key's codec handles each part.</summary>
+internal interface IKeyPartCodec
+{
+    object PartFromJson(JsonElement json);
+    bool TryConvertPart(object? value, out object result);
 }

@@ -107,10 +107,20 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         _engine = engine;
         Entity = entity;
         Ordinal = ordinal;
-        _keys = new KeyCodec<TKey>(entity.KeyKind);
-        // Direct delegates over the key property's accessors: no expression compilation at open.
-        _getKey = (Func<T, TKey>)Delegate.CreateDelegate(typeof(Func<T, TKey>), entity.Key.Info.GetMethod!);
-        _setKey = (Action<T, TKey>)Delegate.CreateDelegate(typeof(Action<T, TKey>), entity.Key.Info.SetMethod!);
+        _keys = new KeyCodec<TKey>(entity.KeyKind, entity.KeyParts.Select(p => p.ClrType).ToArray());
+        if (entity.HasCompositeKey)
+        {
+            // A composite key is read from its parts (compiled on first use) and never assigned.
+            Func<T, TKey>? compiled = null;
+            _getKey = document => (compiled ??= CompositeKeyReader.Compile<T, TKey>(entity))(document);
+            _setKey = (_, _) => throw new InvalidOperationException($"{entity.Name} has a composite key, which ZgDb never assigns.");
+        }
+        else
+        {
+            // Direct delegates over the key property's accessors: no expression compilation at open.
+            _getKey = (Func<T, TKey>)Delegate.CreateDelegate(typeof(Func<T, TKey>), entity.Key.Info.GetMethod!);
+            _setKey = (Action<T, TKey>)Delegate.CreateDelegate(typeof(Action<T, TKey>), entity.Key.Info.SetMethod!);
+        }
         _copy = stored => (_compiledCopy ??= engine.Cloner.For<T>())(stored); // compiled on first use, not at open
         _loadChunk = c => ChunkFile.Read(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer);
         _validator = new DocumentValidator<T>(entity);
@@ -142,7 +152,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
 
     public TKey ConvertKey(object key) => _keys.TryConvert(key, out var typed)
         ? typed
-        : throw new ZgDbValidationException(Name, $"the key {key} is a {key.GetType().Name}, but {Entity.Name}.{Entity.Key.Name} is a {typeof(TKey).Name}.");
+        : throw (Entity.HasCompositeKey
+            ? new ArgumentException($"Collection '{Name}': " + CompositeKeyReader.Mismatch(Entity, key), "keyValues")
+            : (Exception)new ZgDbValidationException(Name, $"the key {key} is a {key.GetType().Name}, but {Entity.Name}.{Entity.Key.Name} is a {typeof(TKey).Name}."));
 
     /// <summary>The stored (shared, read-only) document under <paramref name="key"/> in <paramref name="state"/>, or null.</summary>
     public T? TryGetStored(CollectionState<TKey, T> state, TKey key)
@@ -194,8 +206,14 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
             int start = 0;
             if (lower is not null)
             {
-                start = Array.BinarySearch(keys, lower.Value.Key, comparer);
-                start = start < 0 ? ~start : lower.Value.Inclusive ? start : start + 1;
+                // The first key above the bound. Not Array.BinarySearch: a composite key prefix equals many keys.
+                int lo = 0, hi = keys.Length;
+                while (lo < hi)
+                {
+                    int mid = lo + (hi - lo) / 2;
+                    if (AboveLower(keys[mid])) hi = mid; else lo = mid + 1;
+                }
+                start = lo;
             }
             for (int i = start; i < keys.Length; i++)
             {
@@ -236,10 +254,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     public List<T> FindDependents(Relationship relationship, object principalKey)
     {
         var snapshot = Snapshot(Current);
-        var foreignKey = relationship.ForeignKey.Info;
         var found = snapshot.GetIndex(relationship.ForeignKeyIndexName) is { } index
-            ? index.Range([principalKey], null, null, descending: false).Select(k => snapshot.Get(k)!).OrderBy(_getKey, _keys.Comparer)
-            : Scan(snapshot.State).Where(d => Equals(foreignKey.GetValue(d), principalKey));
+            ? index.Range(ForeignKeyPrefix(principalKey), null, null, descending: false).Select(k => snapshot.Get(k)!).OrderBy(_getKey, _keys.Comparer)
+            : Scan(snapshot.State).Where(d => Equals(relationship.ForeignKeyOf(d), principalKey));
         return found.Select(_copy).ToList();
     }
 
@@ -254,7 +271,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         return descending ? range.Reverse() : range;
     }
 
-    private TKey ConvertBound(object? value) => _keys.TryConvert(value, out var typed)
+    private TKey ConvertBound(object? value) => _keys.TryConvert(value, out var typed) || _keys.TryConvertComposite(value, allowPrefix: true, out typed)
         ? typed
         : throw new ZgDbValidationException(Name, $"the key bound {value} is not a {typeof(TKey).Name}.");
 
@@ -334,6 +351,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         {
             throw new ZgDbValidationException(Name, e.Message);
         }
+        if (Entity.HasCompositeKey) CompositeKeyReader.Validate(Entity, Name, stored);
         var key = _getKey(stored);
         if (key is null || (key is string s && s.Length == 0))
             throw new ZgDbValidationException(Name, $"{Entity.Name}.{Entity.Key.Name} is the key and must not be null or empty.");
@@ -415,7 +433,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
                     throw new ZgDbForeignKeyException(Name, relationship.ToString(),
                         $"cannot delete {Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)}: {keys.Count} {relationship.Dependent.Name} document(s) " +
                         $"(keys {string.Join(", ", keys.Take(5).Select(ZgDbDuplicateKeyException.FormatKey))}{(keys.Count > 5 ? ", ..." : "")}) still reference it through " +
-                        $"{relationship.Dependent.Name}.{relationship.ForeignKey.Name} and the delete behaviour is {relationship.DeleteBehavior}. Delete or re-point them first.");
+                        $"{relationship.Dependent.Name}.{relationship.ForeignKeyName} and the delete behaviour is {relationship.DeleteBehavior}. Delete or re-point them first.");
             }
         }
         return true;
@@ -425,17 +443,17 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         foreach (var (relationship, principal) in _principals)
         {
-            var value = relationship.ForeignKey.Info.GetValue(document);
+            var value = relationship.ForeignKeyOf(document);
             if (value is null)
             {
                 if (relationship.IsRequired)
                     throw new ZgDbForeignKeyException(Name, relationship.ToString(),
-                        $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} has no {relationship.ForeignKey.Name}, but every {Entity.Name} needs a {relationship.Principal.Name}.");
+                        $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} has no {relationship.ForeignKeyName}, but every {Entity.Name} needs a {relationship.Principal.Name}.");
                 continue;
             }
             if (!principal.ContainsKey(set, value))
                 throw new ZgDbForeignKeyException(Name, relationship.ToString(),
-                    $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} refers to {relationship.Principal.Name} {ZgDbDuplicateKeyException.FormatKey(value)} through {relationship.ForeignKey.Name}, which does not exist in '{relationship.Principal.CollectionName}'.");
+                    $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} refers to {relationship.Principal.Name} {ZgDbDuplicateKeyException.FormatKey(value)} through {relationship.ForeignKeyName}, which does not exist in '{relationship.Principal.CollectionName}'.");
         }
     }
 
@@ -453,10 +471,12 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         var view = set.View<TKey, T>(Ordinal);
         var index = Snapshot(view).GetIndex(relationship.ForeignKeyIndexName);
-        if (index is not null) return index.Range([principalKey], null, null, descending: false).ToList();
-        var foreignKey = relationship.ForeignKey.Info;
-        return Scan(view).Where(d => Equals(foreignKey.GetValue(d), principalKey)).Select(d => (object)_getKey(d)).ToList();
+        if (index is not null) return index.Range(ForeignKeyPrefix(principalKey), null, null, descending: false).ToList();
+        return Scan(view).Where(d => Equals(relationship.ForeignKeyOf(d), principalKey)).Select(d => (object)_getKey(d)).ToList();
     }
+
+    /// <summary>The values the foreign key's index is searched for: the principal's key, or a composite key's parts (one per index column).</summary>
+    private static object?[] ForeignKeyPrefix(object principalKey) => principalKey is CompositeKey composite ? [.. composite.Parts] : [principalKey];
 
     public bool RemoveKey(WriteSet set, object key) => _keys.TryConvert(key, out var typed) && Remove(set, typed);
 
@@ -464,7 +484,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         if (!_keys.TryConvert(key, out var typed) || TryGetStored(set.View<TKey, T>(Ordinal), typed) is not { } stored) return;
         var copy = _copy(stored);
-        relationship.ForeignKey.Info.SetValue(copy, null);
+        relationship.ClearForeignKey(copy);
         Put(set, copy, PutMode.Update);
     }
 

@@ -85,7 +85,7 @@ internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : 
                 source = new IndexBaseSource<TKey>(() =>
                 {
                     _engine.IndexCounters.FileLoaded();
-                    return IndexFile.Read(_engine.FileSystem, path, definition.Comparer, definition.KeyKind, definition.Identity);
+                    return IndexFile.Read(_engine.FileSystem, path, definition.Comparer, definition.KeyKind, definition.Identity, definition.KeyParts);
                 }, file.File, file.Bytes, isStored: true);
             }
             else if (storedDocuments == 0)
@@ -235,7 +235,7 @@ internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : 
                 source = new IndexBaseSource<TKey>(merged, null, 0);
             else
             {
-                var (file, bytes) = writeFile(IndexFile.Encode(merged, definition.KeyKind, definition.Identity));
+                var (file, bytes) = writeFile(IndexFile.Encode(merged, definition.KeyKind, definition.Identity, definition.KeyParts));
                 source = new IndexBaseSource<TKey>(merged, file, bytes);
             }
             result[i] = IndexState<TKey>.Create(definition.Comparer, source);

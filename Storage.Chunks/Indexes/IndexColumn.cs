@@ -29,6 +29,8 @@ internal enum IndexValueKind : byte
     TimeOnly = 20,
     /// <summary>A byte array (primary keys only; a length-prefixed run of bytes).</summary>
     Bytes = 21,
+    /// <summary>A composite primary key (primary keys only; its parts follow in key order, see <see cref="IndexFile.Encode{TKey}"/>).</summary>
+    Composite = 22,
 }
 
 /// <summary>

@@ -18,8 +18,10 @@ internal sealed class IndexDefinition<TKey, T> where TKey : notnull where T : cl
         Columns = index.Properties.Select(p => new IndexColumn(p, entity.Name)).ToArray();
         _getters = index.Properties.Select(IndexColumn.CompileGetter<T>).ToArray();
         Comparer = new IndexEntryComparer<TKey>(Columns, keys);
-        KeyKind = IndexColumn.KindOf(typeof(TKey))!.Value;
-        Signature = string.Join(",", Columns.Select(c => c.TypeName)) + ";key:" + entity.KeyKind;
+        KeyKind = entity.HasCompositeKey ? IndexValueKind.Composite : IndexColumn.KindOf(typeof(TKey))!.Value;
+        KeyParts = IndexKeyParts.Of(entity);
+        Signature = string.Join(",", Columns.Select(c => c.TypeName)) + ";key:" + entity.KeyKind
+            + (entity.HasCompositeKey ? "(" + string.Join(",", entity.KeyPartKinds) + ")" : "");
         Identity = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes($"{collection}/{index.Name}/{Signature}"));
     }
 
@@ -28,6 +30,9 @@ internal sealed class IndexDefinition<TKey, T> where TKey : notnull where T : cl
     public IndexColumn[] Columns { get; }
     public IndexEntryComparer<TKey> Comparer { get; }
     public IndexValueKind KeyKind { get; }
+
+    /// <summary>For a composite primary key: its parts as index files store them; else null.</summary>
+    public IndexKeyParts? KeyParts { get; }
 
     /// <summary>The column types and key kind, e.g. <c>string,int32;key:Int32</c>.</summary>
     public string Signature { get; }

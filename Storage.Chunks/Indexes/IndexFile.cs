@@ -28,12 +28,21 @@ internal static class IndexFile
     public const int CompressionLevel = 3;
 
     /// <summary>Encodes a whole index file (header and body) for <paramref name="index"/>.</summary>
-    public static byte[] Encode<TKey>(IndexBase<TKey> index, IndexValueKind keyKind, ulong identity)
+    /// <remarks>
+    /// A composite primary key (<see cref="IndexValueKind.Composite"/>) is described after its kind byte by a byte
+    /// holding its part count and one kind byte per part; each entry's key is then its parts' values in key order.
+    /// </remarks>
+    public static byte[] Encode<TKey>(IndexBase<TKey> index, IndexValueKind keyKind, ulong identity, IndexKeyParts? keyParts = null)
     {
         var columns = index.Comparer.Columns;
         var body = new ArrayBufferWriter<byte>(64 + index.Count * (columns.Length * 9 + 9));
         foreach (var column in columns) WriteByte(body, (byte)column.Kind);
         WriteByte(body, (byte)keyKind);
+        if (keyKind == IndexValueKind.Composite)
+        {
+            WriteByte(body, (byte)keyParts!.Kinds.Length);
+            foreach (var part in keyParts.Kinds) WriteByte(body, (byte)part);
+        }
         for (int c = 0; c < columns.Length; c++)
         {
             var values = index.Columns[c];
@@ -49,7 +58,11 @@ internal static class IndexFile
                 WriteValue(body, kind, value);
             }
         }
-        foreach (var key in index.Keys) WriteValue(body, keyKind, key!);
+        foreach (var key in index.Keys)
+        {
+            if (keyKind != IndexValueKind.Composite) WriteValue(body, keyKind, key!);
+            else for (int p = 0; p < keyParts!.Kinds.Length; p++) WriteValue(body, keyParts.Kinds[p], ((CompositeKey)(object)key!).Parts[p]);
+        }
 
         byte[] compressed;
         using (var compressor = new Compressor(CompressionLevel))
@@ -74,7 +87,7 @@ internal static class IndexFile
     /// kinds, every length, and that the entries are in strict index order. Any failure is a
     /// <see cref="ZgDbCorruptFileException"/> naming the file and offset.
     /// </summary>
-    public static IndexBase<TKey> Read<TKey>(IStorageFileSystem fs, string path, IndexEntryComparer<TKey> comparer, IndexValueKind keyKind, ulong identity)
+    public static IndexBase<TKey> Read<TKey>(IStorageFileSystem fs, string path, IndexEntryComparer<TKey> comparer, IndexValueKind keyKind, ulong identity, IndexKeyParts? keyParts = null)
     {
         byte[] data;
         try
@@ -105,6 +118,12 @@ internal static class IndexFile
             if (reader.Byte() != (byte)columns[c].Kind)
                 throw reader.Corrupt($"column {c} ({columns[c].Path.Name}) is not stored as {columns[c].Kind}.");
         if (reader.Byte() != (byte)keyKind) throw reader.Corrupt($"the primary keys are not stored as {keyKind}.");
+        if (keyKind == IndexValueKind.Composite)
+        {
+            if (reader.Byte() != keyParts!.Kinds.Length) throw reader.Corrupt($"the composite primary keys are not stored with {keyParts.Kinds.Length} parts.");
+            for (int p = 0; p < keyParts.Kinds.Length; p++)
+                if (reader.Byte() != (byte)keyParts.Kinds[p]) throw reader.Corrupt($"part {p} of the composite primary keys is not stored as {keyParts.Kinds[p]}.");
+        }
         int count = (int)header.EntryCount;
         var values = new object?[columns.Length][];
         for (int c = 0; c < columns.Length; c++)
@@ -119,7 +138,16 @@ internal static class IndexFile
             }
         }
         var keys = new TKey[count];
-        for (int row = 0; row < count; row++) keys[row] = (TKey)reader.Value(keyKind, typeof(TKey));
+        for (int row = 0; row < count; row++)
+        {
+            if (keyKind != IndexValueKind.Composite) keys[row] = (TKey)reader.Value(keyKind, typeof(TKey));
+            else
+            {
+                var parts = new object[keyParts!.Kinds.Length];
+                for (int p = 0; p < parts.Length; p++) parts[p] = reader.Value(keyParts.Kinds[p], keyParts.Types[p]);
+                keys[row] = (TKey)(object)new CompositeKey(parts);
+            }
+        }
         if (reader.Remaining != 0) throw reader.Corrupt($"{reader.Remaining} bytes follow the last entry.");
 
         var result = new IndexBase<TKey>(comparer, values, keys);
@@ -308,4 +336,12 @@ internal static class IndexFile
             return DateOnly.FromDayNumber(day);
         }
     }
+}
+
+/// <summary>The parts of a composite primary key as index files store them: each part's value kind and CLR type.</summary>
+internal sealed record IndexKeyParts(IndexValueKind[] Kinds, Type[] Types)
+{
+    public static IndexKeyParts? Of(EntityType entity) => entity.HasCompositeKey
+        ? new IndexKeyParts(entity.KeyParts.Select(p => IndexColumn.KindOf(p.ClrType)!.Value).ToArray(), entity.KeyParts.Select(p => p.ClrType).ToArray())
+        : null;
 }

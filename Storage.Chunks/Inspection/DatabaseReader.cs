@@ -17,10 +17,11 @@ internal sealed record InspectedChunk(ManifestChunk Stored, StoredKey Min, Store
 /// One collection of a database read without the application's types: its chunks (from the manifest), and the
 /// changes the WAL holds since the checkpoint (<see cref="Delta"/>: a document, or null for a delete).
 /// </summary>
-internal sealed class InspectedCollection(string name, KeyKind keyKind, StoredEntity? entity, ManifestCollection? stored)
+internal sealed class InspectedCollection(string name, StoredKeyType keyKind, StoredEntity? entity, ManifestCollection? stored)
 {
     public string Name { get; } = name;
-    public KeyKind KeyKind { get; } = keyKind;
+    /// <summary>The key's kind (and, for a composite key, its parts' kinds).</summary>
+    public StoredKeyType KeyKind { get; } = keyKind;
     /// <summary>The stored model's entity, or null when the collection appears only in the WAL (a model newer than the manifest).</summary>
     public StoredEntity? Entity { get; } = entity;
     public string? KeyProperty => Entity?.Key;
@@ -143,9 +144,11 @@ internal sealed class DatabaseReader
         foreach (var stored in Manifest.Collections)
         {
             var entity = Manifest.Model.Entities.FirstOrDefault(e => e.Collection == stored.Name);
-            if (!Enum.TryParse<KeyKind>(stored.KeyKind, out var kind))
+            if (!Enum.TryParse<KeyKind>(stored.KeyKind, out var parsed) || StoredKeyType.Of(parsed, entity) is not { } kind)
             {
-                Report(ManifestFile!, ManifestLayout.HeaderLength, stored.Name, null, $"unknown key kind '{stored.KeyKind}'.");
+                Report(ManifestFile!, ManifestLayout.HeaderLength, stored.Name, null, parsed == KeyKind.Composite
+                    ? $"the composite key's parts are not described by the stored model (key '{entity?.Key}', parts {string.Join(", ", entity?.KeyParts ?? [])})."
+                    : $"unknown key kind '{stored.KeyKind}'.");
                 continue;
             }
             var collection = new InspectedCollection(stored.Name, kind, entity, stored);
@@ -167,7 +170,7 @@ internal sealed class DatabaseReader
         }
         // Collections of the stored model that were empty at the checkpoint may still get documents in the WAL.
         foreach (var entity in Manifest.Model.Entities)
-            if (Find(entity.Collection) is null && Enum.TryParse<KeyKind>(entity.KeyKind, out var kind))
+            if (Find(entity.Collection) is null && Enum.TryParse<KeyKind>(entity.KeyKind, out var parsed) && StoredKeyType.Of(parsed, entity) is { } kind)
                 Collections.Add(new InspectedCollection(entity.Collection, kind, entity, null));
     }
 
@@ -465,7 +468,7 @@ internal sealed class DatabaseReader
             if (collection is null)
             {
                 // A collection the checkpointed model does not know (added since): infer its key kind from the key's JSON.
-                var kind = op.KeyJson.Length > 0 && op.KeyJson[0] == (byte)'"' ? KeyKind.String : KeyKind.Int64;
+                StoredKeyType kind = op.KeyJson.Length > 0 && op.KeyJson[0] == (byte)'"' ? KeyKind.String : KeyKind.Int64;
                 if (Manifest is not null)
                     Report(path, offset, op.Collection, null, $"LSN {lsn} changes collection '{op.Collection}', which the stored model (manifest) does not list; its documents cannot be checked against a model until the application checkpoints.", warning: true);
                 collection = new InspectedCollection(op.Collection, kind, null, null);

@@ -100,16 +100,16 @@ internal static class DatabaseVerifier
             foreach (var document in reader.Scan(dependent, cancel))
             {
                 using var json = document.Parse();
-                if (!json.RootElement.TryGetProperty(relationship.ForeignKey, out var value) || value.ValueKind == JsonValueKind.Null)
+                if (DocumentJson.IsNullReference(json.RootElement, relationship.ForeignKey))
                 {
                     if (relationship.Required && ++found <= MaxListed)
                         problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, document.Key.ToString(), $"{name}: the foreign key is null but the relationship is required."));
                     continue;
                 }
-                if (!StoredKey.TryFrom(value, principal.KeyKind, out var target) || !principalKeys.Contains(target))
+                if (!DocumentJson.TryReadKey(json.RootElement, relationship.ForeignKey, principal.KeyKind, out var target) || !principalKeys.Contains(target))
                 {
                     if (++found <= MaxListed)
-                        problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, document.Key.ToString(), $"{name}: {relationship.ForeignKey} = {value.GetRawText()} does not resolve to a document of '{principal.Name}'."));
+                        problems.Add(new InspectionProblem(reader.Directory, -1, dependent.Name, document.Key.ToString(), $"{name}: {relationship.ForeignKey} = {DocumentJson.ReferenceText(json.RootElement, relationship.ForeignKey)} does not resolve to a document of '{principal.Name}'."));
                 }
             }
             if (found > MaxListed)

@@ -214,7 +214,7 @@ internal sealed class DatabaseWriter : IDisposable
         foreach (var collection in Reader.Collections)
         {
             var chunks = changed.TryGetValue(collection.Name, out var list) ? list : collection.Chunks.Select(c => c.Stored).ToList();
-            var stored = collection.Stored ?? new ManifestCollection { Name = collection.Name, KeyKind = collection.KeyKind.ToString() };
+            var stored = collection.Stored ?? new ManifestCollection { Name = collection.Name, KeyKind = collection.KeyKind.Kind.ToString() };
             if (stored.Chunks.Count == 0 && chunks.Count == 0 && collection.Stored is null) continue;
             // Numeric keys are never reused: the next one is past every key ever stored (imported ones too).
             long nextKey = collection.NextKey;

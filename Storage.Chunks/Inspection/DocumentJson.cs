@@ -24,10 +24,25 @@ internal static class DocumentJson
         return items;
     }
 
-    /// <summary>The key of a document: its top-level property <paramref name="keyProperty"/>, read as <paramref name="kind"/>.</summary>
-    public static bool TryReadKey(ReadOnlySpan<byte> document, string keyProperty, KeyKind kind, out StoredKey key)
+    /// <summary>
+    /// The key of a document: its top-level property <paramref name="keyProperty"/>, read as <paramref name="kind"/>;
+    /// for a composite key, the properties <paramref name="keyProperty"/> names with commas (<c>OrderId,ProductId</c>).
+    /// </summary>
+    public static bool TryReadKey(ReadOnlySpan<byte> document, string keyProperty, StoredKeyType kind, out StoredKey key)
     {
         key = default;
+        if (kind.Kind == KeyKind.Composite)
+        {
+            try
+            {
+                using var parsed = JsonDocument.Parse(document.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+                return TryReadKey(parsed.RootElement, keyProperty, kind, out key);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
         try
         {
             var reader = new Utf8JsonReader(document, new JsonReaderOptions { MaxDepth = 64 });
@@ -50,6 +65,40 @@ internal static class DocumentJson
             return false;
         }
     }
+
+    /// <summary>
+    /// The key (or a foreign key) a parsed document holds under <paramref name="properties"/> (one name, or a composite
+    /// key's names joined with commas): false when a property is missing, null or not a valid key of its kind.
+    /// </summary>
+    public static bool TryReadKey(JsonElement document, string properties, StoredKeyType kind, out StoredKey key)
+    {
+        key = default;
+        if (document.ValueKind != JsonValueKind.Object) return false;
+        if (kind.Kind != KeyKind.Composite)
+            return document.TryGetProperty(properties, out var single) && StoredKey.TryFrom(single, kind, out key);
+        var names = properties.Split(',');
+        if (names.Length != kind.Parts.Length) return false;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var name in names)
+            {
+                if (!document.TryGetProperty(name, out var part) || part.ValueKind == JsonValueKind.Null) return false;
+                part.WriteTo(writer);
+            }
+            writer.WriteEndArray();
+        }
+        return StoredKey.TryFrom(buffer.WrittenSpan, kind, out key);
+    }
+
+    /// <summary>Whether a document's foreign key <paramref name="properties"/> is null: missing or null (for a composite foreign key: any part, as EF Core).</summary>
+    public static bool IsNullReference(JsonElement document, string properties) =>
+        properties.Split(',').Any(name => !document.TryGetProperty(name, out var part) || part.ValueKind == JsonValueKind.Null);
+
+    /// <summary>A foreign key's values as a message shows them: the JSON of the property, or of each part joined with commas.</summary>
+    public static string ReferenceText(JsonElement document, string properties) =>
+        string.Join(", ", properties.Split(',').Select(name => document.TryGetProperty(name, out var part) ? part.GetRawText() : "null"));
 
     /// <summary>Builds a chunk body: the documents' JSON joined into one array.</summary>
     public static byte[] JoinArray(IReadOnlyList<RawDocument> documents)

@@ -132,9 +132,12 @@ internal static class JsonTransfer
             var principal = reader.Find(relationship.Principal)!;
             if (!keys.TryGetValue(principal.Name, out var principalKeys))
                 keys[principal.Name] = principalKeys = reader.Scan(principal, cancel).Select(d => d.Key).ToHashSet();
-            if (!StoredKey.TryFrom(value, principal.KeyKind, out var target) || !principalKeys.Contains(target))
+            // A composite foreign key's value is the whole document (see ReadLine): its parts are read from it.
+            bool composite = relationship.ForeignKey.Contains(',');
+            bool valid = composite ? DocumentJson.TryReadKey(value, relationship.ForeignKey, principal.KeyKind, out var target) : StoredKey.TryFrom(value, principal.KeyKind, out target);
+            if (!valid || !principalKeys.Contains(target))
                 throw new ZgDbForeignKeyException(relationship.Dependent, $"{relationship.Dependent}.{relationship.ForeignKey} -> {relationship.Principal}",
-                    $"document {key} refers to {value.GetRawText()} through {relationship.ForeignKey}, which does not exist in '{relationship.Principal}'. Nothing was imported.");
+                    $"document {key} refers to {(composite ? "(" + DocumentJson.ReferenceText(value, relationship.ForeignKey) + ")" : value.GetRawText())} through {relationship.ForeignKey}, which does not exist in '{relationship.Principal}'. Nothing was imported.");
         }
     }
 
@@ -253,10 +256,14 @@ internal static class JsonTransfer
         {
             if (ModelChecker.Check(json.RootElement, entity) is { } error)
                 throw new ZgDbValidationException(collection.Name, $"'{file}' line {line}: {error}");
-            if (!StoredKey.TryFrom(json.RootElement.GetProperty(entity.Key), collection.KeyKind, out var key) || key.IsUnassigned)
+            if (!DocumentJson.TryReadKey(json.RootElement, entity.Key, collection.KeyKind, out var key) || key.IsUnassigned)
                 throw new ZgDbValidationException(collection.Name, $"'{file}' line {line}: the key '{entity.Key}' must be a set {collection.KeyKind} (0 and the empty Guid are not keys).");
             foreach (var relationship in outgoing)
-                if (json.RootElement.TryGetProperty(relationship.ForeignKey, out var value) && value.ValueKind != JsonValueKind.Null)
+                if (relationship.ForeignKey.Contains(','))
+                {
+                    if (!DocumentJson.IsNullReference(json.RootElement, relationship.ForeignKey)) references.Add((relationship, key, json.RootElement.Clone()));
+                }
+                else if (json.RootElement.TryGetProperty(relationship.ForeignKey, out var value) && value.ValueKind != JsonValueKind.Null)
                     references.Add((relationship, key, value.Clone()));
                 else if (relationship.Required)
                     throw new ZgDbValidationException(collection.Name, $"'{file}' line {line}: {relationship.ForeignKey} is required (every {relationship.Dependent} needs a {relationship.Principal}).");

@@ -9,11 +9,15 @@ namespace ZgDb.Storage.Inspection;
 /// <see cref="Guid.CompareTo(Guid)"/>, dates as their own CompareTo, strings and chars ordinally, byte arrays by
 /// content (<see cref="KeyKinds.CompareBytes"/>).
 /// </summary>
+/// <remarks>
+/// A composite key (<see cref="KeyKind.Composite"/>) holds its parts as stored keys of their kinds and orders part by
+/// part; its JSON is the array of its parts' JSON, as the engine writes a <see cref="CompositeKey"/>.
+/// </remarks>
 internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKey>
 {
     /// <summary>Integer, decimal and enum keys: every such value is exactly a decimal.</summary>
     private readonly decimal _number;
-    /// <summary>Every other key, boxed as its CLR type (Guid, string, char, DateTime, DateTimeOffset, DateOnly, byte[]).</summary>
+    /// <summary>Every other key, boxed as its CLR type (Guid, string, char, DateTime, DateTimeOffset, DateOnly, byte[]); a composite key's parts as a <see cref="StoredKey"/> array.</summary>
     private readonly object? _value;
 
     private StoredKey(KeyKind kind, decimal number, object? value)
@@ -27,10 +31,24 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
 
     private static bool IsNumeric(KeyKind kind) => KeyKinds.IsInteger(kind) || kind is KeyKind.Decimal or KeyKind.Enum;
 
-    /// <summary>Reads a key from its JSON form; false if the JSON is not a valid key of <paramref name="kind"/>.</summary>
-    public static bool TryFrom(JsonElement json, KeyKind kind, out StoredKey key)
+    /// <summary>Reads a key from its JSON form; false if the JSON is not a valid key of <paramref name="type"/>.</summary>
+    public static bool TryFrom(JsonElement json, StoredKeyType type, out StoredKey key)
     {
         key = default;
+        var kind = type.Kind;
+        if (kind == KeyKind.Composite)
+        {
+            if (json.ValueKind != JsonValueKind.Array || json.GetArrayLength() != type.Parts.Length) return false;
+            var parts = new StoredKey[type.Parts.Length];
+            int i = 0;
+            foreach (var element in json.EnumerateArray())
+            {
+                if (!TryFrom(element, type.Parts[i], out parts[i])) return false;
+                i++;
+            }
+            key = new StoredKey(kind, 0, parts);
+            return true;
+        }
         if (IsNumeric(kind))
         {
             if (json.ValueKind != JsonValueKind.Number || !InRange(json, kind) || !json.TryGetDecimal(out var number)) return false;
@@ -82,14 +100,14 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
     }
 
     /// <summary>Reads a key from JSON bytes (a WAL operation's key, a chunk header's bound); false if invalid.</summary>
-    public static bool TryFrom(ReadOnlySpan<byte> json, KeyKind kind, out StoredKey key)
+    public static bool TryFrom(ReadOnlySpan<byte> json, StoredKeyType type, out StoredKey key)
     {
         key = default;
         try
         {
             var reader = new Utf8JsonReader(json);
             using var document = JsonDocument.ParseValue(ref reader);
-            return TryFrom(document.RootElement, kind, out key);
+            return TryFrom(document.RootElement, type, out key); // every part is copied out of the document
         }
         catch (JsonException)
         {
@@ -104,7 +122,9 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
     public long? Number => KeyKinds.IsInteger(Kind) && _number <= long.MaxValue ? (long)_number : null;
 
     /// <summary>The key's JSON, byte for byte as the engine writes it (<c>JsonSerializer.SerializeToUtf8Bytes(key)</c>).</summary>
-    public byte[] ToJson() => IsNumeric(Kind)
+    public byte[] ToJson() => Kind == KeyKind.Composite
+        ? CompositeJson()
+        : IsNumeric(Kind)
         ? JsonSerializer.SerializeToUtf8Bytes(_number)
         : _value switch
         {
@@ -112,9 +132,25 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
             var v => JsonSerializer.SerializeToUtf8Bytes(v, v!.GetType()),
         };
 
+    private StoredKey[] Parts => (StoredKey[])_value!;
+
+    private byte[] CompositeJson()
+    {
+        var json = new List<byte> { (byte)'[' };
+        foreach (var part in Parts)
+        {
+            if (json.Count > 1) json.Add((byte)',');
+            json.AddRange(part.ToJson());
+        }
+        json.Add((byte)']');
+        return [.. json];
+    }
+
     public JsonElement ToJsonElement() => JsonDocument.Parse(ToJson()).RootElement.Clone();
 
-    public int CompareTo(StoredKey other) => IsNumeric(Kind)
+    public int CompareTo(StoredKey other) => Kind == KeyKind.Composite
+        ? CompareParts(other)
+        : IsNumeric(Kind)
         ? _number.CompareTo(other._number)
         : Kind switch
         {
@@ -124,6 +160,14 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
             _ => ((IComparable)_value).CompareTo(other._value),
         };
 
+    private int CompareParts(StoredKey other)
+    {
+        if (_value is not StoredKey[] mine || other._value is not StoredKey[] theirs) return (_value is null ? 0 : 1) - (other._value is null ? 0 : 1);
+        for (int i = 0; i < Math.Min(mine.Length, theirs.Length); i++)
+            if (mine[i].CompareTo(theirs[i]) is var c and not 0) return c;
+        return mine.Length.CompareTo(theirs.Length);
+    }
+
     public bool Equals(StoredKey other) => CompareTo(other) == 0;
     public override bool Equals(object? obj) => obj is StoredKey other && Equals(other);
     public override int GetHashCode() => IsNumeric(Kind)
@@ -131,6 +175,7 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
         : _value switch
         {
             null => 0,
+            StoredKey[] parts => parts.Aggregate(17, (h, p) => HashCode.Combine(h, p.GetHashCode())),
             string s => StringComparer.Ordinal.GetHashCode(s),
             byte[] b => KeyKinds.HashBytes(b),
             var v => v.GetHashCode(),
@@ -141,6 +186,7 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
         ? _number.ToString(System.Globalization.CultureInfo.InvariantCulture)
         : _value switch
         {
+            StoredKey[] parts => "(" + string.Join(", ", parts.Select(p => p.ToString())) + ")",
             byte[] b => $"'0x{Convert.ToHexString(b)}'",
             DateTime d => $"'{d:O}'",
             DateTimeOffset o => $"'{o:O}'",
@@ -154,6 +200,34 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
     public static bool operator >=(StoredKey a, StoredKey b) => a.CompareTo(b) >= 0;
     public static bool operator ==(StoredKey a, StoredKey b) => a.Equals(b);
     public static bool operator !=(StoredKey a, StoredKey b) => !a.Equals(b);
+}
+
+/// <summary>
+/// What a stored key is, read from the stored model: its kind and, for a composite key, each part's kind in key order.
+/// A plain <see cref="KeyKind"/> converts to the type of a single key of that kind.
+/// </summary>
+internal sealed record StoredKeyType(KeyKind Kind, KeyKind[] Parts)
+{
+    public static implicit operator StoredKeyType(KeyKind kind) => new(kind, []);
+
+    /// <summary>The key type of a stored entity's key (<paramref name="kind"/> parsed from it), or null when a composite key's parts are unreadable.</summary>
+    public static StoredKeyType? Of(KeyKind kind, StoredEntity? entity)
+    {
+        if (kind != KeyKind.Composite) return kind;
+        var parts = new List<KeyKind>();
+        foreach (var part in entity?.KeyParts ?? [])
+        {
+            if (!Enum.TryParse<KeyKind>(part, out var partKind) || partKind == KeyKind.Composite) return null;
+            parts.Add(partKind);
+        }
+        return parts.Count > 1 && parts.Count == entity!.Key.Split(',').Length ? new StoredKeyType(kind, [.. parts]) : null;
+    }
+
+    public bool Equals(StoredKeyType? other) => other is not null && Kind == other.Kind && Parts.SequenceEqual(other.Parts);
+    public override int GetHashCode() => HashCode.Combine(Kind, Parts.Length);
+
+    /// <summary><c>Int32</c>, or <c>Composite(Int32, UInt32)</c>.</summary>
+    public override string ToString() => Kind == KeyKind.Composite ? $"Composite({string.Join(", ", Parts)})" : Kind.ToString();
 }
 
 /// <summary>One stored document as its JSON bytes (exactly as in the chunk or WAL record) and its key.</summary>

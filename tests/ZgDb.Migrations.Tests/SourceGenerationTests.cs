@@ -25,6 +25,16 @@ public sealed class SourceGenerationTests(ITestOutputHelper output)
     public void Generated_context_of_uint_ulong_byte_array_keys_and_a_record_compiles_and_matches_the_replayed_model() => CompileAndCompare<KeysDb>("KeysDbContext");
 
     [Fact]
+    public void Generated_context_of_composite_keys_and_composite_foreign_keys_compiles_and_matches_the_replayed_model()
+    {
+        CompileAndCompare<CompositeExportDb>("CompositeExportDbContext");
+        using var db = ZgDatabase.OpenInMemory<CompositeExportDb>();
+        var source = ZgDbExporter.GenerateDbContext(db);
+        Assert.Contains("entity.HasKey(e => new { e.OrderId, e.Sku, e.Day });", source);
+        Assert.Contains(".HasForeignKey(e => new { e.LineOrder, e.LineSku, e.LineDay })", source);
+    }
+
+    [Fact]
     public async Task Generated_context_reads_an_exported_database()
     {
         using var db = ZgDatabase.OpenInMemory<BlogDb>();

@@ -60,7 +60,7 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
             descending = orderings[0].Descending;
             if (orderPath is not null && !ConditionParts.OrdersLikeLinq(orderPath[^1].PropertyType)) orderPath = null;
         }
-        bool byKey = orderPath is not null && orderPath.Count == 1 && orderPath[0] == entity.Key.Info;
+        bool byKey = orderPath is not null && orderPath.Count == 1 && orderPath[0] == entity.Key.Info && !entity.HasCompositeKey;
 
         var candidates = new List<Candidate>
         {
@@ -149,6 +149,12 @@ internal sealed class AccessPlanner<T>(EntityType entity, Func<string, bool> ind
 
     private void AddPrimaryKey(List<Candidate> candidates, bool byKey, bool descending)
     {
+        if (entity.HasCompositeKey)
+        {
+            if (CompositeKeyPrefix.Plan<T>(entity, _conditions) is { } composite)
+                candidates.Add(new Candidate(composite.Path, composite.Served, ServesOrder: false));
+            return;
+        }
         var key = new[] { entity.Key.Info };
         for (int i = 0; i < _conditions.Count; i++)
         {

@@ -102,16 +102,18 @@ internal abstract class EntityKeyComparer
     private static readonly ConditionalWeakTable<EntityType, EntityKeyComparer> Comparers = new();
 
     public static EntityKeyComparer For(EntityType entity) => Comparers.GetValue(entity, e =>
-        (EntityKeyComparer)Activator.CreateInstance(typeof(EntityKeyComparer<>).MakeGenericType(e.ClrType), e.Key.Info)!);
+        (EntityKeyComparer)Activator.CreateInstance(typeof(EntityKeyComparer<>).MakeGenericType(e.ClrType), e)!);
 
     /// <summary><c>a == b</c> for entities: the same document.</summary>
     public static bool Same<T>(EntityKeyComparer comparer, T? a, T? b) where T : class => ((EntityKeyComparer<T>)comparer).Equals(a, b);
 }
 
 /// <inheritdoc cref="EntityKeyComparer"/>
-internal sealed class EntityKeyComparer<T>(PropertyInfo key) : EntityKeyComparer, IEqualityComparer<T> where T : class
+internal sealed class EntityKeyComparer<T>(EntityType entityType) : EntityKeyComparer, IEqualityComparer<T> where T : class
 {
-    private readonly Func<T, object?> _key = CompileKey(key);
+    private readonly Func<T, object?> _key = entityType.HasCompositeKey
+        ? Storage.Documents.CompositeKeyReader.Compile<T, object?>(entityType)
+        : CompileKey(entityType.Key.Info);
 
     private static Func<T, object?> CompileKey(PropertyInfo key)
     {

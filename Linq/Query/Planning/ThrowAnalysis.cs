@@ -302,7 +302,7 @@ internal sealed class ThrowAnalysis(EntityType entity, ParameterExpression docum
                 return true;
         }
         if (ConditionParts.Path(e, document) is not { } path) return false;
-        if (path.Count == 1 && path[0] == entity.Key.Info) return true;
+        if (path.Count == 1 && entity.KeyParts.Any(k => path[0] == k.Info)) return true;
         // an index on this path (or a longer one through it) with no null entry: no document has a null on the way
         var name = string.Join(".", path.Select(p => p.Name));
         foreach (var index in entity.Indexes)

@@ -2,8 +2,8 @@
 // The .NET Foundation licenses this file to you under the MIT license.
 // Ported from dotnet/efcore test/EFCore.Specification.Tests/TestModels/Northwind/{Customer,Order,OrderDetail,Product,Employee}.cs.
 // Changes for ZgDb: no DbContext/ILazyLoader constructor, no Context property, Order.Customer is not initialized to
-// a new Customer (that tests an EF Core change-tracking issue), and OrderDetail has a surrogate key (ZgDb keys are
-// one property; EF Core keys it by (OrderID, ProductID)): OrderDetailKey, numbered in (OrderID, ProductID) order.
+// a new Customer (that tests an EF Core change-tracking issue). OrderDetail is keyed by (OrderID, ProductID) as in
+// EF Core (a composite key, NorthwindDb.OnModelCreating; before ZgDb had composite keys it had a surrogate key).
 // Equality stays EF Core's (by key), so LINQ-to-Objects compares entities as the EF Core tests do.
 
 using System.ComponentModel.DataAnnotations;
@@ -81,9 +81,6 @@ public class OrderDetail : IComparable<OrderDetail>
 {
     private int? _orderId;
     private int? _productId;
-
-    /// <summary>Surrogate key (not in EF Core's model): ZgDb keys are one property.</summary>
-    public int OrderDetailKey { get; set; }
 
     public int OrderID
     {

@@ -3,7 +3,7 @@
 // Ported from dotnet/efcore test/EFCore.Specification.Tests/TestModels/Northwind/NorthwindData.cs: the entities of
 // NorthwindData.Objects.cs (copied unchanged), linked into one object graph as EF Core's NorthwindData links them,
 // and served as LINQ-to-Objects sets. Changes: the lists are in primary-key order (ZgDb's order without OrderBy; the
-// arrays are nearly so already), OrderDetail gets its surrogate key, and the keyless query types are not ported.
+// arrays are nearly so already), and the keyless query types are not ported.
 
 namespace ZgDb.Linq.Tests.Northwind;
 
@@ -66,11 +66,6 @@ public partial class NorthwindData : ISetSource
         public static List<Product> Products() => [.. CreateProducts().OrderBy(p => p.ProductID)];
         public static List<Order> Orders() => [.. CreateOrders().OrderBy(o => o.OrderID)];
 
-        public static List<OrderDetail> OrderDetails()
-        {
-            var details = CreateOrderDetails().OrderBy(d => d.OrderID).ThenBy(d => d.ProductID).ToList();
-            for (var i = 0; i < details.Count; i++) details[i].OrderDetailKey = i + 1;
-            return details;
-        }
+        public static List<OrderDetail> OrderDetails() => [.. CreateOrderDetails().OrderBy(d => d.OrderID).ThenBy(d => d.ProductID)];
     }
 }

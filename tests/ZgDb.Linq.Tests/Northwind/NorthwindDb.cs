@@ -1,8 +1,8 @@
 namespace ZgDb.Linq.Tests.Northwind;
 
 /// <summary>
-/// EF Core's Northwind model as a ZgDb database: the five entity types, their keys (Employee by uint, OrderDetail by a
-/// surrogate key), the navigations of EF Core's model and the indexes of its NorthwindContext.
+/// EF Core's Northwind model as a ZgDb database: the five entity types, their keys (Employee by uint, OrderDetail by
+/// EF Core's composite key (OrderID, ProductID)), the navigations of EF Core's model and the indexes of its NorthwindContext.
 /// </summary>
 public sealed class NorthwindDb : ZgDatabase
 {
@@ -34,7 +34,7 @@ public sealed class NorthwindDb : ZgDatabase
         order.HasIndex(o => o.OrderDate);
         order.HasOne(o => o.Customer).WithMany(c => c.Orders).HasForeignKey(o => o.CustomerID);
         var detail = model.Entity<OrderDetail>();
-        detail.HasKey(d => d.OrderDetailKey);
+        detail.HasKey(d => new { d.OrderID, d.ProductID });
         detail.HasOne(d => d.Order).WithMany(o => o.OrderDetails).HasForeignKey(d => d.OrderID);
         detail.HasOne(d => d.Product).WithMany(p => p.OrderDetails).HasForeignKey(d => d.ProductID);
     }

@@ -147,7 +147,7 @@ public abstract class CrudSuite<TBackend> : DatabaseSuite<TBackend> where TBacke
         longEmail.Email = new string('e', 321);
         Assert.Contains("User.Email", Assert.Throws<ZgDbValidationException>(() => Db.Users.Insert(longEmail)).Message);
         Assert.Equal(1, Db.Users.Count());
-        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => Db.Users.Find(null!)).ParamName);
+        Assert.Throws<ArgumentNullException>(() => Db.Users.Find(null!));
         Assert.Contains("Int32", Assert.Throws<ZgDbValidationException>(() => Db.Users.Find("one")).Message);
         Assert.Equal("User 1", Db.Users.Find(1L)!.Name); // widening conversions are accepted
     }

@@ -32,6 +32,7 @@ public abstract class DisposedDatabaseSuite<TBackend> : IDisposable where TBacke
     {
         var type = parameter.ParameterType;
         if (type == typeof(object)) return 1;
+        if (type == typeof(object[])) return new object[] { 1 }; // Find(params object[] keyValues), Delete(params ...)
         if (type == typeof(VersionedBook)) return new VersionedBook { Id = 99, AuthorId = 1 };
         if (type == typeof(IEnumerable<VersionedBook>)) return new[] { new VersionedBook { Id = 98, AuthorId = 1 } };
         if (type == typeof(Expression<Func<VersionedBook, bool>>)) return (Expression<Func<VersionedBook, bool>>)(b => b.Id > 0);

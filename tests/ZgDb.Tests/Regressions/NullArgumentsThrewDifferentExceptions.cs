@@ -18,8 +18,11 @@ public sealed class NullArgumentsThrewDifferentExceptions
         Assert.Equal("documents", Assert.Throws<ArgumentNullException>(() => db.Users.InsertMany(null!)).ParamName);
         Assert.Equal("document", Assert.Throws<ArgumentNullException>(() => db.Users.Update(null!)).ParamName);
         Assert.Equal("document", Assert.Throws<ArgumentNullException>(() => db.Users.Upsert(null!)).ParamName);
-        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => db.Users.Find(null!)).ParamName);
-        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => db.Users.Delete(null!)).ParamName);
+        Assert.Equal("keyValues", Assert.Throws<ArgumentNullException>(() => db.Users.Find(null!)).ParamName);
+        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => db.Users.Find((object)null!)).ParamName);
+        Assert.Equal("keyValues", Assert.Throws<ArgumentNullException>(() => db.Users.Find([null!])).ParamName);
+        Assert.Equal("keyValues", Assert.Throws<ArgumentNullException>(() => db.Users.Delete(null!)).ParamName);
+        Assert.Equal("key", Assert.Throws<ArgumentNullException>(() => db.Users.Delete((object)null!)).ParamName);
         Assert.Equal("predicate", Assert.Throws<ArgumentNullException>(() => db.Users.DeleteMany(null!)).ParamName);
         Assert.Equal(0, db.Users.Count());
     }
