@@ -26,7 +26,7 @@ internal sealed class QueryPlanner(DatabaseModel model, Func<Type, string, bool>
     protected override Expression VisitMethodCall(MethodCallExpression node)
     {
         if (SourceChain.Read(node) is { } chain)
-            return (Expression)PlanChainMethod.MakeGenericMethod(chain.Element).Invoke(this, [chain])!;
+            return Fit((Expression)PlanChainMethod.MakeGenericMethod(chain.Element).Invoke(this, [chain])!, node.Type);
         if (node.Method.DeclaringType == typeof(Enumerable)) InMemory.Insert(0, node.Method.Name.ToUpperInvariant());
         return base.VisitMethodCall(node);
     }
@@ -34,6 +34,13 @@ internal sealed class QueryPlanner(DatabaseModel model, Func<Type, string, bool>
     protected override Expression VisitExtension(Expression node) => node is CollectionSourceExpression source
         ? (Expression)PlanChainMethod.MakeGenericMethod(source.ElementType).Invoke(this, [new SourceChain { Element = source.ElementType }])!
         : base.VisitExtension(node);
+
+    /// <summary>
+    /// A plan yields a plain sequence; where the query typed it as an ordered one (<c>IOrderedEnumerable</c> of an
+    /// <c>OrderBy</c> nested in a projection), it is wrapped in that type, already in its order.
+    /// </summary>
+    private static Expression Fit(Expression planned, Type expected) =>
+        expected.IsAssignableFrom(planned.Type) ? planned : Execution.OrderedView.Wrap(planned, expected) ?? Expression.Convert(planned, expected);
 
     private Expression PlanChain<T>(SourceChain chain) where T : class
     {
