@@ -118,6 +118,64 @@ public abstract class DefectRegressionSuite<TShop, TIdentity>(TShop shop, TIdent
         Assert.Equal(shop.People.Count(x => (object?)x.City == null), shop.Db.People.Count(x => (object?)x.City == null));
     }
 
+    // 5. MinBy/MaxBy, ElementAt and TakeLast served by the plan's order (they ran as LINQ-to-Objects over every document)
+
+    public static readonly TheoryData<string> ServedPicks = [.. Picks().Select(p => p.Name)];
+
+    private static (string, Func<IQueryable<Person>, object?>, Func<IQueryable<Person>, string>, string?) P<TResult>(
+        string name, System.Linq.Expressions.Expression<Func<IQueryable<Person>, TResult>> query, string? plan)
+    {
+        var run = query.Compile();
+        return (name, p => run(p), p => p.ExplainOf(query), plan);
+    }
+
+    private static List<(string Name, Func<IQueryable<Person>, object?> Run, Func<IQueryable<Person>, string> Explain, string? Plan)> Picks() =>
+    [
+        P("MinBy_over_an_indexed_property_with_ties", p => p.MinBy(x => x.Age), "INDEX ORDERED SCAN Person.Age"),
+        P("MaxBy_over_an_indexed_property_with_ties", p => p.MaxBy(x => x.Age), "INDEX ORDERED SCAN Person.Age DESC"),
+        P("MinBy_over_a_nullable_indexed_property_skips_nulls", p => p.MinBy(x => x.Score), "MINBY"),
+        P("MaxBy_over_a_nullable_indexed_property", p => p.MaxBy(x => x.Score), "MAXBY"),
+        P("MinBy_where_every_key_is_null_is_the_first_in_key_order", p => p.Where(x => x.Score == null).MinBy(x => x.Score), null),
+        P("MaxBy_where_every_key_is_null_is_the_first_in_key_order", p => p.Where(x => x.Score == null).MaxBy(x => x.Score), null),
+        P("MinBy_over_an_index_range", p => p.Where(x => x.Born > new DateTime(1990, 1, 1)).MinBy(x => x.Born), "MINBY"),
+        P("MinBy_of_nothing_is_null", p => p.Where(x => x.Age > 1000).MinBy(x => x.Age), "MINBY"),
+        P("MaxBy_by_primary_key", p => p.Where(x => x.City == "Paris").MaxBy(x => x.Id), "MAXBY"),
+        P("ElementAt_over_an_ordered_index_path", p => p.OrderBy(x => x.Age).ElementAt(17), "SKIP 17 -> TAKE 1 -> ELEMENTAT 17"),
+        P("ElementAt_over_a_descending_index_path", p => p.OrderByDescending(x => x.Born).Select(x => x.Id).ElementAt(3), "ELEMENTAT"),
+        P("ElementAt_in_key_order", p => p.Where(x => x.City == "Paris").ElementAt(5), "ELEMENTAT"),
+        P("ElementAt_past_the_end_throws", p => p.Where(x => x.Id < 5).ElementAt(10), "ELEMENTAT"),
+        P("ElementAt_negative_throws", p => p.OrderBy(x => x.Age).ElementAt(-1), "ELEMENTAT"),
+        P("ElementAtOrDefault_past_the_end", p => p.OrderBy(x => x.Age).ElementAtOrDefault(100000), "ELEMENTATORDEFAULT"),
+        P("ElementAtOrDefault_negative", p => p.Where(x => x.Age > 30).Select(x => x.Id).ElementAtOrDefault(-3), "ELEMENTATORDEFAULT"),
+        P("ElementAt_over_an_unindexed_ordering_sorts", p => p.OrderBy(x => x.Height).ThenBy(x => x.Id).Select(x => x.Id).ElementAt(40), "SORT"),
+        P("TakeLast_reads_backwards", p => p.TakeLast(5), "FULL SCAN Person DESC -> TAKE 5 -> REVERSE (TAKELAST)"),
+        P("TakeLast_over_a_key_range", p => p.Where(x => x.Id > 100 && x.Id < 200).TakeLast(7), "REVERSE (TAKELAST)"),
+        P("TakeLast_under_OrderBy_primary_key", p => p.OrderBy(x => x.Id).TakeLast(3), "REVERSE (TAKELAST)"),
+        P("TakeLast_under_OrderByDescending_primary_key", p => p.OrderByDescending(x => x.Id).TakeLast(3), "REVERSE (TAKELAST)"),
+        P("TakeLast_of_a_projection", p => p.Where(x => x.City == "Paris").Select(x => x.Name).TakeLast(4), "REVERSE (TAKELAST)"),
+        P("TakeLast_zero_and_negative", p => p.TakeLast(0).Count() + p.TakeLast(-2).Count(), null),
+        P("TakeLast_under_an_ordering_with_ties_stays_in_memory", p => p.OrderBy(x => x.Age).TakeLast(6).Select(x => x.Id), "in memory: TAKELAST"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(ServedPicks))]
+    public void Planned_pick_equals_LINQ_to_Objects(string name)
+    {
+        var (_, run, explain, plan) = Picks().Single(p => p.Name == name);
+        Assert.Equal(Canonical.Run(() => run(shop.People.AsQueryable())), Canonical.Run(() => run(shop.Db.People)));
+        if (plan is null) return;
+        var explained = explain(shop.Db.People);
+        // "in memory: X": the plan must leave X to LINQ-to-Objects; otherwise it serves the operator itself
+        if (plan.StartsWith("in memory: ", StringComparison.Ordinal))
+        {
+            Assert.Contains("IN MEMORY", explained);
+            Assert.Contains(plan["in memory: ".Length..], explained[explained.IndexOf("IN MEMORY", StringComparison.Ordinal)..]);
+            return;
+        }
+        Assert.Contains(plan, explained);
+        Assert.DoesNotContain("IN MEMORY", explained);
+    }
+
     // 6. An operator re-linq does not know, inside a subquery's lambda
 
     [Fact]
