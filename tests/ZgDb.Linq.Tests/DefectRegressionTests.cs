@@ -52,9 +52,8 @@ public abstract class DefectRegressionSuite<TShop, TIdentity>(TShop shop, TIdent
 
     [Fact]
     public void Reversed_source_as_a_join_outer_was_an_invalid_cast() => Same((p, o) =>
-        (from x in p.OrderBy(x => x.Id).Reverse().Take(50)
-         join y in o on x.Id equals y.PersonId
-         select new { x.Id, Order = y.Id }).ToList(), shop);
+        p.Where(x => x.Id < 300).OrderByDescending(x => x.Age).ThenBy(x => x.Id).Reverse()
+            .Join(o.OrderBy(y => y.Id), x => x.Id, y => y.PersonId, (x, y) => new { x.Id, Order = y.Id }).ToList(), shop);
 
     [Fact]
     public void Ordered_navigation_in_a_projection_keeps_its_order() => Same((s, p) =>
