@@ -55,7 +55,51 @@ internal sealed class IncludeProcessor
             if (call.Method.Name == nameof(IncludeExtensions.Include)) processor._chains.Add(chain = []);
             chain!.Add((navigation, load));
         }
-        return (stripped, processor);
+        return (new ClientArguments(root, expander).Visit(stripped), processor);
+    }
+
+    /// <summary>
+    /// Marks an included entity handed to a method of the application inside the query
+    /// (<c>select ClientMethod(e)</c>): the method reads the entity's navigations as properties, so they must be
+    /// loaded on it there, not only on the query's results. <see cref="NavigationExpander"/> turns the mark into
+    /// <see cref="IncludedInQuery{T}"/>; it is never run itself.
+    /// </summary>
+    public static T Included<T>(T entity) => throw new InvalidOperationException("Include mark outside a ZgDb query.");
+
+    /// <summary>
+    /// The entity with the query's include paths loaded, from the query's own state: a copy (this execution's one
+    /// when it resolves identity) when the plan passed the stored document, which must never be written to.
+    /// </summary>
+    public static T? IncludedInQuery<T>(QueryContext context, T? entity) where T : class
+    {
+        if (context.Includes is not { } includes || entity is null || !includes.Root.IsInstanceOfType(entity)) return entity;
+        var snapshot = context.Snapshot<T>();
+        var target = ReferenceEquals(snapshot.Get(snapshot.KeyOf(entity)), entity) ? context.Materialize(entity) : entity;
+        includes.Apply(target, context);
+        return target;
+    }
+
+    /// <summary>Wraps the root entities passed to application methods in <see cref="Included{T}"/>.</summary>
+    private sealed class ClientArguments(Type root, NavigationExpander expander) : ExpressionVisitor
+    {
+        private static readonly MethodInfo Mark = typeof(IncludeProcessor).GetMethod(nameof(Included))!;
+
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+        {
+            var visited = (MethodCallExpression)base.VisitMethodCall(node);
+            if (IsLibrary(visited.Method.DeclaringType)) return visited;
+            var arguments = visited.Arguments.Select(a => IsRootEntity(a) ? Expression.Call(Mark.MakeGenericMethod(a.Type), a) : a).ToArray();
+            return visited.Update(visited.Object, arguments);
+        }
+
+        private bool IsRootEntity(Expression argument) =>
+            root.IsAssignableFrom(argument.Type) && argument.Type.IsClass
+            && argument is ParameterExpression or MemberExpression { Member: PropertyInfo or FieldInfo, Expression: not null } && !(argument is MemberExpression { Member: PropertyInfo p } && expander.IsNavigation(p));
+
+        private static bool IsLibrary(Type? type) =>
+            type is null || type.Assembly == typeof(IncludeProcessor).Assembly || type.Namespace is { } ns && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal));
+
+        protected override Expression VisitExtension(Expression node) => node;
     }
 
     private static PropertyInfo? RootNavigation(LambdaExpression path, NavigationExpander expander)
@@ -90,7 +134,7 @@ internal sealed class IncludeProcessor
     }
 
     /// <summary>Loads every include chain on one result entity, reading <paramref name="context"/>'s state.</summary>
-    private void Apply(object? entity, QueryContext context)
+    internal void Apply(object? entity, QueryContext context)
     {
         if (entity is null || !Root.IsInstanceOfType(entity)) return;
         foreach (var chain in _chains) Load(entity, chain, 0, context);

@@ -46,8 +46,13 @@ internal sealed class NavigationExpander(DatabaseModel model, ParameterExpressio
             return Expression.Call(LoadInQueryMethod.MakeGenericMethod(entityType), context, Visit(entry.Object!), Visit(entry.Arguments[0]),
                 Expression.Constant(navigation), Expression.Constant(SameMethod(navigationCall.Method, EntryCollection)));
         }
+        if (node.Method.IsGenericMethod && node.Method.GetGenericMethodDefinition() == IncludedMethod)
+            return Expression.Call(IncludedInQueryMethod.MakeGenericMethod(node.Method.GetGenericArguments()), context, Visit(node.Arguments[0]));
         return base.VisitMethodCall(node);
     }
+
+    private static readonly MethodInfo IncludedMethod = typeof(IncludeProcessor).GetMethod(nameof(IncludeProcessor.Included))!;
+    private static readonly MethodInfo IncludedInQueryMethod = typeof(IncludeProcessor).GetMethod(nameof(IncludeProcessor.IncludedInQuery))!;
 
     /// <summary>Whether <paramref name="method"/> is <paramref name="definition"/> (a method of a generic type's definition) on any instantiation.</summary>
     private static bool SameMethod(MethodInfo method, MethodInfo definition) =>

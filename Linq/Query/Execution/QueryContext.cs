@@ -33,6 +33,9 @@ internal sealed class QueryContext(ZgDatabase database, DatabaseState state, obj
     /// </summary>
     public bool ResolvesIdentity { get; init; }
 
+    /// <summary>The query's Include paths, loaded on its results and on the included entities it hands to application methods.</summary>
+    public Relations.IncludeProcessor? Includes { get; init; }
+
     private Dictionary<(Type, object), object>? _identities;
     private Dictionary<(object, object), object>? _navigations;
 

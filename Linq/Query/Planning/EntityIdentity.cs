@@ -38,6 +38,7 @@ internal sealed class EntityIdentity(DatabaseModel model) : ExpressionVisitor
         var visited = (BinaryExpression)base.VisitBinary(node);
         if (visited.NodeType is not (ExpressionType.Equal or ExpressionType.NotEqual) || visited.Method is not null) return visited;
         if (IsNullConstant(visited.Left) || IsNullConstant(visited.Right)) return visited;
+        RefuseStringReferenceEquality(visited, visited.Left, visited.Right);
         // c.Orders == c.Orders: a collection navigation is one list per entity and execution (RelatedDocuments keeps it)
         if (M.TryElementType(visited.Left.Type) is { } item && Entity(item) is not null) ComparesEntities = true;
         var entity = Entity(visited.Left.Type) ?? Entity(visited.Right.Type);
@@ -49,6 +50,11 @@ internal sealed class EntityIdentity(DatabaseModel model) : ExpressionVisitor
     protected override Expression VisitMethodCall(MethodCallExpression node)
     {
         var visited = (MethodCallExpression)base.VisitMethodCall(node);
+        // Equals(c1.Orders, c2.Orders), ReferenceEquals(a, b), a.Equals(b): one object per document and execution
+        if (visited.Method.Name is nameof(object.Equals) or nameof(ReferenceEquals)
+            && (visited.Method.IsStatic ? visited.Arguments : visited.Arguments.Prepend(visited.Object!)).Any(a => a is not null && HoldsEntityOrEntities(Unconverted(a).Type)))
+            ComparesEntities = true;
+        if (visited.Method == ReferenceEqualsMethod) RefuseStringReferenceEquality(visited, visited.Arguments[0], visited.Arguments[1]);
         // list.Contains(entity) on a list of entities (captured ones, say): by key, as Enumerable.Contains with the comparer
         if (!visited.Method.IsStatic && visited.Method.Name == nameof(List<object>.Contains) && visited.Arguments.Count == 1
             && Entity(visited.Arguments[0].Type) is { } element
@@ -78,6 +84,30 @@ internal sealed class EntityIdentity(DatabaseModel model) : ExpressionVisitor
         var comparer = Expression.Constant(EntityKeyComparer.For(entity), typeof(IEqualityComparer<>).MakeGenericType(entity.ClrType));
         return Expression.Call(withComparer.MakeGenericMethod(arguments), [.. visited.Arguments, comparer]);
     }
+
+    private static readonly MethodInfo ReferenceEqualsMethod = typeof(object).GetMethod(nameof(ReferenceEquals))!;
+
+    /// <summary>
+    /// <c>(object)c.City == (object)"London"</c> compares strings by reference: in C# its result depends on where each
+    /// string was made (a literal is interned, a string read from disk or built at run time is not), so no store can
+    /// give LINQ-to-Objects' answer. Refused whenever one side is a string seen as another reference type.
+    /// </summary>
+    private static void RefuseStringReferenceEquality(Expression comparison, Expression left, Expression right)
+    {
+        if (IsNullConstant(left) || IsNullConstant(right)) return;
+        if (left.Type == typeof(string) && right.Type == typeof(string) && comparison is BinaryExpression) return; // string's own ==, by value
+        if (Unconverted(left).Type != typeof(string) && Unconverted(right).Type != typeof(string)) return;
+        throw new NotSupportedException($"ZgDb cannot evaluate '{comparison}': it compares strings by reference (a cast to object), whose result in C# " +
+                                        "depends on where each string was made, not on its text. Compare the strings themselves (== or string.Equals).");
+    }
+
+    private static Expression Unconverted(Expression e)
+    {
+        while (e is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.TypeAs } u) e = u.Operand;
+        return e;
+    }
+
+    private bool HoldsEntityOrEntities(Type type) => Entity(type) is not null || M.TryElementType(type) is { } item && Entity(item) is not null;
 
     /// <summary>Whether a query over <paramref name="type"/> results compares entities by reference, or hands the same one out twice.</summary>
     private bool HoldsEntity(Type type, int depth)

@@ -312,6 +312,8 @@ internal sealed class QueryModelTranslator
             var asQueryable = typeof(Queryable).GetMethods().First(m => m.Name == nameof(Queryable.AsQueryable) && m.IsGenericMethod).MakeGenericMethod(element);
             return Expression.Call(asQueryable, expression);
         }
+        // an ordered subquery's plan yields a plain sequence in that order (a Scan, a sort step, a projection)
+        if (Execution.OrderedView.Wrap(expression, type) is { } ordered) return ordered;
         return Expression.Convert(expression, type);
     }
 

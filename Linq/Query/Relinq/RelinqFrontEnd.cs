@@ -59,6 +59,7 @@ internal static class RelinqFrontEnd
     public static Expression Normalize(Expression query)
     {
         if (query is ConstantExpression { Value: ILiftedQuery lifted }) return lifted.Normalized;
+        query = new NestedOperators().Visit(query);
         if (query is MethodCallExpression call && IsQueryOperator(call) && !IsTranslated(call)) return LiftToObjects(call);
         try
         {
@@ -129,14 +130,66 @@ internal static class RelinqFrontEnd
     private static Expression LiftToObjects(MethodCallExpression call)
     {
         var arguments = call.Arguments.Select(a => Argument(a, call.Method.Name)).ToArray();
+        return Expression.Call(Counterpart(call, arguments), arguments);
+    }
+
+    /// <summary>The <see cref="Enumerable"/> operator that <paramref name="call"/> (a Queryable one) stands for, taking <paramref name="arguments"/>.</summary>
+    private static MethodInfo Counterpart(MethodCallExpression call, Expression[] arguments)
+    {
         var method = call.Method;
-        var counterpart = typeof(Enumerable).GetMethods(BindingFlags.Public | BindingFlags.Static)
+        return typeof(Enumerable).GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.Name == method.Name && m.GetParameters().Length == arguments.Length && m.IsGenericMethodDefinition == method.IsGenericMethod
                         && (!method.IsGenericMethod || m.GetGenericArguments().Length == method.GetGenericArguments().Length))
             .Select(m => method.IsGenericMethod ? TryMake(m, method.GetGenericArguments()) : m)
             .FirstOrDefault(m => m is not null && m.GetParameters().Zip(arguments).All(p => p.First.ParameterType.IsAssignableFrom(p.Second.Type)))
             ?? throw new NotSupportedException($"ZgDb cannot evaluate '{call}': {method.Name} has no LINQ-to-Objects counterpart. Call AsEnumerable() before it.");
-        return Expression.Call(counterpart, arguments);
+    }
+
+    /// <summary>
+    /// A Queryable operator re-linq or the translator does not know, inside a lambda (a subquery:
+    /// <c>Select(c =&gt; db.Orders.Where(o =&gt; ..).MinBy(o =&gt; o.Freight))</c>), becomes its <see cref="Enumerable"/>
+    /// counterpart in place. Its source stays a subquery re-linq parses (planned, read from the query's one state with
+    /// the rest), its lambdas stay in the tree (a query inside them is a subquery too), and it runs as LINQ-to-Objects
+    /// over the subquery's results, once per outer element as the lambda is.
+    /// </summary>
+    private sealed class NestedOperators : ExpressionVisitor
+    {
+        private int _lambdas;
+
+        protected override Expression VisitLambda<T>(Expression<T> node)
+        {
+            _lambdas++;
+            try
+            {
+                return base.VisitLambda(node);
+            }
+            finally
+            {
+                _lambdas--;
+            }
+        }
+
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+        {
+            var visited = (MethodCallExpression)base.VisitMethodCall(node);
+            if (_lambdas == 0 || !IsQueryOperator(visited) || IsTranslated(visited)) return visited;
+            var arguments = visited.Arguments.Select(a => a is UnaryExpression { NodeType: ExpressionType.Quote, Operand: LambdaExpression lambda } ? lambda : a).ToArray();
+            // re-linq refuses an Enumerable operator it does not know wherever it meets one as a query's source, so the
+            // operator is a compiled delegate invoked on its arguments: re-linq parses those (the source is a subquery)
+            var parameters = arguments.Select((a, i) => Expression.Parameter(a.Type, "a" + i)).ToArray();
+            var counterpart = Counterpart(visited, parameters);
+            Expression body = Expression.Call(counterpart, parameters);
+            // a sequence the enclosing expression takes as a query (an operator over it, a lambda returning IQueryable):
+            // the delegate returns it as one (re-linq takes no method call as a query's source)
+            if (!visited.Type.IsAssignableFrom(body.Type))
+                body = Execution.OrderedView.Wrap(body, typeof(IOrderedQueryable<>).MakeGenericType(EnumerableMethods.ElementType(visited.Type))) is { } queryable
+                       && visited.Type.IsAssignableFrom(queryable.Type)
+                    ? queryable
+                    : Expression.Convert(body, visited.Type);
+            return Expression.Invoke(Expression.Constant(Expression.Lambda(body, parameters).Compile()), arguments);
+        }
+
+        protected override Expression VisitExtension(Expression node) => node;
     }
 
     private static MethodInfo? TryMake(MethodInfo definition, Type[] arguments)

@@ -112,29 +112,11 @@ public abstract class NorthwindSuite<TBackend>(TBackend backend, ITestOutputHelp
     /// <summary>Defects of ZgDb this suite found, by "Class.Method" (optionally "@in memory" / "@on disk"), with the reason.</summary>
     public static readonly Dictionary<string, string> KnownDefects = new()
     {
-        ["Join.Join_customers_orders_with_subquery"] = Cast,
-        ["Join.Join_customers_orders_with_subquery_predicate"] = Cast,
-        ["Miscellaneous.OrderBy_Join"] = Cast,
-        ["Miscellaneous.Where_query_composition4"] = Cast,
-        ["Miscellaneous.Select_nested_collection_in_anonymous_type"] = Cast,
-        ["Miscellaneous.Select_subquery_recursive_trivial"] = Cast,
-        ["Navigations.Join_with_nav_in_orderby_in_subquery_when_client_eval"] = Cast,
-        ["Select.Select_nested_collection"] = Cast,
-        ["Select.Reverse_in_join_outer"] = Cast,
-        ["Select.Reverse_in_join_outer_with_take"] = Cast,
-        ["Include.Include_is_not_ignored_when_projection_contains_client_method_and_complex_expression"] =
-            "ZgDb defect: NullReferenceException, Include(e => e.Manager) is applied after the projection, so a client method in the projection reading e.Manager sees null",
-        ["Miscellaneous.Compare_two_collection_navigations_using_equals"] =
-            "ZgDb defect: different, Equals(c1.Orders, c2.Orders) for two reads of the same customer is false (LINQ-to-Objects: one list, true)",
         ["Where.Where_subquery_FirstOrDefault_compared_to_entity"] =
             "documented divergence: ZgDb compares entities by key (EF Core's rule, Linq/README.md), LINQ-to-Objects by reference for Order (no ==): c.Orders...FirstOrDefault() == new Order { OrderID = 10276 } finds TORTU",
         ["Miscellaneous.Entity_equality_through_subquery_composite_key"] =
             "documented divergence: ZgDb compares entities by key (EF Core's rule, Linq/README.md), LINQ-to-Objects by reference for OrderDetail (no ==): o.OrderDetails.FirstOrDefault() == new OrderDetail { OrderID = 10248, ProductID = 11 } finds order 10248 by its composite key (it agreed only while OrderDetail had a surrogate key)",
-        ["Where.Where_compare_with_both_cast_to_object@on disk"] =
-            "ZgDb defect (undecided semantics): (object)c.City == (object)\"London\" is reference equality; LINQ-to-Objects' strings are the interned literals of NorthwindData, ZgDb's are read from disk: 0 rows instead of 6",
     };
-
-    private const string Cast = "ZgDb defect: InvalidCastException, an ordered subquery (OrderBy/Reverse) used as a join source or nested in a projection is cast to IOrderedQueryable (a Scan/Copy/Select iterator)";
 
     public static readonly TheoryData<string> Classes = [.. NorthwindRunner.Classes];
 

@@ -5,6 +5,9 @@
 // attributes dropped, the class deriving from NorthwindQueryBase. Do not edit: re-run the tool.
 #nullable enable annotations
 #pragma warning disable CS0162, CS0168, CS0219, CS0414, CS0649, CS1998, CS8073, CS8600, CS8602, CS8603, CS8604, CS8618, CS8619, CS8620, CS8625, CS8629, CS8631, CS8634, CS8714, CS0472, CS0184, CS1717, CS1718, CS0659, CS0660, CS0661, CS0108, CS0114, CS8321, CS0693, CS0252, CS0253, CS8509, CS8524
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq.Expressions;
 using Xunit;
 
@@ -929,6 +932,31 @@ public class NorthwindAggregateOperatorsQueryTestBase : NorthwindQueryBase
                 => c.CustomerID == "ALFKI" && c.Orders.Where(o => o.CustomerID == "ALFKI").FirstOrDefault()!.CustomerID == "ALFKI"));
 
 
+    // member: AggregateOperators.Multiple_collection_navigation_with_FirstOrDefault_chained
+    public virtual Task Multiple_collection_navigation_with_FirstOrDefault_chained(bool async)
+        => AssertQuery(
+            async,
+            ss => ss.Set<Customer>().Where(c => c.CustomerID.StartsWith("F")).OrderBy(c => c.CustomerID).Select(c
+                => c.Orders.OrderBy(o => o.OrderID).FirstOrDefault()!.OrderDetails.OrderBy(od => od.ProductID).FirstOrDefault()),
+            ss => ss.Set<Customer>().Where(c => c.CustomerID.StartsWith("F")).OrderBy(c => c.CustomerID).Select(c => c.Orders
+                .OrderBy(o => o.OrderID).FirstOrDefault()!
+                .Maybe(x => x.OrderDetails!)
+                .Maybe(xx => xx!.OrderBy(od => od.ProductID).FirstOrDefault())));
+
+
+    // member: AggregateOperators.Multiple_collection_navigation_with_FirstOrDefault_chained_projecting_scalar
+    public virtual Task Multiple_collection_navigation_with_FirstOrDefault_chained_projecting_scalar(bool async)
+        => AssertQueryScalar(
+            async,
+            ss => ss.Set<Customer>().Where(c => c.CustomerID.StartsWith("A")).OrderBy(c => c.CustomerID).Select(c => (int?)c.Orders
+                .OrderBy(o => o.OrderID).FirstOrDefault()!.OrderDetails.OrderBy(od => od.ProductID).FirstOrDefault()!
+                .ProductID),
+            ss => ss.Set<Customer>().Where(c => c.CustomerID.StartsWith("A")).OrderBy(c => c.CustomerID).Select(c => c.Orders
+                .OrderBy(o => o.OrderID).FirstOrDefault()!
+                .Maybe(x => x.OrderDetails!)
+                .MaybeScalar(x => x!.OrderBy(od => od.ProductID).FirstOrDefault()!.ProductID)));
+
+
     // member: AggregateOperators.First_inside_subquery_gets_client_evaluated
     public virtual Task First_inside_subquery_gets_client_evaluated(bool async)
         => AssertQuery(
@@ -1539,6 +1567,17 @@ public class NorthwindAggregateOperatorsQueryTestBase : NorthwindQueryBase
             ss => ss.Set<Order>().Where(o => new List<Order> { new() { OrderID = 10248 }, new() { OrderID = 10249 } }.Contains(o)));
 
 
+    // member: AggregateOperators.IImmutableSet_Contains_with_parameter
+    public virtual Task IImmutableSet_Contains_with_parameter(bool async)
+    {
+        IImmutableSet<string> ids = ImmutableHashSet<string>.Empty.Add("ALFKI");
+
+        return AssertQuery(
+            async,
+            ss => ss.Set<Customer>().Where(c => ids.Contains(c.CustomerID)));
+    }
+
+
     // member: AggregateOperators.IReadOnlySet_Contains_with_parameter
     public virtual Task IReadOnlySet_Contains_with_parameter(bool async)
     {
@@ -1554,6 +1593,17 @@ public class NorthwindAggregateOperatorsQueryTestBase : NorthwindQueryBase
     public virtual Task HashSet_Contains_with_parameter(bool async)
     {
         var ids = new HashSet<string> { "ALFKI" };
+
+        return AssertQuery(
+            async,
+            ss => ss.Set<Customer>().Where(c => ids.Contains(c.CustomerID)));
+    }
+
+
+    // member: AggregateOperators.ImmutableHashSet_Contains_with_parameter
+    public virtual Task ImmutableHashSet_Contains_with_parameter(bool async)
+    {
+        var ids = ImmutableHashSet<string>.Empty.Add("ALFKI");
 
         return AssertQuery(
             async,
@@ -1811,6 +1861,26 @@ public class NorthwindAggregateOperatorsQueryTestBase : NorthwindQueryBase
         => AssertQuery(
             async,
             ss => ss.Set<Product>().Select(p => new { p.ProductID, p.ProductName }).DefaultIfEmpty().Select(p => p!.ProductName));
+
+
+    // member: AggregateOperators.Collection_Last_member_access_in_projection_translated
+    public virtual Task Collection_Last_member_access_in_projection_translated(bool async)
+        => AssertQuery(
+            async,
+            ss => ss.Set<Customer>().Where(c => c.CustomerID!.StartsWith("F"))
+                .Where(c => c.Orders.OrderByDescending(o => o.OrderID).Last().CustomerID == c.CustomerID),
+            ss => ss.Set<Customer>().Where(c => c.CustomerID!.StartsWith("F"))
+                .Where(c => c.Orders.OrderByDescending(o => o.OrderID).LastOrDefault()!.Maybe(x => x.CustomerID) == c.CustomerID));
+
+
+    // member: AggregateOperators.Collection_LastOrDefault_member_access_in_projection_translated
+    public virtual Task Collection_LastOrDefault_member_access_in_projection_translated(bool async)
+        => AssertQuery(
+            async,
+            ss => ss.Set<Customer>().Where(c => c.CustomerID!.StartsWith("F"))
+                .Where(c => c.Orders.OrderByDescending(o => o.OrderID).LastOrDefault()!.CustomerID == c.CustomerID),
+            ss => ss.Set<Customer>().Where(c => c.CustomerID!.StartsWith("F"))
+                .Where(c => c.Orders.OrderByDescending(o => o.OrderID).LastOrDefault()!.Maybe(x => x.CustomerID) == c.CustomerID));
 
 
     // member: AggregateOperators.Sum_over_explicit_cast_over_column

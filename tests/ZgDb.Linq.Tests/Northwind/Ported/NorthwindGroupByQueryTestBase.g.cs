@@ -5,6 +5,9 @@
 // attributes dropped, the class deriving from NorthwindQueryBase. Do not edit: re-run the tool.
 #nullable enable annotations
 #pragma warning disable CS0162, CS0168, CS0219, CS0414, CS0649, CS1998, CS8073, CS8600, CS8602, CS8603, CS8604, CS8618, CS8619, CS8620, CS8625, CS8629, CS8631, CS8634, CS8714, CS0472, CS0184, CS1717, CS1718, CS0659, CS0660, CS0661, CS0108, CS0114, CS8321, CS0693, CS0252, CS0253, CS8509, CS8524
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq.Expressions;
 using Xunit;
 
@@ -2377,6 +2380,51 @@ public class NorthwindGroupByQueryTestBase : NorthwindQueryBase
                   select o);
 
 
+    // member: GroupBy.GroupBy_aggregate_left_join_GroupBy_aggregate_left_join
+    public virtual Task GroupBy_aggregate_left_join_GroupBy_aggregate_left_join(bool async)
+        => AssertQuery(
+            async,
+            ss => from c1 in ss.Set<Customer>()
+                  from c2 in (from c in ss.Set<Customer>()
+                              from oc1 in ss.Set<Order>()
+                                  .GroupBy(o => o.CustomerID, (o, g) => new { CustomerID = o, Count = (int?)g.Count() })
+                                  .Where(x => x.CustomerID == c.CustomerID).DefaultIfEmpty()
+                              group new { c.CustomerID, oc1.Count } by c.CustomerID
+                              into g
+                              select new { CustomerID = g.Key, Count = g.Sum(int? (x) => x.Count) })
+                      .Where(x => x.CustomerID == c1.CustomerID)
+                      .DefaultIfEmpty()
+                  select new
+                  {
+                      c1.CustomerID,
+                      c1.City,
+                      c2.Count
+                  },
+            ss => from c1 in ss.Set<Customer>()
+                  from c2 in (from c in ss.Set<Customer>()
+                              from oc1 in ss.Set<Order>()
+                                  .GroupBy(o => o.CustomerID, (o, g) => new { CustomerID = o, Count = (int?)g.Count() })
+                                  .Where(x => x.CustomerID == c.CustomerID).DefaultIfEmpty()
+                              group new { c.CustomerID, Count = oc1.MaybeScalar(e => e.Count) } by c.CustomerID
+                              into g
+                              select new { CustomerID = g.Key, Count = g.Sum(int? (x) => x.Count) })
+                      .Where(x => x.CustomerID == c1.CustomerID)
+                      .DefaultIfEmpty()
+                  select new
+                  {
+                      c1.CustomerID,
+                      c1.City,
+                      c2.Count
+                  },
+            elementSorter: e => e.CustomerID,
+            elementAsserter: (e, a) =>
+            {
+                Assert.Equal(e.CustomerID, a.CustomerID);
+                Assert.Equal(e.City, a.City);
+                Assert.Equal(e.Count, a.Count);
+            });
+
+
     // member: GroupBy.GroupBy_Where_Average
     #endregion
 
@@ -2635,11 +2683,32 @@ public class NorthwindGroupByQueryTestBase : NorthwindQueryBase
                 }));
 
 
+    // member: GroupBy.Final_GroupBy_nominal_type_entity
+    public virtual Task Final_GroupBy_nominal_type_entity(bool async)
+        => AssertQuery(
+            async,
+            ss => ss.Set<Customer>().GroupBy(c => new RandomClass { City = c.City, Constant = 1 }),
+            ss => ss.Set<Customer>().GroupBy(c => new RandomClass { City = c.City, Constant = 1 }, new RandomClassEqualityComparer()),
+            elementSorter: e => e.Key.City,
+            elementAsserter: (e, a) => AssertGrouping(e, a, keyAsserter: (ee, aa) => AssertEqual(ee.City, aa.City)));
+
+
     // member: GroupBy.RandomClass
     protected class RandomClass
     {
         public string? City { get; set; }
         public int Constant { get; set; }
+    }
+
+
+    // member: GroupBy.Equals#5
+    protected class RandomClassEqualityComparer : IEqualityComparer<RandomClass>
+    {
+        public bool Equals(RandomClass? x, RandomClass? y)
+            => x is not null && y is not null && x.City == y.City && x.Constant == y.Constant;
+
+        public int GetHashCode([DisallowNull] RandomClass obj)
+            => HashCode.Combine(obj.City, obj.Constant);
     }
 
 
@@ -2726,6 +2795,15 @@ public class NorthwindGroupByQueryTestBase : NorthwindQueryBase
                     AssertCollection(ee.Orders, aa.Orders);
                     AssertEqual(ee.LastOrder, aa.LastOrder);
                 }));
+
+
+    // member: GroupBy.Final_GroupBy_TagWith
+    public virtual Task Final_GroupBy_TagWith(bool async)
+        => AssertQuery(
+            async,
+            ss => ss.Set<Customer>().TagWith("foo").GroupBy(c => c.City),
+            elementSorter: e => e.Key,
+            elementAsserter: (e, a) => AssertGrouping(e, a));
 
 
     // member: GroupBy.GroupBy_Where_with_grouping_result

@@ -5,6 +5,9 @@
 // attributes dropped, the class deriving from NorthwindQueryBase. Do not edit: re-run the tool.
 #nullable enable annotations
 #pragma warning disable CS0162, CS0168, CS0219, CS0414, CS0649, CS1998, CS8073, CS8600, CS8602, CS8603, CS8604, CS8618, CS8619, CS8620, CS8625, CS8629, CS8631, CS8634, CS8714, CS0472, CS0184, CS1717, CS1718, CS0659, CS0660, CS0661, CS0108, CS0114, CS8321, CS0693, CS0252, CS0253, CS8509, CS8524
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq.Expressions;
 using Xunit;
 

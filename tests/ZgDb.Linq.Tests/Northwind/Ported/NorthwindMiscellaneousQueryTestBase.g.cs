@@ -5,6 +5,9 @@
 // attributes dropped, the class deriving from NorthwindQueryBase. Do not edit: re-run the tool.
 #nullable enable annotations
 #pragma warning disable CS0162, CS0168, CS0219, CS0414, CS0649, CS1998, CS8073, CS8600, CS8602, CS8603, CS8604, CS8618, CS8619, CS8620, CS8625, CS8629, CS8631, CS8634, CS8714, CS0472, CS0184, CS1717, CS1718, CS0659, CS0660, CS0661, CS0108, CS0114, CS8321, CS0693, CS0252, CS0253, CS8509, CS8524
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq.Expressions;
 using Xunit;
 
@@ -2713,6 +2716,23 @@ public class NorthwindMiscellaneousQueryTestBase : NorthwindQueryBase
             e => e.ShipName);
 
 
+    // member: Miscellaneous.ToString_with_formatter_is_evaluated_on_the_client
+    public virtual async Task ToString_with_formatter_is_evaluated_on_the_client(bool async)
+    {
+        await AssertQuery(
+            async,
+            ss => ss.Set<Order>().Where(o => o.OrderDate != null)
+                .Select(o => new Order { ShipName = o.OrderID.ToString("X") }),
+            e => e.ShipName);
+
+        await AssertQuery(
+            async,
+            ss => ss.Set<Order>().Where(o => o.OrderDate != null)
+                .Select(o => new Order { ShipName = o.OrderID.ToString(new CultureInfo("en-US")) }),
+            e => e.ShipName);
+    }
+
+
     // member: Miscellaneous.Select_expression_date_add_year
     public virtual Task Select_expression_date_add_year(bool async)
         => AssertQuery(
@@ -4392,6 +4412,27 @@ public class NorthwindMiscellaneousQueryTestBase : NorthwindQueryBase
         => AssertFirstOrDefault(
             async,
             ss => ss.Set<Customer>().Where(c => false).DefaultIfEmpty().Select(c => "520"));
+
+
+    // member: Miscellaneous.FirstOrDefault_with_predicate_nested
+    public virtual Task FirstOrDefault_with_predicate_nested(bool async)
+        => AssertQuery(
+            async,
+            ss => ss.Set<Customer>().Where(c => c.CustomerID.StartsWith("F")).OrderBy(c => c.CustomerID).Select(TestDto.Projection),
+            ss => ss.Set<Customer>().Where(c => c.CustomerID.StartsWith("F")).OrderBy(c => c.CustomerID)
+                .Select(x => new TestDto
+                {
+                    CustomerID = x.CustomerID,
+                    OrderDate = x.Orders
+                        .FirstOrDefault(t => t.OrderID == t.OrderID)!
+                        .MaybeScalar(e => e.OrderDate)
+                }),
+            assertOrder: true,
+            elementAsserter: (e, a) =>
+            {
+                Assert.Equal(e.CustomerID, a.CustomerID);
+                Assert.Equal(e.OrderDate, a.OrderDate);
+            });
 
 
     // member: Miscellaneous.TestDto

@@ -5,6 +5,9 @@
 // attributes dropped, the class deriving from NorthwindQueryBase. Do not edit: re-run the tool.
 #nullable enable annotations
 #pragma warning disable CS0162, CS0168, CS0219, CS0414, CS0649, CS1998, CS8073, CS8600, CS8602, CS8603, CS8604, CS8618, CS8619, CS8620, CS8625, CS8629, CS8631, CS8634, CS8714, CS0472, CS0184, CS1717, CS1718, CS0659, CS0660, CS0661, CS0108, CS0114, CS8321, CS0693, CS0252, CS0253, CS8509, CS8524
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq.Expressions;
 using Xunit;
 
@@ -982,6 +985,19 @@ public class NorthwindSelectQueryTestBase : NorthwindQueryBase
                 .Select(c => c.Orders.OrderBy(o => o.OrderID).Select(o => o.CustomerID).Distinct().FirstOrDefault()));
 
 
+    // member: Select.Project_single_element_from_collection_with_OrderBy_Distinct_and_FirstOrDefault_followed_by_projecting_length
+    public virtual Task Project_single_element_from_collection_with_OrderBy_Distinct_and_FirstOrDefault_followed_by_projecting_length(
+        bool async)
+        => AssertQueryScalar(
+            async,
+            ss => ss.Set<Customer>()
+                .Select(c => c.Orders.OrderBy(o => o.OrderID).Select(o => o.CustomerID).Distinct().FirstOrDefault())
+                .Select(e => (int?)e!.Length),
+            ss => ss.Set<Customer>()
+                .Select(c => c.Orders.OrderBy(o => o.OrderID).Select(o => o.CustomerID).Distinct().FirstOrDefault())
+                .Select(e => e!.MaybeScalar(e => e.Length)));
+
+
     // member: Select.Project_single_element_from_collection_with_OrderBy_Take_and_SingleOrDefault
     public virtual Task Project_single_element_from_collection_with_OrderBy_Take_and_SingleOrDefault(bool async)
         => AssertQuery(
@@ -1009,6 +1025,24 @@ public class NorthwindSelectQueryTestBase : NorthwindQueryBase
                 .Select(o => o.CustomerID)
                 .Take(2)
                 .FirstOrDefault()));
+
+
+    // member: Select.Project_single_element_from_collection_with_multiple_OrderBys_Take_and_FirstOrDefault_followed_by_projection_of_length_property
+    public virtual Task
+        Project_single_element_from_collection_with_multiple_OrderBys_Take_and_FirstOrDefault_followed_by_projection_of_length_property(
+            bool async)
+        => AssertQueryScalar(
+            async,
+            ss => ss.Set<Customer>().Select(c => (int?)c.Orders.OrderBy(o => o.OrderID)
+                .ThenByDescending(o => o.OrderDate)
+                .Select(o => o.CustomerID)
+                .Take(2)
+                .FirstOrDefault()!.Length),
+            ss => ss.Set<Customer>().Select(c => c.Orders.OrderBy(o => o.OrderID)
+                .ThenByDescending(o => o.OrderDate)
+                .Select(o => o.CustomerID)
+                .Take(2)
+                .FirstOrDefault()!.MaybeScalar(x => x.Length)));
 
 
     // member: Select.Project_single_element_from_collection_with_multiple_OrderBys_Take_and_FirstOrDefault_2
@@ -1396,6 +1430,17 @@ public class NorthwindSelectQueryTestBase : NorthwindQueryBase
                   select new { c.CustomerID, OrderId = c.Orders.OrderBy(o => o.OrderID).Select(o => o.OrderID).FirstOrDefault() });
 
 
+    // member: Select.Project_non_nullable_value_after_FirstOrDefault_on_empty_collection
+    public virtual Task Project_non_nullable_value_after_FirstOrDefault_on_empty_collection(bool async)
+        => AssertQueryScalar(
+            async,
+            ss => ss.Set<Customer>().Select(c
+                => (int?)ss.Set<Order>().Where(o => o.CustomerID == "John Doe").Select(o => o.CustomerID).FirstOrDefault()!.Length),
+            ss => ss.Set<Customer>().Select(c => ss.Set<Order>().Where(o => o.CustomerID == "John Doe").Select(o => o.CustomerID)
+                .FirstOrDefault()!
+                .MaybeScalar(e => e.Length)));
+
+
     // member: Select.Member_binding_after_ctor_arguments_fails_with_client_eval
     public virtual Task Member_binding_after_ctor_arguments_fails_with_client_eval(bool async)
         => AssertQuery(
@@ -1557,6 +1602,15 @@ public class NorthwindSelectQueryTestBase : NorthwindQueryBase
         => AssertQueryScalar(
             async,
             ss => ss.Set<Order>().Select(o => o.EmployeeID ?? 0));
+
+
+    // member: Select.Project_uint_through_collection_FirstOrDefault
+    public virtual Task Project_uint_through_collection_FirstOrDefault(bool async)
+        => AssertQueryScalar(
+            async,
+            ss => ss.Set<Customer>().Select(c => c.Orders.OrderBy(o => o.OrderID).FirstOrDefault()).Select(e => e!.EmployeeID),
+            ss => ss.Set<Customer>().Select(c => c.Orders.OrderBy(o => o.OrderID).FirstOrDefault())
+                .Select(e => e!.MaybeScalar(x => x.EmployeeID)));
 
 
     // member: Select.Projection_AsEnumerable_projection
@@ -1801,6 +1855,19 @@ public class NorthwindSelectQueryTestBase : NorthwindQueryBase
                 AssertEqual(e, a);
                 AssertEqual(e.Customer, a.Customer);
             });
+
+
+    // member: Select.Projecting_Length_of_a_string_property_after_FirstOrDefault_on_correlated_collection
+    public virtual Task Projecting_Length_of_a_string_property_after_FirstOrDefault_on_correlated_collection(bool async)
+        => AssertQueryScalar(
+            async,
+            ss => ss.Set<Customer>()
+                .OrderBy(c => c.CustomerID)
+                .Select(c => (int?)c.Orders.OrderBy(o => o.OrderID).Select(o => o.CustomerID).FirstOrDefault()!.Length),
+            ss => ss.Set<Customer>()
+                .OrderBy(c => c.CustomerID)
+                .Select(c => c.Orders.OrderBy(o => o.OrderID).Select(o => o.CustomerID).FirstOrDefault()!.MaybeScalar(x => x.Length)),
+            assertOrder: true);
 
 
     // member: Select.Projecting_count_of_navigation_which_is_generic_list
@@ -2145,6 +2212,53 @@ public class NorthwindSelectQueryTestBase : NorthwindQueryBase
         public int OrderID { get; } = orderID;
         public DateTime? OrderDate { get; } = orderDate;
     }
+
+
+    // member: Select.Client_projection_with_string_initialization_with_scalar_subquery
+    public virtual Task Client_projection_with_string_initialization_with_scalar_subquery(bool async)
+        => AssertQuery(
+            async,
+            ss => ss.Set<Customer>()
+                .Where(c => c.CustomerID.StartsWith("F"))
+                .Select(c => new
+                {
+                    c.CustomerID,
+                    Order = c.Orders.FirstOrDefault(o => o.OrderID < 11000)!.OrderDate,
+                    InterpolatedString = $"test{c.City}",
+                    NonInterpolatedString = "test" + c.City,
+                    Collection = new List<string>
+                    {
+                        $"{c.CustomerID}@test1.com",
+                        $"{c.CustomerID}@test2.com",
+                        $"{c.CustomerID}@test3.com",
+                        $"{c.CustomerID}@test4.com"
+                    }
+                }),
+            ss => ss.Set<Customer>()
+                .Where(c => c.CustomerID.StartsWith("F"))
+                .Select(c => new
+                {
+                    c.CustomerID,
+                    Order = c.Orders.FirstOrDefault(o => o.OrderID < 11000)!.MaybeScalar(e => e.OrderDate),
+                    InterpolatedString = $"test{c.City}",
+                    NonInterpolatedString = "test" + c.City,
+                    Collection = new List<string>
+                    {
+                        $"{c.CustomerID}@test1.com",
+                        $"{c.CustomerID}@test2.com",
+                        $"{c.CustomerID}@test3.com",
+                        $"{c.CustomerID}@test4.com"
+                    }
+                }),
+            elementSorter: e => e.CustomerID,
+            elementAsserter: (e, a) =>
+            {
+                AssertEqual(e.CustomerID, a.CustomerID);
+                AssertEqual(e.Order, a.Order);
+                AssertEqual(e.InterpolatedString, a.InterpolatedString);
+                AssertEqual(e.NonInterpolatedString, a.NonInterpolatedString);
+                AssertCollection(e.Collection, a.Collection, ordered: true);
+            });
 
 
     // member: Select.OrderDto

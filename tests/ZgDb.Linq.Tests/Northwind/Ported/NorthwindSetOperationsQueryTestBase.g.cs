@@ -5,6 +5,9 @@
 // attributes dropped, the class deriving from NorthwindQueryBase. Do not edit: re-run the tool.
 #nullable enable annotations
 #pragma warning disable CS0162, CS0168, CS0219, CS0414, CS0649, CS1998, CS8073, CS8600, CS8602, CS8603, CS8604, CS8618, CS8619, CS8620, CS8625, CS8629, CS8631, CS8634, CS8714, CS0472, CS0184, CS1717, CS1718, CS0659, CS0660, CS0661, CS0108, CS0114, CS8321, CS0693, CS0252, CS0253, CS8509, CS8524
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq.Expressions;
 using Xunit;
 
@@ -839,6 +842,21 @@ public class NorthwindSetOperationsQueryTestBase : NorthwindQueryBase
                 AssertEqual(e.CustomerID, a.CustomerID);
                 AssertCollection(e.Orders, a.Orders);
             });
+
+
+    // member: SetOperations.Collection_projection_before_set_operation_fails
+    public virtual Task Collection_projection_before_set_operation_fails(bool async)
+        => AssertQuery(
+            async,
+            ss => ss.Set<Customer>()
+                .Where(c => c.City == "Seatte")
+                .Select(c => new { c.Orders })
+                .Union(
+                    ss.Set<Customer>()
+                        .Where(c => c.CustomerID.StartsWith("F"))
+                        .Select(c => new { c.Orders })),
+            elementSorter: a => a.Orders.FirstOrDefault()!.Maybe(e => e.CustomerID),
+            elementAsserter: (e, a) => AssertCollection(e.Orders, a.Orders));
 
 
     // member: SetOperations.Concat_with_one_side_being_GroupBy_aggregate
