@@ -92,7 +92,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     {
         var store = Store;
         ArgumentNullException.ThrowIfNull(document);
-        store.Insert(document);
+        Relations.JoinRows.Write(Database, store.Entity, [document], () => store.Insert(document));
     }
 
     /// <summary>Inserts documents as one atomic write: all of them or, if any is refused, none.</summary>
@@ -106,7 +106,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
         for (int i = 0; i < list.Count; i++)
             if (list[i] is null)
                 throw new ArgumentException($"InsertMany into '{store.Name}': the document at position {i} is null; nothing was inserted.", nameof(documents));
-        store.InsertMany(list);
+        Relations.JoinRows.Write(Database, store.Entity, list, () => store.InsertMany(list));
     }
 
     /// <summary>Replaces the stored document that has <paramref name="document"/>'s key.</summary>
@@ -116,7 +116,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     {
         var store = Store;
         ArgumentNullException.ThrowIfNull(document);
-        store.Update(document);
+        Relations.JoinRows.Write(Database, store.Entity, [document], () => store.Update(document));
     }
 
     /// <summary>Inserts the document, or replaces the one with the same key.</summary>
@@ -125,7 +125,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     {
         var store = Store;
         ArgumentNullException.ThrowIfNull(document);
-        store.Upsert(document);
+        Relations.JoinRows.Write(Database, store.Entity, [document], () => store.Upsert(document));
     }
 
     /// <summary>Deletes the document with this key; returns whether there was one.</summary>
