@@ -89,7 +89,8 @@ internal sealed class SkipNavigationResolver
     /// <summary>
     /// The join entity ZgDb declares, named as EF Core names it: the two entity names in ordinal order (<c>PostTag</c>),
     /// a foreign key per side named after the navigation that leads to it and its key (<c>PostsId</c>: <c>Tag.Posts</c>
-    /// plus <c>Post.Id</c>), and the two as its composite key, the first entity's first.
+    /// plus <c>Post.Id</c>), and the two as its composite key in the ordinal order of their names (<c>Person.Hobbies</c> /
+    /// <c>Hobby.Fans</c> is <c>HobbyPerson</c> keyed by <c>(FansId, HobbiesId)</c>), as EF Core's implicit join entity.
     /// </summary>
     private (EntityType, RelationshipConfiguration, RelationshipConfiguration) Implicit(SkipNavigationConfiguration config, EntityType entity, EntityType target,
         List<EntityType> entities, Dictionary<Type, EntityType> byType, HashSet<Type> entityTypes, Func<string, EntityConfiguration, HashSet<Type>, EntityType> buildEntity)
@@ -98,9 +99,8 @@ internal sealed class SkipNavigationResolver
         var toTargetName = config.Navigation.Name + target.Key.Name;
         if (toEntityName == toTargetName)
             throw new ZgDbModelException(entity.Name, config.Navigation.Name, $"the implicit join's two foreign keys would both be named {toEntityName}: declare a join entity with UsingEntity<TJoin>().");
-        int order = string.CompareOrdinal(entity.Name, target.Name);
-        bool entityFirst = order < 0 || (order == 0 && string.CompareOrdinal(toEntityName, toTargetName) < 0);
-        var name = entityFirst ? entity.Name + target.Name : target.Name + entity.Name;
+        var name = string.CompareOrdinal(entity.Name, target.Name) <= 0 ? entity.Name + target.Name : target.Name + entity.Name;
+        bool entityFirst = string.CompareOrdinal(toEntityName, toTargetName) < 0; // EF Core orders the key by the foreign keys' names
         if (entities.FirstOrDefault(e => e.CollectionName == name || e.ClrType.Name == name) is { } clash)
             throw new ZgDbModelException(entity.Name, config.Navigation.Name,
                 $"the implicit join collection of {entity.Name}.{config.Navigation.Name} <-> {target.Name}.{config.Inverse.Name} would be named {name}, which {clash.CollectionName} already is: name it with UsingEntity<TJoin>().");
