@@ -63,9 +63,17 @@ internal static class JoinRows
             else joins.RemoveKey(set, joinKey);
         }
         var insert = Inserters.GetOrAdd(skip.JoinEntity.ClrType, type => InsertMethod.MakeGenericMethod(type).CreateDelegate<Action<StorageEngine, object>>());
+        var targets = engine.Stores.First(s => s.Entity == skip.Target);
         foreach (var targetKey in wanted)
-            if (!have.Contains(targetKey))
-                insert(engine, skip.NewJoinRow(key, targetKey));
+        {
+            if (have.Contains(targetKey)) continue;
+            // The join row's foreign key would refuse it too; this says it in the terms of the list.
+            if (!targets.ContainsKey(set, targetKey))
+                throw new ZgDbForeignKeyException(skip.Entity.CollectionName, skip.ToString(),
+                    $"{skip.Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} lists {skip.Target.Name} {ZgDbDuplicateKeyException.FormatKey(targetKey)} in {skip.Navigation.Name}, " +
+                    $"which does not exist in '{skip.Target.CollectionName}'. A many-to-many list links existing entities only: insert it first (in the same transaction if need be). Nothing was written.");
+            insert(engine, skip.NewJoinRow(key, targetKey));
+        }
     }
 
     private static void InsertRow<TJoin>(StorageEngine engine, object row) where TJoin : class => engine.Store<TJoin>().Insert((TJoin)row);

@@ -63,6 +63,28 @@ public abstract class ExplicitJoinSuite<TBackend> : IDisposable where TBackend :
         Assert.Equal(1, db.GetStatistics().Collections.Single(c => c.Name == "ArticleLabel").Count);
         db.Dispose();
     }
+
+    [Fact]
+    public void A_self_referencing_many_to_many_links_both_directions_and_null_lists_keep_the_links()
+    {
+        using var backend = new TBackend();
+        var db = backend.Open<SocialDb>();
+        var join = db.Model.FindCollection("MemberMember")!;
+        Assert.Equal(["FollowersId", "FollowsId"], join.KeyParts.Select(p => p.Name));
+        db.Members.InsertMany([new Member { Id = 1, Name = "ann" }, new Member { Id = 2, Name = "bob" }, new Member { Id = 3, Name = "cy" }]);
+        db.Members.Update(new Member { Id = 1, Name = "ann", Follows = [new Member { Id = 2 }, new Member { Id = 3 }] }); // Followers null: left as they are
+        db.Members.Update(new Member { Id = 2, Name = "bob", Follows = [new Member { Id = 3 }] });
+        db = backend.Reopen(db);
+        var members = db.Members.Include(m => m.Follows).Include(m => m.Followers).ToList();
+        Assert.Equal(["2,3", "3", ""], members.Select(m => string.Join(",", m.Follows!.Select(f => f.Id))));
+        Assert.Equal(["", "1", "1,2"], members.Select(m => string.Join(",", m.Followers!.Select(f => f.Id))));
+        Assert.Equal(["cy"], db.Members.Where(m => m.Followers!.Count == 2).Select(m => m.Name).ToList());
+        db.Members.Update(new Member { Id = 3, Name = "cy", Followers = [] }); // an empty list removes the links of that direction
+        Assert.Equal(["2", "", ""], db.Members.Include(m => m.Follows).ToList().Select(m => string.Join(",", m.Follows!.Select(f => f.Id))));
+        Assert.True(db.Members.Delete(2));
+        Assert.Equal(0, db.GetStatistics().Collections.Single(c => c.Name == "MemberMember").Count);
+        db.Dispose();
+    }
 }
 
 public sealed class ExplicitJoinSuiteInMemory : ExplicitJoinSuite<InMemoryBackend>;

@@ -78,3 +78,19 @@ public sealed class LibraryDb : ZgDatabase
         model.Entity<BookGenre>().HasKey(j => new { j.BookId, j.GenreId });
     }
 }
+
+public sealed class Member
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Member>? Follows { get; set; }
+    public List<Member>? Followers { get; set; }
+}
+
+/// <summary>A self-referencing many-to-many (EF Core's MemberMember join, FollowersId / FollowsId).</summary>
+public sealed class SocialDb : ZgDatabase
+{
+    public ZgCollection<Member> Members => Collection<Member>();
+
+    protected override void OnModelCreating(ModelBuilder model) => model.Entity<Member>().HasMany(m => m.Follows).WithMany(m => m.Followers);
+}

@@ -118,8 +118,8 @@ public abstract class ManyToManySuite<TBackend> : IDisposable where TBackend : B
         Seed();
         var post = new Post { Title = "new", Tags = [new Tag { Id = 1 }, new Tag { Id = 99, Name = "ghost" }] };
         var error = Assert.Throws<ZgDbForeignKeyException>(() => _db.Posts.Insert(post));
-        Assert.Contains("Tag 99", error.Message);
-        Assert.Contains("TagsId", error.Message);
+        Assert.Contains("lists Tag 99 in Tags, which does not exist in 'Tags'", error.Message);
+        Assert.Contains("Post.Tags <-> Tag.Posts", error.Message);
         Assert.Equal(0, post.Id); // the assigned key is undone with the write
         Assert.Equal(5, _db.Posts.Count());
         Assert.Equal(7, JoinRows());
