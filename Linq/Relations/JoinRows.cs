@@ -20,10 +20,9 @@ internal static class JoinRows
     private static readonly MethodInfo InsertMethod = typeof(JoinRows).GetMethod(nameof(InsertRow), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>Runs <paramref name="write"/> (the documents' own write) and then syncs their join rows, as one atomic write.</summary>
-    public static void Write<T>(ZgDatabase database, EntityType entity, IReadOnlyList<T> documents, Action write) where T : class
+    public static void Write<T>(ZgDatabase database, SkipNavigation[] skips, IReadOnlyList<T> documents, Action write) where T : class
     {
-        var skips = database.Model.SkipNavigationsOf(entity).ToList();
-        if (skips.Count == 0)
+        if (skips.Length == 0)
         {
             write();
             return;

@@ -100,6 +100,16 @@ public abstract class ManyToManySuite<TBackend> : IDisposable where TBackend : B
     }
 
     [Fact]
+    public void A_navigation_predicate_over_a_skip_navigation_explains_as_a_navigation()
+    {
+        Seed();
+        var plan = _db.Posts.Where(p => p.Tags.Any(t => t.Name == "db")).Explain();
+        Assert.Contains("FULL SCAN Post", plan);
+        Assert.Contains("Tags", plan);
+        Assert.DoesNotContain("SkipTargets", plan);
+    }
+
+    [Fact]
     public void Explicit_loading_sets_the_list_from_the_join_rows()
     {
         Seed();
