@@ -16,15 +16,20 @@ namespace ZgDb;
 /// sequence, a key, a predicate) throws <see cref="ArgumentNullException"/>, as everywhere in .NET; a null inside
 /// <see cref="InsertMany"/>'s sequence throws <see cref="ArgumentException"/> naming its position; a document whose
 /// content breaks a rule of the model throws <see cref="ZgDbValidationException"/> naming the collection.
+/// Many-to-many lists (<c>post.Tags</c>) are not stored in the documents: <see cref="Insert"/>, <see cref="InsertMany"/>,
+/// <see cref="Update"/> and <see cref="Upsert"/> make the document's links those of its list (a null list keeps them), in
+/// the same atomic write (see Linq/README.md, "Many-to-many").
 /// </summary>
 public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where T : class
 {
     private readonly ICollectionStore<T> _store;
+    private readonly SkipNavigation[] _skipNavigations;
 
     internal ZgCollection(ZgDatabase database)
     {
         Database = database;
         _store = database.Engine.Store<T>();
+        _skipNavigations = database.Engine.Model.SkipNavigationsOf(_store.Entity).ToArray();
         Provider = new ZgQueryProvider(database);
         Expression = Expression.Constant(this);
     }
@@ -92,7 +97,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     {
         var store = Store;
         ArgumentNullException.ThrowIfNull(document);
-        store.Insert(document);
+        Relations.JoinRows.Write(Database, _skipNavigations, [document], () => store.Insert(document));
     }
 
     /// <summary>Inserts documents as one atomic write: all of them or, if any is refused, none.</summary>
@@ -106,7 +111,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
         for (int i = 0; i < list.Count; i++)
             if (list[i] is null)
                 throw new ArgumentException($"InsertMany into '{store.Name}': the document at position {i} is null; nothing was inserted.", nameof(documents));
-        store.InsertMany(list);
+        Relations.JoinRows.Write(Database, _skipNavigations, list, () => store.InsertMany(list));
     }
 
     /// <summary>Replaces the stored document that has <paramref name="document"/>'s key.</summary>
@@ -116,7 +121,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     {
         var store = Store;
         ArgumentNullException.ThrowIfNull(document);
-        store.Update(document);
+        Relations.JoinRows.Write(Database, _skipNavigations, [document], () => store.Update(document));
     }
 
     /// <summary>Inserts the document, or replaces the one with the same key.</summary>
@@ -125,7 +130,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     {
         var store = Store;
         ArgumentNullException.ThrowIfNull(document);
-        store.Upsert(document);
+        Relations.JoinRows.Write(Database, _skipNavigations, [document], () => store.Upsert(document));
     }
 
     /// <summary>Deletes the document with this key; returns whether there was one.</summary>

@@ -74,6 +74,7 @@ internal static class Navigations
 {
     private static readonly MethodInfo PrincipalMethod = typeof(Relations.RelatedDocuments).GetMethod(nameof(Relations.RelatedDocuments.Principal))!;
     private static readonly MethodInfo DependentsMethod = typeof(Relations.RelatedDocuments).GetMethod(nameof(Relations.RelatedDocuments.Dependents))!;
+    private static readonly MethodInfo SkipTargetsMethod = typeof(Relations.RelatedDocuments).GetMethod(nameof(Relations.RelatedDocuments.SkipTargets))!;
 
     /// <summary>
     /// The value of <paramref name="navigation"/> on <paramref name="entity"/>, read from <paramref name="context"/>'s
@@ -81,6 +82,12 @@ internal static class Navigations
     /// </summary>
     public static object? Value(Query.Execution.QueryContext context, object entity, PropertyInfo navigation, bool isCollection)
     {
+        if (context.Database.Model.FindSkipNavigation(navigation) is { } skip)
+        {
+            var targets = (System.Collections.IList)SkipTargetsMethod.MakeGenericMethod(skip.JoinEntity.ClrType, skip.Target.ClrType)
+                .Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context, skip, skip.Entity.KeyOf(entity)!], null)!;
+            return ToNavigationType(targets, navigation.PropertyType);
+        }
         var relationship = context.Database.Model.Relationships.FirstOrDefault(r => r.DependentNavigation == navigation || r.PrincipalNavigation == navigation)
             ?? throw new ZgDbModelException(entity.GetType().Name, navigation.Name, "is not a navigation of any relationship of the model.");
         object? value;

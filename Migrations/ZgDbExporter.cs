@@ -74,11 +74,13 @@ public static class ZgDbExporter
             foreach (var entity in order)
             {
                 current = entity.CollectionName;
-                var entityPlan = plan.Entities.First(p => p.Entity == entity);
+                var entityPlan = plan.Entities.Concat(plan.ImplicitJoins).First(p => p.Entity == entity);
                 TableReport tableReport;
                 try
                 {
-                    tableReport = await copier.CopyAsync(entity, entityPlan.Table);
+                    tableReport = plan.ImplicitJoins.Contains(entityPlan)
+                        ? await copier.CopyJoinAsync(entity, entityPlan.Table)
+                        : await copier.CopyAsync(entity, entityPlan.Table);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not ZgDbExportException)
                 {

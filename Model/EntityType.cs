@@ -314,15 +314,25 @@ public sealed class EntityType
 /// <summary>The whole model of a database: its entity types, one per collection. Immutable once built.</summary>
 public sealed class DatabaseModel
 {
-    internal DatabaseModel(IReadOnlyList<EntityType> entities, IReadOnlyList<Relationship> relationships)
+    internal DatabaseModel(IReadOnlyList<EntityType> entities, IReadOnlyList<Relationship> relationships, IReadOnlyList<SkipNavigation>? skipNavigations = null)
     {
         Entities = entities;
         Relationships = relationships;
+        SkipNavigations = skipNavigations ?? [];
         Stored = StoredModel.From(this);
     }
 
     /// <summary>Every relationship between the entities.</summary>
     public IReadOnlyList<Relationship> Relationships { get; }
+
+    /// <summary>The many-to-many navigations (two per relationship, one per direction: <c>Post.Tags</c> and <c>Tag.Posts</c>).</summary>
+    public IReadOnlyList<SkipNavigation> SkipNavigations { get; }
+
+    /// <summary>The skip navigation <paramref name="navigation"/> is, or null.</summary>
+    public SkipNavigation? FindSkipNavigation(System.Reflection.PropertyInfo navigation) => SkipNavigations.FirstOrDefault(s => s.Navigation == navigation);
+
+    /// <summary>The many-to-many navigations declared by <paramref name="entity"/>.</summary>
+    public IEnumerable<SkipNavigation> SkipNavigationsOf(EntityType entity) => SkipNavigations.Where(s => s.Entity == entity);
 
     /// <summary>The relationships in which <paramref name="entity"/> is the principal (its dependents).</summary>
     public IEnumerable<Relationship> DependentsOf(EntityType entity) => Relationships.Where(r => r.Principal == entity);

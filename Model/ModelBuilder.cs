@@ -14,6 +14,13 @@ public sealed class ModelBuilder
 
     internal IReadOnlyDictionary<Type, EntityConfiguration> Entities => _entities;
     internal IReadOnlyList<RelationshipConfiguration> Relationships => _relationships;
+    internal List<SkipNavigationConfiguration> SkipNavigations { get; } = [];
+
+    internal SkipNavigationConfiguration AddSkipNavigation(SkipNavigationConfiguration skip)
+    {
+        SkipNavigations.Add(skip);
+        return skip;
+    }
 
     internal RelationshipConfiguration AddRelationship(RelationshipConfiguration relationship)
     {

@@ -33,8 +33,10 @@ public static class ModelFactory
 
         var entityTypes = collections.Select(c => c.ClrType).ToHashSet();
         var entities = collections.Select(c => BuildEntity(c.Name, builder.Entities[c.ClrType], entityTypes)).ToList();
-        var relationships = RelationshipResolver.Resolve(entities, builder.Relationships);
-        return new DatabaseModel(entities, relationships);
+        var manyToMany = SkipNavigationResolver.Prepare(entities, builder, BuildEntity);
+        var relationshipConfigs = builder.Relationships.Concat(manyToMany.Relationships).ToList();
+        var relationships = RelationshipResolver.Resolve(entities, relationshipConfigs, manyToMany.Navigations);
+        return new DatabaseModel(entities, relationships, manyToMany.Complete(relationships, relationshipConfigs));
     }
 
     private static void ApplyAttributes(EntityConfiguration config)
@@ -57,7 +59,7 @@ public static class ModelFactory
         }
     }
 
-    private static EntityType BuildEntity(string collection, EntityConfiguration config, HashSet<Type> entityTypes)
+    internal static EntityType BuildEntity(string collection, EntityConfiguration config, HashSet<Type> entityTypes)
     {
         var type = config.ClrType;
         if (type.IsAbstract || type.IsInterface || !type.IsClass || BindingConstructor(type) is null)

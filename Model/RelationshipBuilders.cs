@@ -96,6 +96,40 @@ public sealed class CollectionNavigationBuilder<TEntity, TRelated> where TEntity
         });
         return new ReferenceCollectionBuilder<TEntity, TRelated>(config);
     }
+
+    /// <summary>
+    /// Many-to-many (EF Core's skip navigations): each <typeparamref name="TEntity"/> lists many <typeparamref name="TRelated"/>
+    /// and back (<c>HasMany(p =&gt; p.Tags).WithMany(t =&gt; t.Posts)</c>). The links are rows of a join collection ZgDb
+    /// keeps (<c>PostTag</c>), or of an entity of your own with <see cref="CollectionCollectionBuilder{TEntity,TRelated}.UsingEntity{TJoin}"/>.
+    /// The inverse navigation is required (ZgDb has no unidirectional many-to-many).
+    /// </summary>
+    public CollectionCollectionBuilder<TEntity, TRelated> WithMany(Expression<Func<TRelated, IEnumerable<TEntity>?>>? navigation = null)
+    {
+        if (navigation is null)
+            throw new ZgDbModelException(typeof(TEntity).Name, _navigation.Name,
+                $"HasMany(...).WithMany() needs the inverse navigation (a collection of {typeof(TEntity).Name} on {typeof(TRelated).Name}): a unidirectional many-to-many is not supported.");
+        var config = _model.AddSkipNavigation(new SkipNavigationConfiguration(typeof(TEntity), _navigation, typeof(TRelated), NavigationExpressions.Parse(navigation, typeof(TRelated))!));
+        return new CollectionCollectionBuilder<TEntity, TRelated>(config);
+    }
+}
+
+/// <summary>Configures a many-to-many relationship (returned by <c>HasMany(...).WithMany(...)</c>).</summary>
+public sealed class CollectionCollectionBuilder<TEntity, TRelated> where TEntity : class where TRelated : class
+{
+    private readonly SkipNavigationConfiguration _config;
+
+    internal CollectionCollectionBuilder(SkipNavigationConfiguration config) => _config = config;
+
+    /// <summary>
+    /// Stores the links as documents of <typeparamref name="TJoin"/>, a collection the database class declares: it needs a
+    /// foreign key to each side (by EF Core's conventions, <c>PostId</c> and <c>TagId</c>) and those two as its composite key
+    /// (<c>HasKey(j =&gt; new { j.PostId, j.TagId })</c>). ZgDb writes its rows from the navigations like the implicit ones.
+    /// </summary>
+    public CollectionCollectionBuilder<TEntity, TRelated> UsingEntity<TJoin>() where TJoin : class
+    {
+        _config.JoinType = typeof(TJoin);
+        return this;
+    }
 }
 
 /// <summary>Configures a one-to-many relationship: the foreign key, whether it is required, the delete behaviour.</summary>

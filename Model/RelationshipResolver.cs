@@ -10,10 +10,10 @@ namespace ZgDb;
 /// </summary>
 internal static class RelationshipResolver
 {
-    public static List<Relationship> Resolve(List<EntityType> entities, IReadOnlyList<RelationshipConfiguration> configured)
+    public static List<Relationship> Resolve(List<EntityType> entities, IReadOnlyList<RelationshipConfiguration> configured, IEnumerable<PropertyInfo>? skipNavigations = null)
     {
         var byType = entities.ToDictionary(e => e.ClrType);
-        var used = new HashSet<PropertyInfo>();
+        var used = new HashSet<PropertyInfo>(skipNavigations ?? []); // many-to-many navigations (SkipNavigationResolver) are taken
         var result = new List<Relationship>();
         foreach (var config in configured)
         {

@@ -26,7 +26,7 @@ internal sealed class NavigationExpander(DatabaseModel model, ParameterExpressio
 
     /// <summary>Whether <paramref name="property"/> is a navigation of the model.</summary>
     public bool IsNavigation(PropertyInfo property) =>
-        model.Relationships.Any(r => r.DependentNavigation == property || r.PrincipalNavigation == property);
+        model.Relationships.Any(r => r.DependentNavigation == property || r.PrincipalNavigation == property) || model.FindSkipNavigation(property) is not null;
 
     /// <summary>
     /// <c>db.Entry(x).Reference(e =&gt; e.Nav).Load()</c> (or <c>.Collection(...)</c>) inside the query becomes a load from
@@ -61,6 +61,7 @@ internal sealed class NavigationExpander(DatabaseModel model, ParameterExpressio
     protected override Expression VisitMember(MemberExpression node)
     {
         if (node.Member is not PropertyInfo property || node.Expression is null) return base.VisitMember(node);
+        if (model.FindSkipNavigation(property) is { } skip) return SkipTargets(skip, Visit(node.Expression), property.PropertyType);
         var relationship = model.Relationships.FirstOrDefault(r => r.DependentNavigation == property || r.PrincipalNavigation == property);
         if (relationship is null) return base.VisitMember(node);
         var owner = Visit(node.Expression);
@@ -81,5 +82,17 @@ internal sealed class NavigationExpander(DatabaseModel model, ParameterExpressio
         if (property.PropertyType.IsArray)
             list = Expression.Call(typeof(Enumerable).GetMethod(nameof(Enumerable.ToArray))!.MakeGenericMethod(relationship.Dependent.ClrType), list);
         return list.Type == property.PropertyType ? list : Expression.Convert(list, property.PropertyType);
+    }
+
+    private static readonly MethodInfo SkipTargetsMethod = typeof(RelatedDocuments).GetMethod(nameof(RelatedDocuments.SkipTargets))!;
+
+    /// <summary><c>p.Tags</c> of a many-to-many: the targets of the owner's join rows (<see cref="RelatedDocuments.SkipTargets"/>).</summary>
+    private Expression SkipTargets(SkipNavigation skip, Expression owner, Type navigationType)
+    {
+        var key = Expression.Convert(Expression.Property(owner, skip.Entity.Key.Info), typeof(object));
+        Expression list = Expression.Call(SkipTargetsMethod.MakeGenericMethod(skip.JoinEntity.ClrType, skip.Target.ClrType), context, Expression.Constant(skip), key);
+        if (navigationType.IsArray)
+            list = Expression.Call(typeof(Enumerable).GetMethod(nameof(Enumerable.ToArray))!.MakeGenericMethod(skip.Target.ClrType), list);
+        return list.Type == navigationType ? list : Expression.Convert(list, navigationType);
     }
 }

@@ -39,6 +39,26 @@ internal static class RelatedDocuments
         return snapshot.Scan().Where(d => Equals(relationship.ForeignKeyOf(d), principalKey)).Select(context.Materialize).ToList();
     }
 
+    /// <summary>
+    /// Copies of the <typeparamref name="TTarget"/> documents a many-to-many navigation lists for the entity with key
+    /// <paramref name="key"/>: its rows in the join collection <typeparamref name="TJoin"/> (through the index on the join's
+    /// foreign key to the entity), then a primary-key lookup of each target, in the target's key order.
+    /// </summary>
+    public static List<TTarget> SkipTargets<TJoin, TTarget>(QueryContext context, SkipNavigation skip, object key) where TJoin : class where TTarget : class =>
+        context.NavigationList(skip, key, () =>
+        {
+            var joins = context.Snapshot<TJoin>();
+            var index = joins.GetIndex(skip.ToEntity.ForeignKeyIndexName)
+                ?? throw new InvalidOperationException($"The join collection {skip.JoinEntity.CollectionName} has no index on {skip.ToEntity.ForeignKeyName}.");
+            var targetKeys = index.Range([key], null, null, descending: false).Select(skip.TargetKeyOf).ToList();
+            targetKeys.Sort(KeyComparer.For(skip.Target.KeyKind));
+            var targets = context.Snapshot<TTarget>();
+            var found = new List<TTarget>(targetKeys.Count);
+            foreach (var targetKey in targetKeys)
+                if (targets.Get(targetKey) is { } stored) found.Add(context.Materialize(stored));
+            return found;
+        });
+
     /// <summary>The one dependent of a one-to-one <paramref name="relationship"/> (a copy), or null.</summary>
     public static T? Dependent<T>(QueryContext context, Relationship relationship, object principalKey) where T : class =>
         Dependents<T>(context, relationship, principalKey).FirstOrDefault();

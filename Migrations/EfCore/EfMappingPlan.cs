@@ -76,4 +76,10 @@ internal sealed record EfMappingPlan(
 {
     /// <summary>The mapping choices (nested types as JSON or columns, a string collation).</summary>
     public EfMappingOptions Mapping { get; init; } = EfMappingOptions.Default;
+
+    /// <summary>The many-to-many relationships (their join entities' foreign keys are not in <see cref="Relationships"/>; an implicit join entity is not in <see cref="Entities"/>).</summary>
+    public IReadOnlyList<EfManyToManyPlan> ManyToMany { get; init; } = [];
+
+    /// <summary>The implicit join collections ZgDb keeps, which EF Core declares itself (copied by <see cref="Export.DataCopier"/> as its shared-type rows).</summary>
+    public IReadOnlyList<EfEntityPlan> ImplicitJoins { get; init; } = [];
 }

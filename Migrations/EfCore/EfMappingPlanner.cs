@@ -17,8 +17,13 @@ internal static class EfMappingPlanner
     {
         var notes = new List<string>();
         var entities = model.Entities.Select(e => PlanEntity(model, e, notes)).ToList();
-        var relationships = model.Relationships.Select(r => new EfRelationshipPlan(r, r.DeleteBehavior.ToString())).ToList();
-        return new EfMappingPlan(model, entities, relationships, notes);
+        var relationships = model.Relationships.Where(r => !ManyToManyMapping.IsJoinRelationship(model, r))
+            .Select(r => new EfRelationshipPlan(r, r.DeleteBehavior.ToString())).ToList();
+        return new EfMappingPlan(model, entities.Where(e => !ManyToManyMapping.IsImplicitJoin(model, e.Entity)).ToList(), relationships, notes)
+        {
+            ManyToMany = ManyToManyMapping.Plan(model),
+            ImplicitJoins = entities.Where(e => ManyToManyMapping.IsImplicitJoin(model, e.Entity)).ToList(),
+        };
     }
 
     private static EfEntityPlan PlanEntity(DatabaseModel model, EntityType entity, List<string> notes)
@@ -27,6 +32,7 @@ internal static class EfMappingPlanner
             throw new ZgDbExportException(entity.CollectionName, $"entity {entity.Name} is a generic type; EF Core maps a generic type only as a shared-type entity, which the exporter does not generate.");
         var navigations = model.Relationships.Where(r => r.Dependent == entity).Select(r => r.DependentNavigation)
             .Concat(model.Relationships.Where(r => r.Principal == entity).Select(r => r.PrincipalNavigation))
+            .Concat(model.SkipNavigationsOf(entity).Select(s => s.Navigation))
             .OfType<PropertyInfo>().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
 
         var properties = new List<EfPropertyPlan>();

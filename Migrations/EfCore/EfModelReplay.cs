@@ -65,6 +65,7 @@ public static class EfModelReplay
             foreach (var index in entity.Indexes)
                 builder.HasIndex([.. index.Properties]).IsUnique(index.IsUnique);
         }
+        foreach (var manyToMany in plan.ManyToMany) ManyToManyMapping.Apply(modelBuilder, manyToMany);
         foreach (var relationship in plan.Relationships)
         {
             var dependent = modelBuilder.Entity(relationship.Dependent);

@@ -17,6 +17,56 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
         (Task<TableReport>)typeof(DataCopier).GetMethod(nameof(CopyTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
             .MakeGenericMethod(entity.ClrType).Invoke(this, [entity, table])!;
 
+    /// <summary>
+    /// Copies an implicit join collection (<c>PostTag</c>) into EF Core's implicit join entity of the same name, a
+    /// shared-type <c>Dictionary&lt;string, object&gt;</c> whose entries are the join row's two foreign keys; verifies it
+    /// as the other tables (its rows read back into join rows).
+    /// </summary>
+    public Task<TableReport> CopyJoinAsync(EntityType entity, string table) =>
+        (Task<TableReport>)typeof(DataCopier).GetMethod(nameof(CopyJoinTypedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .MakeGenericMethod(entity.ClrType).Invoke(this, [entity, table])!;
+
+    private async Task<TableReport> CopyJoinTypedAsync<T>(EntityType entity, string table) where T : class
+    {
+        var snapshot = source.Engine.Store<T>().Snapshot(state);
+        long total = snapshot.Count;
+        var checksum = new ContentChecksum();
+        var set = target.Set<Dictionary<string, object>>(entity.CollectionName);
+        CopiedInCurrent = 0;
+        progress?.Report(new ExportProgress(ExportPhase.Copy, entity.CollectionName, 0, total));
+        int pending = 0;
+        foreach (var stored in snapshot.Scan())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            checksum.Add(stored, entity.Properties);
+            set.Add(entity.KeyParts.ToDictionary(p => p.Name, p => p.Info.GetValue(stored)!));
+            if (++pending >= options.BatchSize) await FlushAsync();
+        }
+        await FlushAsync();
+
+        async Task FlushAsync()
+        {
+            if (pending == 0) return;
+            await target.SaveChangesAsync(cancellationToken);
+            target.ChangeTracker.Clear();
+            CopiedInCurrent += pending;
+            pending = 0;
+            progress?.Report(new ExportProgress(ExportPhase.Copy, entity.CollectionName, CopiedInCurrent, total));
+        }
+
+        if (!options.Verify)
+            return new TableReport(entity.CollectionName, table, checksum.Rows, CopiedInCurrent, null, checksum.Value, null);
+        long targetRows = await set.LongCountAsync(cancellationToken);
+        var targetChecksum = new ContentChecksum();
+        await foreach (var row in set.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var joinRow = Activator.CreateInstance(entity.ClrType)!;
+            foreach (var part in entity.KeyParts) part.Info.SetValue(joinRow, row[part.Name]);
+            targetChecksum.Add(joinRow, entity.Properties);
+        }
+        return new TableReport(entity.CollectionName, table, checksum.Rows, CopiedInCurrent, targetRows, checksum.Value, targetChecksum.Value);
+    }
+
     private async Task<TableReport> CopyTypedAsync<T>(EntityType entity, string table) where T : class
     {
         var snapshot = source.Engine.Store<T>().Snapshot(state);

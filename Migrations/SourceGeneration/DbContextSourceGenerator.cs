@@ -63,6 +63,7 @@ internal static class DbContextSourceGenerator
         w.Line($"protected override void OnModelCreating({Ef}.ModelBuilder modelBuilder)");
         w.Open();
         foreach (var entity in plan.Entities) WriteEntity(w, entity, plan.Mapping);
+        foreach (var manyToMany in plan.ManyToMany) WriteManyToMany(w, manyToMany);
         foreach (var relationship in plan.Relationships) WriteRelationship(w, relationship);
         w.Close();
         w.Close();
@@ -167,6 +168,34 @@ internal static class DbContextSourceGenerator
         w.Line($".IsRequired({(r.IsRequired ? "true" : "false")})");
         w.Line($".OnDelete({Ef}.DeleteBehavior.{r.DeleteBehavior});");
         w.Indent--;
+    }
+
+    /// <summary><c>HasMany(e =&gt; e.Tags).WithMany(e =&gt; e.Posts)</c>, with <c>UsingEntity&lt;TJoin&gt;(right, left)</c> for an explicit join entity.</summary>
+    private static void WriteManyToMany(SourceWriter w, EfManyToManyPlan plan)
+    {
+        var skip = plan.Skip;
+        w.Line($"modelBuilder.Entity<{Type(skip.Entity.ClrType)}>()");
+        w.Indent++;
+        w.Line($".HasMany(e => e.{Identifier(skip.Navigation.Name)})");
+        if (plan.IsImplicit)
+        {
+            w.Line($".WithMany(e => e.{Identifier(skip.InverseNavigation.Name)});");
+            w.Indent--;
+            return;
+        }
+        w.Line($".WithMany(e => e.{Identifier(skip.InverseNavigation.Name)})");
+        w.Line($".UsingEntity<{Type(skip.JoinEntity.ClrType)}>(");
+        w.Indent++;
+        w.Line($"r => {JoinSide("r", skip.ToTarget)},");
+        w.Line($"l => {JoinSide("l", skip.ToEntity)});");
+        w.Indent -= 2;
+    }
+
+    private static string JoinSide(string builder, Relationship r)
+    {
+        var one = r.DependentNavigation is { } toPrincipal ? $"{builder}.HasOne(e => e.{Identifier(toPrincipal.Name)})" : $"{builder}.HasOne<{Type(r.Principal.ClrType)}>()";
+        var many = r.PrincipalNavigation is { } toDependent ? $".WithMany(e => e.{Identifier(toDependent.Name)})" : ".WithMany()";
+        return $"{one}{many}.HasForeignKey(e => e.{Identifier(r.ForeignKey.Name)}).IsRequired({(r.IsRequired ? "true" : "false")}).OnDelete({Ef}.DeleteBehavior.{r.DeleteBehavior})";
     }
 
     private sealed class SourceWriter

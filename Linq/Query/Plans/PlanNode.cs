@@ -137,6 +137,8 @@ internal sealed class ReadableNavigations : ExpressionVisitor
             {
                 var navigation = node.Arguments.Count == 3 && node.Arguments[1] is ConstantExpression { Value: Relationship relationship }
                     ? relationship.PrincipalNavigation
+                    : node.Arguments.Count == 3 && node.Arguments[1] is ConstantExpression { Value: SkipNavigation skip } // a many-to-many list
+                    ? skip.Navigation
                     : owner.Type.GetProperties().SingleOrDefault(p => p.PropertyType == node.Method.GetGenericArguments()[0]);
                 if (navigation is not null) return Expression.Property(Visit(owner), navigation);
             }
