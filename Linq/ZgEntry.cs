@@ -65,6 +65,7 @@ public sealed class ZgNavigationEntry
         _database.ThrowIfDisposed();
         var value = Navigations.Value(new Query.Execution.QueryContext(_database, _database.Engine.ReadState(), []), _entity, _navigation, _isCollection);
         _navigation.SetValue(_entity, value);
+        Relations.LoadedSkipLists.Remember(_database, _entity, _navigation, value);
         return value;
     }
 }
@@ -119,7 +120,11 @@ internal static class Navigations
             return new ZgNavigationEntry(database, entity, navigation, isCollection).Load();
         var value = Value(context, entity, navigation, isCollection);
         var snapshot = context.Snapshot<T>();
-        if (!ReferenceEquals(snapshot.Get(snapshot.KeyOf(entity)), entity)) navigation.SetValue(entity, value);
+        if (!ReferenceEquals(snapshot.Get(snapshot.KeyOf(entity)), entity))
+        {
+            navigation.SetValue(entity, value);
+            Relations.LoadedSkipLists.Remember(database, entity, navigation, value);
+        }
         return value;
     }
 

@@ -145,6 +145,7 @@ internal sealed class IncludeProcessor
         var (navigation, load) = chain[level];
         var value = load(context, entity);
         navigation.SetValue(entity, value);
+        LoadedSkipLists.Remember(context.Database, entity, navigation, value);
         if (level + 1 == chain.Count || value is null) return;
         if (value is IEnumerable many and not string)
             foreach (var item in many) Load(item!, chain, level + 1, context);

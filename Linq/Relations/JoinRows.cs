@@ -7,9 +7,11 @@ namespace ZgDb.Relations;
 
 /// <summary>
 /// Keeps the join collections of many-to-many relationships in step with the skip navigations of the documents
-/// written (<c>post.Tags</c>): <c>Insert</c>, <c>InsertMany</c>, <c>Update</c> and <c>Upsert</c> of a document make its join
-/// rows those of its current list (adding the missing links, deleting those no longer listed) in the same engine write
-/// as the document, so both commit or neither does (inside a transaction, in the transaction). A null list leaves the
+/// written (<c>post.Tags</c>): <c>Insert</c>, <c>InsertMany</c>, <c>Update</c> and <c>Upsert</c> of a document add the links
+/// its list holds, in the same engine write as the document, so both commit or neither does (inside a transaction, in
+/// the transaction). Links the list does not hold are deleted only when ZgDb loaded that list into that object
+/// (<see cref="LoadedSkipLists"/>: Include or explicit loading, then items removed or another list assigned); a list never loaded (a document
+/// read without Include, a new object) cannot say which links it lacks, so none is deleted. A null list leaves the
 /// document's join rows as they are. A listed entity is linked by its key and must exist (the join row's foreign key
 /// is checked like any other: <see cref="ZgDbForeignKeyException"/> naming it); it is never inserted. Deletes need
 /// nothing here: the join rows' foreign keys cascade.
@@ -40,6 +42,7 @@ internal static class JoinRows
     private static void Sync(StorageEngine engine, WriteSet set, SkipNavigation skip, object document)
     {
         if (skip.Navigation.GetValue(document) is not IEnumerable listed) return;
+        bool removeUnlisted = LoadedSkipLists.WasLoaded(document, skip.Navigation);
         var key = skip.Entity.KeyOf(document)!;
         var wanted = new List<object>();
         var seen = new HashSet<object>();
@@ -59,7 +62,7 @@ internal static class JoinRows
         {
             var targetKey = skip.TargetKeyOf(joinKey);
             if (seen.Contains(targetKey)) have.Add(targetKey);
-            else joins.RemoveKey(set, joinKey);
+            else if (removeUnlisted) joins.RemoveKey(set, joinKey);
         }
         var insert = Inserters.GetOrAdd(skip.JoinEntity.ClrType, type => InsertMethod.MakeGenericMethod(type).CreateDelegate<Action<StorageEngine, object>>());
         var targets = engine.Stores.First(s => s.Entity == skip.Target);

@@ -157,14 +157,42 @@ public abstract class ManyToManySuite<TBackend> : IDisposable where TBackend : B
         untouched.Tags = null!;
         untouched.Title = "renamed";
         _db.Posts.Update(untouched);
-        _db.Posts.Upsert(new Post { Id = 4, Title = "upserted", Tags = [] });
+        _db.Posts.Upsert(new Post { Id = 4, Title = "upserted", Tags = [] }); // a list ZgDb did not load only adds
         _db = _backend.Reopen(_db, Manual);
-        var links = new[] { (1, new[] { 1, 2 }), (2, [2]), (3, [2, 4]), (4, []), (5, []) };
+        var links = new[] { (1, new[] { 1, 2 }), (2, [2]), (3, [2, 4]), (4, [3]), (5, []) };
         var (posts, tags) = Graph(links);
         posts[0].Title = "renamed";
         posts[3].Title = "upserted";
         AssertLinks(posts, tags);
         Assert.Equal("renamed", _db.Posts.Find(1)!.Title);
+    }
+
+    [Fact]
+    public void Updating_a_document_read_without_its_list_unlinked_every_target()
+    {
+        Seed();
+        var tag = _db.Tags.Find(1)!; // read without Include: Posts is the constructor's empty list
+        tag.Name = "database";
+        _db.Tags.Update(tag);
+        var post = _db.Posts.Find(3)!;
+        post.Title = "retitled";
+        post.Tags = [new Tag { Id = 2 }]; // a list ZgDb did not load: links are added, none removed
+        _db.Posts.Update(post);
+        _db = _backend.Reopen(_db, Manual);
+        var (posts, tags) = Graph([(1, [1, 2]), (2, [2]), (3, [1, 2, 3, 4]), (4, [3]), (5, [])]);
+        posts[2].Title = "retitled";
+        tags[0].Name = "database";
+        AssertLinks(posts, tags);
+        // Loaded, then an item removed: the list is the whole truth, the removed link goes.
+        var loaded = _db.Tags.Include(t => t.Posts).Single(t => t.Id == 1);
+        loaded.Posts.RemoveAll(p => p.Id == 1);
+        _db.Tags.Update(loaded);
+        Assert.Equal([3], _db.Tags.Include(t => t.Posts).Single(t => t.Id == 1).Posts.Select(p => p.Id));
+        var explicitly = _db.Posts.Find(3)!;
+        _db.Entry(explicitly).Collection(p => p.Tags).Load();
+        explicitly.Tags.RemoveAll(t => t.Id == 4);
+        _db.Posts.Update(explicitly);
+        Assert.Equal([1, 2, 3], _db.Posts.Include(p => p.Tags).Single(p => p.Id == 3).Tags.Select(t => t.Id));
     }
 
     [Fact]
@@ -190,7 +218,7 @@ public abstract class ManyToManySuite<TBackend> : IDisposable where TBackend : B
         using (var transaction = _db.BeginTransaction())
         {
             _db.Posts.Insert(new Post { Id = 10, Title = "in tx", Tags = [new Tag { Id = 1 }, new Tag { Id = 4 }] });
-            var post = _db.Posts.Find(1)!;
+            var post = _db.Posts.Include(p => p.Tags).Single(p => p.Id == 1);
             post.Tags = [];
             _db.Posts.Update(post);
             _db.Tags.Delete(3);
