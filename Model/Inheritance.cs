@@ -130,7 +130,9 @@ internal static class Hierarchies
             var value = type.IsAbstract ? null : config.DiscriminatorValue ?? type.Name;
             if (value is not null && !values.TryAdd(value, type))
                 throw new ZgDbModelException(type.Name, null, $"the discriminator value '{value}' is also {values[value].Name}'s; each type of a hierarchy needs its own (HasValue).");
+            // the nearest base the hierarchy has (an unconfigured class between is skipped)
             var baseType = config.BaseType ?? type.BaseType!;
+            while (baseType != root.ClrType && types.All(t => t.ClrType != baseType)) baseType = baseType.BaseType!;
             types.Add(new DerivedEntityType(type, baseType, value, properties));
             ModelFactory.AddIndexes(config, properties, indexes);
         }
