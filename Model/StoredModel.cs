@@ -151,6 +151,19 @@ public sealed record StoredEntity
     /// <summary>The derived types stored in the collection, base before derived; null without a hierarchy.</summary>
     public List<StoredDerivedType>? DerivedTypes { get; init; }
 
+    /// <summary>
+    /// Every property a document of the collection may hold: the entity's, then for a hierarchy the discriminator (a
+    /// required string) and the properties the derived types add (each name once). What untyped readers may name.
+    /// </summary>
+    public List<StoredProperty> EveryProperty()
+    {
+        if (Discriminator is null) return Properties;
+        var all = new List<StoredProperty>(Properties) { new() { Name = Discriminator, Type = "string", Required = DiscriminatorValue is null } };
+        foreach (var derived in DerivedTypes ?? [])
+            all.AddRange(derived.Properties.Where(p => all.All(a => a.Name != p.Name)));
+        return all;
+    }
+
     /// <summary>The stored properties of documents whose discriminator is <paramref name="value"/>, or null for a value the model does not know.</summary>
     public List<StoredProperty>? PropertiesFor(string? value)
     {
