@@ -143,10 +143,25 @@ public abstract class InheritanceSuite<TBackend> : IDisposable where TBackend : 
     }
 
     [Fact]
+    public void A_cast_guarded_by_is_keeps_the_derived_index_and_an_unguarded_one_throws_as_in_linq_to_objects()
+    {
+        InsertAnimals();
+        string breed = "collie";
+        var explain = _db.Animals.Where(a => a is Dog && ((Dog)a).Breed == breed).Explain();
+        Assert.True(explain.StartsWith("INDEX SEEK", StringComparison.Ordinal), explain);
+        Same(q => q.Where(a => a is Dog && ((Dog)a).Breed == breed));
+        Assert.Throws<InvalidCastException>(() => Expected.Where(a => ((Dog)a).Breed == breed).ToList());
+        Assert.Throws<InvalidCastException>(() => _db.Animals.Where(a => ((Dog)a).Breed == breed).ToList());
+        Assert.Throws<InvalidCastException>(() => _db.Animals.Select(a => (Dog)a).ToList());
+    }
+
+    [Fact]
     public void Explain_shows_the_discriminator_filter_of_OfType()
     {
         InsertAnimals();
-        Assert.Contains("Discriminator", _db.Animals.OfType<Cat>().Explain());
+        Assert.Equal("FULL SCAN Animal -> FILTER (x Is Cat) (the type test reads the discriminator: Discriminator IN ('Cat')) -> SELECT x",
+            _db.Animals.OfType<Cat>().Explain());
+        Assert.Contains("Discriminator IN ('Dog', 'Puppy')", _db.Animals.Where(a => a is Dog).Explain());
     }
 
     [Fact]
