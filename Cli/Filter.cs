@@ -36,7 +36,7 @@ internal static class Filter
         var parser = new Parser(text);
         var filter = parser.ParseAll();
         foreach (var (path, position) in parser.Paths)
-            if (!Known(entity.Properties, path, 0) && !removedPaths.Any(r => string.Equals(r, string.Join('.', path), StringComparison.OrdinalIgnoreCase)))
+            if (!Known(entity.EveryProperty(), path, 0) && !removedPaths.Any(r => string.Equals(r, string.Join('.', path), StringComparison.OrdinalIgnoreCase)))
                 throw new FilterSyntaxException(UnknownProperty(collection, entity, path), position);
         return filter;
     }
@@ -69,7 +69,7 @@ internal static class Filter
                 if (p.Nested is { } nested) Collect(nested, prefix + p.Name + ".");
             }
         }
-        Collect(entity.Properties, "");
+        Collect(entity.EveryProperty(), "");
         var wanted = string.Join('.', path);
         var near = names.Select(n => (Name: n, Distance: Distance(n.ToLowerInvariant(), wanted.ToLowerInvariant())))
             .Where(n => n.Distance <= Math.Max(2, wanted.Length / 3)).OrderBy(n => n.Distance).Select(n => n.Name).FirstOrDefault();

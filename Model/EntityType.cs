@@ -223,7 +223,8 @@ public sealed class PropertyPath : IEquatable<PropertyPath>
         object? current = entity;
         foreach (var member in Members)
         {
-            if (current is null) return null;
+            // a derived type's property on a document of another type of the hierarchy: no value
+            if (current is null || !member.DeclaringType!.IsInstanceOfType(current)) return null;
             current = member.GetValue(current);
         }
         return current;
@@ -309,6 +310,29 @@ public sealed class EntityType
 
     /// <summary>Finds a stored property by name, or null.</summary>
     public EntityProperty? FindProperty(string name) => Properties.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>
+    /// The discriminator's property name when the collection holds a hierarchy (<see cref="DerivedTypes"/>), else null.
+    /// Documents hold it as a string; it is not one of <see cref="Properties"/> (no CLR property holds it).
+    /// </summary>
+    public string? Discriminator { get; internal set; }
+
+    /// <summary>The discriminator value of documents of <see cref="ClrType"/> itself; null for an abstract root or no hierarchy.</summary>
+    public string? DiscriminatorValue { get; internal set; }
+
+    /// <summary>The types stored in this collection besides <see cref="ClrType"/>, base before derived (empty without a hierarchy).</summary>
+    public IReadOnlyList<DerivedEntityType> DerivedTypes { get; internal set; } = [];
+
+    /// <summary>Whether the collection holds a hierarchy (derived types, a discriminator).</summary>
+    public bool HasHierarchy => Discriminator is not null;
+
+    /// <summary>The stored properties of instances of <paramref name="clrType"/> (the entity's or a derived type's), or null for a type outside the hierarchy.</summary>
+    public IReadOnlyList<EntityProperty>? PropertiesOf(Type clrType) =>
+        clrType == ClrType ? Properties : DerivedTypes.FirstOrDefault(d => d.ClrType == clrType)?.Properties;
+
+    /// <summary>The discriminator value of <paramref name="clrType"/>'s documents, or null (abstract, or outside the hierarchy).</summary>
+    public string? DiscriminatorOf(Type clrType) =>
+        clrType == ClrType ? DiscriminatorValue : DerivedTypes.FirstOrDefault(d => d.ClrType == clrType)?.DiscriminatorValue;
 }
 
 /// <summary>The whole model of a database: its entity types, one per collection. Immutable once built.</summary>

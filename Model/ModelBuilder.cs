@@ -52,6 +52,12 @@ internal sealed class EntityConfiguration(Type clrType)
     public Dictionary<string, int> MaxLength { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<string>> FormerNames { get; } = new(StringComparer.Ordinal);
     public List<IndexConfiguration> Indexes { get; } = [];
+    /// <summary>The base type named by <c>HasBaseType</c>, or null (then the CLR base class, when it is an entity).</summary>
+    public Type? BaseType { get; set; }
+    /// <summary>The discriminator's property name from <c>HasDiscriminator</c> (on the hierarchy's root), or null for "Discriminator".</summary>
+    public string? DiscriminatorProperty { get; set; }
+    /// <summary>The discriminator value from <c>HasValue</c>, or null for the CLR type's short name.</summary>
+    public string? DiscriminatorValue { get; set; }
 }
 
 internal sealed class IndexConfiguration(List<List<PropertyInfo>> paths)
@@ -136,6 +142,30 @@ public sealed class EntityTypeBuilder<T> where T : class
     {
         _config.Ignored.Add(propertyName);
         return this;
+    }
+
+    /// <summary>
+    /// Stores <typeparamref name="T"/> in the collection of its base entity <typeparamref name="TBase"/> (EF Core's
+    /// table-per-hierarchy): documents of <typeparamref name="T"/> carry a discriminator naming their type. A class
+    /// configured with <c>Entity&lt;T&gt;()</c> whose CLR base class is a collection's entity is derived by convention.
+    /// </summary>
+    public EntityTypeBuilder<T> HasBaseType<TBase>() where TBase : class
+    {
+        if (typeof(TBase) == typeof(T) || !typeof(TBase).IsAssignableFrom(typeof(T)))
+            throw new ZgDbModelException(typeof(T).Name, null, $"HasBaseType<{typeof(TBase).Name}>(): {typeof(TBase).Name} is not a base class of {typeof(T).Name}.");
+        _config.BaseType = typeof(TBase);
+        return this;
+    }
+
+    /// <summary>
+    /// Names the discriminator property of the hierarchy whose root is <typeparamref name="T"/> (EF Core's
+    /// <c>HasDiscriminator</c>; default "Discriminator", a string); continue with <c>HasValue</c> to set the values.
+    /// </summary>
+    public DiscriminatorBuilder<T> HasDiscriminator(string propertyName = InheritanceDefaults.DiscriminatorProperty)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(propertyName);
+        _config.DiscriminatorProperty = propertyName;
+        return new DiscriminatorBuilder<T>(_model);
     }
 
     private static bool SamePaths(List<List<PropertyInfo>> a, List<List<PropertyInfo>> b) =>

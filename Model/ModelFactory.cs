@@ -23,23 +23,25 @@ public static class ModelFactory
             ApplyAttributes(builder.GetOrAdd(type));
         configure?.Invoke(builder);
 
+        var hierarchies = Hierarchies.Resolve(builder, collections.Select(c => c.ClrType).ToHashSet());
         foreach (var configured in builder.Entities.Keys)
-            if (collections.All(c => c.ClrType != configured))
-                throw new ZgDbModelException(configured.Name, null, "is configured in OnModelCreating but the database class has no ZgCollection<" + configured.Name + "> property.");
+            if (collections.All(c => c.ClrType != configured) && hierarchies.Values.All(d => d.All(x => x.ClrType != configured)))
+                throw new ZgDbModelException(configured.Name, null, "is configured in OnModelCreating but the database class has no ZgCollection<" + configured.Name + "> property" +
+                    " (nor is it derived from a collection's entity: a derived type is stored in its base's collection, see HasBaseType).");
 
         var duplicate = collections.GroupBy(c => c.ClrType).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ZgDbModelException(duplicate.Key.Name, null, $"is stored in two collections ({string.Join(", ", duplicate.Select(d => d.Name))}); an entity type belongs to one collection.");
 
         var entityTypes = collections.Select(c => c.ClrType).ToHashSet();
-        var entities = collections.Select(c => BuildEntity(c.Name, builder.Entities[c.ClrType], entityTypes)).ToList();
-        var manyToMany = SkipNavigationResolver.Prepare(entities, builder, BuildEntity);
+        var entities = collections.Select(c => BuildEntity(c.Name, builder.Entities[c.ClrType], entityTypes, hierarchies.GetValueOrDefault(c.ClrType) ?? [])).ToList();
+        var manyToMany = SkipNavigationResolver.Prepare(entities, builder, (name, config, types) => BuildEntity(name, config, types, []));
         var relationshipConfigs = builder.Relationships.Concat(manyToMany.Relationships).ToList();
         var relationships = RelationshipResolver.Resolve(entities, relationshipConfigs, manyToMany.Navigations);
         return new DatabaseModel(entities, relationships, manyToMany.Complete(relationships, relationshipConfigs));
     }
 
-    private static void ApplyAttributes(EntityConfiguration config)
+    internal static void ApplyAttributes(EntityConfiguration config)
     {
         if (PrimaryKeyAttributes.Find(config.ClrType) is { } names)
             config.Key = PrimaryKeyAttributes.Resolve(config.ClrType, names);
@@ -59,13 +61,58 @@ public static class ModelFactory
         }
     }
 
-    internal static EntityType BuildEntity(string collection, EntityConfiguration config, HashSet<Type> entityTypes)
+    internal static EntityType BuildEntity(string collection, EntityConfiguration config, HashSet<Type> entityTypes, List<EntityConfiguration> derived)
     {
         var type = config.ClrType;
-        if (type.IsAbstract || type.IsInterface || !type.IsClass || BindingConstructor(type) is null)
+        // A hierarchy's root may be abstract (EF Core's rule): only its derived types have instances.
+        bool abstractRoot = type.IsAbstract && !type.IsInterface && derived.Count > 0;
+        if (!abstractRoot && (type.IsAbstract || type.IsInterface || !type.IsClass || BindingConstructor(type) is null))
             throw new ZgDbModelException(type.Name, null, "an entity must be a non-abstract class with a public parameterless constructor, or with one " +
                 "public constructor whose parameters each bind to a public property of the same name (any case) and type, as EF Core binds a " +
                 "positional record's constructor." + (BindingConstructor(type) is null ? UnboundParameters(type) : ""));
+        var properties = BuildProperties(config, entityTypes);
+        List<PropertyInfo> keyInfos = config.Key ?? (FindConventionalKey(type) is { } conventional ? [conventional] : (List<PropertyInfo>?)null)
+            ?? throw new ZgDbModelException(type.Name, null, $"has no primary key: add a property 'Id' or '{type.Name}Id', mark one with [Key], or call HasKey.");
+        if (keyInfos.GroupBy(k => k.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ZgDbModelException(type.Name, twice.Key, "is named twice in the composite key; each property is one part.");
+        var keyParts = new List<EntityProperty>();
+        foreach (var keyInfo in keyInfos)
+        {
+            var key = properties.FirstOrDefault(p => p.Name == keyInfo.Name)
+                ?? throw new ZgDbModelException(type.Name, keyInfo.Name, "the key must be a stored property with a public getter and setter.");
+            if (KeyKinds.Of(keyInfo.PropertyType) is null)
+                throw new ZgDbModelException(type.Name, keyInfo.Name,
+                    $"a key{(keyInfos.Count > 1 ? " part" : "")} of type {keyInfo.PropertyType.Name} is not supported; use an integer type (byte, sbyte, short, ushort, int, uint, long, ulong), " +
+                    "char, string, Guid, DateTime, DateTimeOffset, DateOnly, decimal, an enum or byte[] (not nullable: a key part is never null).");
+            key.IsRequired = true;
+            keyParts.Add(key);
+        }
+        var keyKind = keyParts.Count > 1 ? KeyKind.Composite : KeyKinds.Of(keyParts[0].ClrType)!.Value;
+
+        var indexes = new List<EntityIndex>();
+        AddIndexes(config, properties, indexes);
+        var entity = new EntityType(collection, type, keyParts, keyKind, properties, indexes);
+        if (derived.Count > 0) Hierarchies.Build(entity, config, derived, entityTypes, indexes);
+        return entity;
+    }
+
+    /// <summary>The declared indexes of <paramref name="config"/> (an entity's, or a derived type's on its root's collection), each checked against <paramref name="properties"/>.</summary>
+    internal static void AddIndexes(EntityConfiguration config, IReadOnlyList<EntityProperty> properties, List<EntityIndex> indexes)
+    {
+        foreach (var index in config.Indexes)
+        {
+            var paths = index.Paths.Select(p => new PropertyPath(p)).ToList();
+            foreach (var path in paths) CheckIndexPath(config.ClrType, path, properties);
+            var name = string.Join(",", paths.Select(p => p.Name));
+            if (indexes.Any(i => i.Name == name)) continue;
+            indexes.Add(new EntityIndex(name, paths, index.IsUnique));
+        }
+    }
+
+    /// <summary>The stored properties of <paramref name="config"/>'s type, with what attributes and the fluent API said of them.</summary>
+    internal static List<EntityProperty> BuildProperties(EntityConfiguration config, HashSet<Type> entityTypes)
+    {
+        var type = config.ClrType;
         JsonAttributeCheck.CheckClass(type, IsMappable);
 
         var properties = new List<EntityProperty>();
@@ -89,34 +136,7 @@ public static class ModelFactory
         CheckFormerNames(type, properties);
         CheckConstructorBindsStored(type, properties);
 
-        List<PropertyInfo> keyInfos = config.Key ?? (FindConventionalKey(type) is { } conventional ? [conventional] : (List<PropertyInfo>?)null)
-            ?? throw new ZgDbModelException(type.Name, null, $"has no primary key: add a property 'Id' or '{type.Name}Id', mark one with [Key], or call HasKey.");
-        if (keyInfos.GroupBy(k => k.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ZgDbModelException(type.Name, twice.Key, "is named twice in the composite key; each property is one part.");
-        var keyParts = new List<EntityProperty>();
-        foreach (var keyInfo in keyInfos)
-        {
-            var key = properties.FirstOrDefault(p => p.Name == keyInfo.Name)
-                ?? throw new ZgDbModelException(type.Name, keyInfo.Name, "the key must be a stored property with a public getter and setter.");
-            if (KeyKinds.Of(keyInfo.PropertyType) is null)
-                throw new ZgDbModelException(type.Name, keyInfo.Name,
-                    $"a key{(keyInfos.Count > 1 ? " part" : "")} of type {keyInfo.PropertyType.Name} is not supported; use an integer type (byte, sbyte, short, ushort, int, uint, long, ulong), " +
-                    "char, string, Guid, DateTime, DateTimeOffset, DateOnly, decimal, an enum or byte[] (not nullable: a key part is never null).");
-            key.IsRequired = true;
-            keyParts.Add(key);
-        }
-        var keyKind = keyParts.Count > 1 ? KeyKind.Composite : KeyKinds.Of(keyParts[0].ClrType)!.Value;
-
-        var indexes = new List<EntityIndex>();
-        foreach (var index in config.Indexes)
-        {
-            var paths = index.Paths.Select(p => new PropertyPath(p)).ToList();
-            foreach (var path in paths) CheckIndexPath(type, path, properties);
-            var name = string.Join(",", paths.Select(p => p.Name));
-            if (indexes.Any(i => i.Name == name)) continue;
-            indexes.Add(new EntityIndex(name, paths, index.IsUnique));
-        }
-        return new EntityType(collection, type, keyParts, keyKind, properties, indexes);
+        return properties;
     }
 
     /// <summary>
@@ -141,7 +161,7 @@ public static class ModelFactory
             }
     }
 
-    private static void CheckIndexPath(Type entity, PropertyPath path, List<EntityProperty> properties)
+    private static void CheckIndexPath(Type entity, PropertyPath path, IReadOnlyList<EntityProperty> properties)
     {
         IReadOnlyList<EntityProperty> level = properties;
         EntityProperty? current = null;

@@ -49,6 +49,16 @@ public sealed record StoredModel
             KeyParts = e.HasCompositeKey ? e.KeyPartKinds.Select(k => k.ToString()).ToList() : null,
             Properties = e.Properties.Select(Store).ToList(),
             Indexes = e.Indexes.Select(i => new StoredIndex { Name = i.Name, Unique = i.IsUnique }).ToList(),
+            Discriminator = e.Discriminator,
+            DiscriminatorValue = e.DiscriminatorValue,
+            DerivedTypes = e.HasHierarchy ? e.DerivedTypes.Select(d => new StoredDerivedType
+            {
+                ClrType = d.ClrType.FullName ?? d.Name,
+                Name = d.Name,
+                BaseType = d.BaseType.Name,
+                DiscriminatorValue = d.DiscriminatorValue,
+                Properties = d.Properties.Where(p => !e.Properties.Contains(p)).Select(Store).ToList(),
+            }).ToList() : null,
         }).ToList(),
         Relationships = model.Relationships.Select(r => new StoredRelationship
         {
@@ -131,6 +141,50 @@ public sealed record StoredEntity
     public List<StoredProperty> Properties { get; init; } = [];
     /// <summary>The secondary indexes.</summary>
     public List<StoredIndex> Indexes { get; init; } = [];
+    /// <summary>
+    /// For a collection holding a hierarchy (table-per-hierarchy): the discriminator property every document holds
+    /// (a string naming its type). Null without a hierarchy.
+    /// </summary>
+    public string? Discriminator { get; init; }
+    /// <summary>The discriminator value of documents of the collection's own type; null when it is abstract (or no hierarchy).</summary>
+    public string? DiscriminatorValue { get; init; }
+    /// <summary>The derived types stored in the collection, base before derived; null without a hierarchy.</summary>
+    public List<StoredDerivedType>? DerivedTypes { get; init; }
+
+    /// <summary>
+    /// Every property a document of the collection may hold: the entity's, then for a hierarchy the discriminator (a
+    /// required string) and the properties the derived types add (each name once). What untyped readers may name.
+    /// </summary>
+    public List<StoredProperty> EveryProperty()
+    {
+        if (Discriminator is null) return Properties;
+        var all = new List<StoredProperty>(Properties) { new() { Name = Discriminator, Type = "string", Required = DiscriminatorValue is null } };
+        foreach (var derived in DerivedTypes ?? [])
+            all.AddRange(derived.Properties.Where(p => all.All(a => a.Name != p.Name)));
+        return all;
+    }
+
+    /// <summary>The stored properties of documents whose discriminator is <paramref name="value"/>, or null for a value the model does not know.</summary>
+    public List<StoredProperty>? PropertiesFor(string? value)
+    {
+        if (Discriminator is null || value == DiscriminatorValue && value is not null) return Properties;
+        return DerivedTypes?.FirstOrDefault(d => d.DiscriminatorValue == value && value is not null) is { } derived ? [.. Properties, .. derived.Properties] : null;
+    }
+}
+
+/// <summary>A type stored in its base's collection (table-per-hierarchy), in the stored model.</summary>
+public sealed record StoredDerivedType
+{
+    /// <summary>The CLR type's full name when stored.</summary>
+    public string ClrType { get; init; } = "";
+    /// <summary>The CLR type's short name.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>The short name of its base type (the collection's entity, or another derived type).</summary>
+    public string BaseType { get; init; } = "";
+    /// <summary>The discriminator value its documents hold; null for an abstract type.</summary>
+    public string? DiscriminatorValue { get; init; }
+    /// <summary>The stored properties it adds to the collection entity's (its own and those of derived types between).</summary>
+    public List<StoredProperty> Properties { get; init; } = [];
 }
 
 /// <summary>A property in the stored model.</summary>

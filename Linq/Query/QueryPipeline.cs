@@ -78,6 +78,8 @@ internal sealed class QueryPipeline
         // entities needs each document materialized once (Planning/EntityIdentity).
         var identity = new EntityIdentity(_database.Model);
         normalized = identity.Rewrite(normalized);
+        // OfType<Derived>() over a collection holding a hierarchy: a type test the plan serves (Planning/OfTypeRewriter).
+        normalized = OfTypeRewriter.Rewrite(_database.Model, normalized);
 
         // 4. Plan each collection source: access path, filters, sort, limits, copies.
         var probe = NewContext([]);

@@ -49,6 +49,9 @@ internal sealed record EfEntityPlan(
 {
     public Type ClrType => Entity.ClrType;
 
+    /// <summary>The hierarchy the collection holds (table-per-hierarchy), or null.</summary>
+    public EfHierarchyPlan? Hierarchy { get; init; }
+
     /// <summary>The primary key's properties: one, or a composite key's parts in key order (EF Core's <c>HasKey(x =&gt; new { ... })</c>).</summary>
     public IReadOnlyList<string> Key => Entity.KeyParts.Select(p => p.Name).ToList();
 }
@@ -83,3 +86,15 @@ internal sealed record EfMappingPlan(
     /// <summary>The implicit join collections ZgDb keeps, which EF Core declares itself (copied by <see cref="Export.DataCopier"/> as its shared-type rows).</summary>
     public IReadOnlyList<EfEntityPlan> ImplicitJoins { get; init; } = [];
 }
+
+/// <summary>
+/// A collection holding a hierarchy, as EF Core's table-per-hierarchy: one table, a string discriminator column
+/// (<c>HasDiscriminator&lt;string&gt;("Discriminator").HasValue&lt;Dog&gt;("Dog")</c>), each derived type mapped with
+/// <c>HasBaseType</c> and the columns it adds.
+/// </summary>
+internal sealed record EfHierarchyPlan(string Discriminator, string? RootValue, IReadOnlyList<EfDerivedPlan> Derived);
+
+/// <summary>A derived type: its base, discriminator value (null when abstract), and what it adds to its base's mapping.</summary>
+internal sealed record EfDerivedPlan(
+    Type ClrType, Type BaseType, string? Value, IReadOnlyList<EfPropertyPlan> Properties, IReadOnlyList<EfOwnedPlan> Owned,
+    IReadOnlyList<EfIndexPlan> Indexes, IReadOnlyList<string> Ignored);

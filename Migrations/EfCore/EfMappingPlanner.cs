@@ -42,7 +42,7 @@ internal static class EfMappingPlanner
             PlanProperty(entity, property, entity.KeyParts.Contains(property), properties, owned, path, notes, property.Name);
 
         var indexes = new List<EfIndexPlan>();
-        foreach (var index in entity.Indexes)
+        foreach (var index in entity.Indexes.Where(i => !entity.HasHierarchy || DeclaringType(i).IsAssignableFrom(entity.ClrType)))
         {
             if (index.Properties.Any(p => p.Members.Count > 1))
             {
@@ -52,8 +52,37 @@ internal static class EfMappingPlanner
             indexes.Add(new EfIndexPlan(index.Properties.Select(p => p.Name).ToList(), index.IsUnique));
         }
         return new EfEntityPlan(entity, entity.CollectionName, properties, owned, indexes, IgnoredProperties(entity.ClrType, entity.Properties, navigations),
-            KeyGenerationOf(entity, notes));
+            KeyGenerationOf(entity, notes)) { Hierarchy = entity.HasHierarchy ? PlanHierarchy(entity, navigations, notes) : null };
     }
+
+    /// <summary>The type in the hierarchy an index is configured on in EF Core: the one declaring its first property (the root for its own).</summary>
+    private static Type DeclaringType(EntityIndex index) => index.Properties[0].Members[0].DeclaringType!;
+
+    /// <summary>Each derived type with the properties, owned types, indexes and ignored members it adds to its base's.</summary>
+    private static EfHierarchyPlan PlanHierarchy(EntityType root, HashSet<string> navigations, List<string> notes)
+    {
+        var derived = new List<EfDerivedPlan>();
+        var typesInModel = root.DerivedTypes.Select(d => d.ClrType).Prepend(root.ClrType).ToList();
+        foreach (var type in root.DerivedTypes)
+        {
+            var inherited = root.PropertiesOf(type.BaseType)!;
+            var properties = new List<EfPropertyPlan>();
+            var owned = new List<EfOwnedPlan>();
+            foreach (var property in type.Properties.Where(p => !inherited.Contains(p)))
+                PlanProperty(root, property, false, properties, owned, new Stack<Type>([type.ClrType]), notes, type.Name + "." + property.Name);
+            // an index belongs to the type of the model that declares its property (or the nearest one below it)
+            var indexes = root.Indexes.Where(i => NearestInModel(DeclaringType(i), typesInModel) == type.ClrType)
+                .Select(i => new EfIndexPlan(i.Properties.Select(p => p.Name).ToList(), i.IsUnique)).ToList();
+            var ignored = IgnoredProperties(type.ClrType, type.Properties, navigations).Where(n => type.BaseType.GetProperty(n) is null).ToList();
+            derived.Add(new EfDerivedPlan(type.ClrType, type.BaseType, type.DiscriminatorValue, properties, owned, indexes, ignored));
+        }
+        return new EfHierarchyPlan(root.Discriminator!, root.DiscriminatorValue, derived);
+    }
+
+    private static Type? NearestInModel(Type declaring, List<Type> typesInModel) =>
+        typesInModel.Where(t => declaring.IsAssignableFrom(t)).OrderBy(t => Depth(t)).FirstOrDefault();
+
+    private static int Depth(Type type) => type.BaseType is null ? 0 : 1 + Depth(type.BaseType);
 
     /// <summary>
     /// Keys ZgDb assigns stay assigned on the other side: integers become identity columns, Guids are generated on add.

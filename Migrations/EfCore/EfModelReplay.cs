@@ -64,6 +64,7 @@ public static class EfModelReplay
             }
             foreach (var index in entity.Indexes)
                 builder.HasIndex([.. index.Properties]).IsUnique(index.IsUnique);
+            if (entity.Hierarchy is { } hierarchy) ApplyHierarchy(modelBuilder, builder, entity, hierarchy, plan.Mapping);
         }
         foreach (var manyToMany in plan.ManyToMany) ManyToManyMapping.Apply(modelBuilder, manyToMany);
         foreach (var relationship in plan.Relationships)
@@ -77,6 +78,34 @@ public static class EfModelReplay
             else
                 reference.WithMany(relationship.PrincipalNavigation).HasForeignKey([.. relationship.ForeignKey])
                     .IsRequired(relationship.IsRequired).OnDelete(behavior);
+        }
+    }
+
+    /// <summary>Table-per-hierarchy: the discriminator column and its values, each derived type on its base with the columns it adds.</summary>
+    private static void ApplyHierarchy(EfModelBuilder modelBuilder, EntityTypeBuilder root, EfEntityPlan entity, EfHierarchyPlan hierarchy, EfMappingOptions mapping)
+    {
+        var discriminator = root.HasDiscriminator<string>(hierarchy.Discriminator);
+        if (hierarchy.RootValue is { } own) discriminator.HasValue(entity.ClrType, own);
+        foreach (var derived in hierarchy.Derived)
+        {
+            var builder = modelBuilder.Entity(derived.ClrType);
+            builder.HasBaseType(derived.BaseType);
+            foreach (var ignored in derived.Ignored) builder.Ignore(ignored);
+            foreach (var property in derived.Properties)
+                ApplyProperty(property, builder.Property, builder.PrimitiveCollection, mapping);
+            foreach (var owned in derived.Owned)
+            {
+                if (owned.IsCollection)
+                    builder.OwnsMany(owned.ClrType, owned.Navigation, b => ApplyOwned(b, owned, isRoot: true, mapping, entity.Table));
+                else
+                {
+                    builder.OwnsOne(owned.ClrType, owned.Navigation, b => ApplyOwned(b, owned, isRoot: true, mapping, entity.Table));
+                    if (owned.IsRequired) builder.Navigation(owned.Navigation).IsRequired();
+                }
+            }
+            foreach (var index in derived.Indexes)
+                builder.HasIndex([.. index.Properties]).IsUnique(index.IsUnique);
+            if (derived.Value is { } value) discriminator.HasValue(derived.ClrType, value);
         }
     }
 

@@ -37,9 +37,10 @@ internal sealed class ContentChecksum
         return checksum._text.ToString();
     }
 
-    public void Add(object row, IReadOnlyList<EntityProperty> properties)
+    public void Add(object row, IReadOnlyList<EntityProperty> properties, string? type = null)
     {
         _text.Clear();
+        if (type is not null) _text.Append(type).Append(':'); // a hierarchy's row: its type counts too
         WriteObject(row, properties);
         _sum = unchecked(_sum + XxHash64.HashToUInt64(MemoryMarshal.AsBytes(_text.ToString().AsSpan())));
         Rows++;

@@ -80,7 +80,7 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
         foreach (var stored in ExportOrder.Rows(snapshot.Scan(), entity, source.Model))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            checksum.Add(stored, entity.Properties);
+            checksum.Add(stored, entity.PropertiesOf(stored.GetType()) ?? entity.Properties, entity.HasHierarchy ? stored.GetType().Name : null); // a derived document: its type and own properties
             batch.Add(snapshot.Copy(stored)); // EF fixes up navigations of what it tracks: never hand it a stored document
             if (batch.Count >= options.BatchSize) await FlushAsync();
         }
@@ -110,7 +110,7 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
         long targetRows = await set.LongCountAsync(cancellationToken);
         var targetChecksum = new ContentChecksum { UnorderedNestedLists = options.NestedTypes == EfCore.NestedTypeMapping.OwnedColumns };
         await foreach (var row in set.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
-            targetChecksum.Add(row, entity.Properties);
+            targetChecksum.Add(row, entity.PropertiesOf(row.GetType()) ?? entity.Properties, entity.HasHierarchy ? row.GetType().Name : null);
         progress?.Report(new ExportProgress(ExportPhase.Verify, entity.CollectionName, targetChecksum.Rows, total));
         return new TableReport(entity.CollectionName, table, checksum.Rows, CopiedInCurrent, targetRows, checksum.Value, targetChecksum.Value);
     }

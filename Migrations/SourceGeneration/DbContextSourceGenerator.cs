@@ -88,6 +88,33 @@ internal static class DbContextSourceGenerator
                 : "new { " + string.Join(", ", index.Properties.Select(p => "e." + Identifier(p))) + " }";
             w.Line($"entity.HasIndex(e => {columns}){(index.IsUnique ? ".IsUnique()" : "")};");
         }
+        if (entity.Hierarchy is { } hierarchy)
+        {
+            // table-per-hierarchy: EF Core's discriminator column, a value per concrete type
+            var values = hierarchy.Derived.Where(d => d.Value is not null).Select(d => (d.ClrType, Value: d.Value!));
+            if (hierarchy.RootValue is { } own) values = values.Prepend((entity.ClrType, own));
+            w.Line($"entity.HasDiscriminator<string>({Literal(hierarchy.Discriminator)})" +
+                   string.Concat(values.Select(v => $".HasValue<{Type(v.ClrType)}>({Literal(v.Value)})")) + ";");
+        }
+        w.Close("});");
+        foreach (var derived in entity.Hierarchy?.Derived ?? []) WriteDerived(w, entity, derived, mapping);
+    }
+
+    private static void WriteDerived(SourceWriter w, EfEntityPlan root, EfDerivedPlan derived, EfMappingOptions mapping)
+    {
+        w.Line($"modelBuilder.Entity<{Type(derived.ClrType)}>(entity =>");
+        w.Open();
+        w.Line($"entity.HasBaseType<{Type(derived.BaseType)}>();");
+        foreach (var ignored in derived.Ignored) w.Line($"entity.Ignore({Literal(ignored)});");
+        foreach (var property in derived.Properties) WriteProperty(w, "entity", "e", property, mapping);
+        foreach (var owned in derived.Owned) WriteOwned(w, "entity", "e", owned, depth: 1, mapping, root.Table);
+        foreach (var index in derived.Indexes)
+        {
+            var columns = index.Properties.Count == 1
+                ? "e." + Identifier(index.Properties[0])
+                : "new { " + string.Join(", ", index.Properties.Select(p => "e." + Identifier(p))) + " }";
+            w.Line($"entity.HasIndex(e => {columns}){(index.IsUnique ? ".IsUnique()" : "")};");
+        }
         w.Close("});");
     }
 

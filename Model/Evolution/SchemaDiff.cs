@@ -34,6 +34,13 @@ public enum SchemaChangeKind
     /// when <c>ZgDbOptions.StrictSchema</c> is set.
     /// </summary>
     PossibleRename,
+    /// <summary>A derived type added to a collection's hierarchy (or a hierarchy given to a collection).</summary>
+    DerivedTypeAdded,
+    /// <summary>
+    /// A derived type the model no longer has, or whose discriminator value changed, or a changed discriminator
+    /// property: stored documents of it could not be read, so the database is not opened.
+    /// </summary>
+    HierarchyChangeRefused,
 }
 
 /// <summary>One difference between the stored model and the current one.</summary>
@@ -44,7 +51,8 @@ public enum SchemaChangeKind
 public sealed record SchemaChange(SchemaChangeKind Kind, string Collection, string? Property, string Detail)
 {
     /// <summary>Whether this change stops the database from opening.</summary>
-    public bool IsRefused => Kind is SchemaChangeKind.TypeChangeRefused or SchemaChangeKind.KeyChangeRefused or SchemaChangeKind.RenameRefused;
+    public bool IsRefused => Kind is SchemaChangeKind.TypeChangeRefused or SchemaChangeKind.KeyChangeRefused or SchemaChangeKind.RenameRefused
+        or SchemaChangeKind.HierarchyChangeRefused;
 
     /// <inheritdoc />
     public override string ToString() => $"{Kind} {Collection}{(Property is null ? "" : "." + Property)}: {Detail}";
@@ -82,6 +90,7 @@ public static class SchemaDiff
             var model = current.FindCollection(entity.Collection)!;
             var history = (stored.RemovedProperties ?? []).Where(r => r.Collection == entity.Collection).ToList();
             new PropertyComparison(entity.Collection, history, changes).Compare("", before.Properties, entity.Properties, model.Properties, report: true);
+            HierarchyDiff.Compare(before, entity, model, changes, (b, a, m) => new PropertyComparison(entity.Collection, history, changes).Compare("", b, a, m, report: true));
             foreach (var index in entity.Indexes.Where(i => before.Indexes.All(b => b.Name != i.Name)))
                 changes.Add(new(SchemaChangeKind.IndexAdded, entity.Collection, null, index.Name));
             foreach (var index in before.Indexes.Where(b => entity.Indexes.All(i => i.Name != b.Name)))

@@ -14,9 +14,18 @@ internal sealed class DocumentCloner
     private readonly Dictionary<Type, IReadOnlyList<EntityProperty>> _shapes = new();
     private readonly ConcurrentDictionary<Type, Delegate> _compiled = new();
 
+    /// <summary>The roots of hierarchies (table-per-hierarchy): a copy of one is a copy of the document's own type.</summary>
+    private readonly HashSet<Type> _roots = [];
+
     public DocumentCloner(DatabaseModel model)
     {
-        foreach (var entity in model.Entities) Collect(entity.ClrType, entity.Properties);
+        foreach (var entity in model.Entities)
+        {
+            Collect(entity.ClrType, entity.Properties);
+            if (!entity.HasHierarchy) continue;
+            _roots.Add(entity.ClrType);
+            foreach (var derived in entity.DerivedTypes) Collect(derived.ClrType, derived.Properties);
+        }
     }
 
     private void Collect(Type type, IReadOnlyList<EntityProperty> properties)
@@ -27,7 +36,38 @@ internal sealed class DocumentCloner
     }
 
     /// <summary>Returns the compiled copier for <typeparamref name="T"/>.</summary>
-    public Func<T, T> For<T>() => (Func<T, T>)_compiled.GetOrAdd(typeof(T), _ => Compile<T>());
+    public Func<T, T> For<T>() => (Func<T, T>)_compiled.GetOrAdd(typeof(T), _ => _roots.Contains(typeof(T)) ? Polymorphic<T>() : Compile<T>());
+
+    /// <summary>
+    /// The copier of a hierarchy's root: a document of a derived type is copied as that type (with its properties).
+    /// The root's own copier is compiled on first use (an abstract root has none).
+    /// </summary>
+    private Func<T, T> Polymorphic<T>()
+    {
+        Func<T, T>? own = null;
+        var byType = new ConcurrentDictionary<Type, Func<object, object>>();
+        return source =>
+        {
+            if (source is null) return source;
+            var type = source.GetType();
+            if (type == typeof(T)) return (own ??= Compile<T>())(source);
+            return (T)byType.GetOrAdd(type, Boxed)(source);
+        };
+    }
+
+    private Func<object, object> Boxed(Type derived)
+    {
+        if (!_shapes.ContainsKey(derived))
+            throw new InvalidOperationException($"{derived.Name} is not a type of the model's hierarchies (the validator refuses such documents).");
+        return (Func<object, object>)typeof(DocumentCloner).GetMethod(nameof(BoxedCopier), BindingFlags.NonPublic | BindingFlags.Instance)!
+            .MakeGenericMethod(derived).Invoke(this, null)!;
+    }
+
+    private Func<object, object> BoxedCopier<TDerived>()
+    {
+        var copy = For<TDerived>();
+        return source => copy((TDerived)source)!;
+    }
 
     private Func<T, T> Compile<T>()
     {

@@ -17,11 +17,18 @@ internal sealed class DocumentSerializer
     public DocumentSerializer(DatabaseModel model)
     {
         var stored = new Dictionary<Type, IReadOnlyList<EntityProperty>>();
+        var hierarchies = new Dictionary<Type, EntityType>();
         foreach (var entity in model.Entities)
+        {
             Collect(entity.ClrType, entity.Properties, stored);
+            if (!entity.HasHierarchy) continue;
+            hierarchies[entity.ClrType] = entity;
+            foreach (var derived in entity.DerivedTypes) Collect(derived.ClrType, derived.Properties, stored);
+        }
         var resolver = new DefaultJsonTypeInfoResolver();
         resolver.Modifiers.Add(info =>
         {
+            if (hierarchies.TryGetValue(info.Type, out var root)) info.PolymorphismOptions = Polymorphism(root);
             if (info.Kind != JsonTypeInfoKind.Object || !stored.TryGetValue(info.Type, out var properties)) return;
             // Kept by the C# member they read, so an unmapped member whose JSON name is a stored one never stands in for it.
             for (int i = info.Properties.Count - 1; i >= 0; i--)
@@ -55,6 +62,8 @@ internal sealed class DocumentSerializer
             PropertyNameCaseInsensitive = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             MaxDepth = 64,
+            // a hierarchy's discriminator is written first, but a document imported or edited by hand may have it anywhere
+            AllowOutOfOrderMetadataProperties = true,
         };
         Options.Converters.Add(new DateTimeClockConverter()); // same ticks and kind under any time zone, as the indexes hold
         Options.MakeReadOnly(populateMissingResolver: true);
@@ -109,6 +118,24 @@ internal sealed class DocumentSerializer
                 throw new ArgumentException($"a char holds a lone UTF-16 surrogate (U+{(int)value:X4}), which cannot be stored exactly.");
             writer.WriteStringValue(value.ToString());
         }
+    }
+
+    /// <summary>
+    /// A hierarchy's documents (table-per-hierarchy): the discriminator property names the concrete type; a document
+    /// without one (stored before the hierarchy existed) reads as the root type.
+    /// </summary>
+    private static JsonPolymorphismOptions Polymorphism(EntityType root)
+    {
+        var options = new JsonPolymorphismOptions
+        {
+            TypeDiscriminatorPropertyName = root.Discriminator!,
+            UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization,
+            IgnoreUnrecognizedTypeDiscriminators = false,
+        };
+        if (root.DiscriminatorValue is { } own) options.DerivedTypes.Add(new JsonDerivedType(root.ClrType, own));
+        foreach (var derived in root.DerivedTypes.Where(d => d.DiscriminatorValue is not null))
+            options.DerivedTypes.Add(new JsonDerivedType(derived.ClrType, derived.DiscriminatorValue!));
+        return options;
     }
 
     private static void Collect(Type type, IReadOnlyList<EntityProperty> properties, Dictionary<Type, IReadOnlyList<EntityProperty>> stored)

@@ -11,14 +11,32 @@ namespace ZgDb.Storage.Inspection;
 internal static class ModelChecker
 {
     /// <summary>Null if the document fits the entity, else what is wrong (naming the property path).</summary>
-    public static string? Check(JsonElement document, StoredEntity entity) =>
-        document.ValueKind != JsonValueKind.Object ? $"the document is a JSON {document.ValueKind}, not an object." : CheckObject(document, entity.Properties, "", entity.Key);
+    public static string? Check(JsonElement document, StoredEntity entity)
+    {
+        if (document.ValueKind != JsonValueKind.Object) return $"the document is a JSON {document.ValueKind}, not an object.";
+        if (entity.Discriminator is not { } discriminator) return CheckObject(document, entity.Properties, "", entity.Key, null);
+        // A hierarchy: the discriminator (a string) names the document's type, whose properties it may hold.
+        string? value = null;
+        if (document.TryGetProperty(discriminator, out var named))
+        {
+            if (named.ValueKind != JsonValueKind.String) return $"property '{discriminator}' is the discriminator and must be a string naming the document's type, not {named.ValueKind}.";
+            value = named.GetString();
+        }
+        else if (entity.DiscriminatorValue is null)
+            return $"property '{discriminator}' (the discriminator) is missing; it names the document's type: {KnownValues(entity)}.";
+        var properties = entity.PropertiesFor(value ?? entity.DiscriminatorValue);
+        if (properties is null) return $"the discriminator '{value}' names no type of the stored model: {KnownValues(entity)}.";
+        return CheckObject(document, properties, "", entity.Key, discriminator);
+    }
 
-    private static string? CheckObject(JsonElement value, List<StoredProperty> properties, string path, string? key)
+    private static string KnownValues(StoredEntity entity) =>
+        string.Join(", ", (entity.DerivedTypes ?? []).Select(d => d.DiscriminatorValue).Prepend(entity.DiscriminatorValue).OfType<string>().Select(v => $"'{v}'"));
+
+    private static string? CheckObject(JsonElement value, List<StoredProperty> properties, string path, string? key, string? discriminator)
     {
         foreach (var property in value.EnumerateObject())
         {
-            if (!properties.Any(p => p.Name == property.Name))
+            if (property.Name != discriminator && !properties.Any(p => p.Name == property.Name))
                 return $"property '{path}{property.Name}' is not in the stored model.";
         }
         foreach (var property in properties)
@@ -87,7 +105,7 @@ internal static class ModelChecker
             _ => true, // a type this tool does not know: accepted as stored
         };
         if (!ok) return $"'{name}' = {Shorten(value.GetRawText())} is not a valid {type}.";
-        if (nested is not null && value.ValueKind == JsonValueKind.Object) return CheckObject(value, nested, name + ".", null);
+        if (nested is not null && value.ValueKind == JsonValueKind.Object) return CheckObject(value, nested, name + ".", null, null);
         return null;
     }
 

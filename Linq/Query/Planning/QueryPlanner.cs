@@ -71,7 +71,7 @@ internal sealed class QueryPlanner(DatabaseModel model, Func<Type, string, bool>
         PlanNode Build(AccessChoice<T> access)
         {
             PlanNode node = access.Path;
-            if (access.Residual is { } residual) node = new Filter(residual) { Input = node, Hint = access.Hint };
+            if (access.Residual is { } residual) node = new Filter(residual) { Input = node, Hint = access.Hint ?? DiscriminatorText.Of(entity, residual) };
             if (orderings.Count > 0 && !access.ServesOrder) node = new Sort(orderings) { Input = node };
             foreach (var (take, count) in limits) node = new SkipTake(take, count, typeof(T)) { Input = node };
 

@@ -181,7 +181,7 @@ internal sealed class ThrowAnalysis(EntityType entity, ParameterExpression docum
                 if (Nullable.GetUnderlyingType(from) is { } underlying && to.IsValueType && Nullable.GetUnderlyingType(to) is null)
                     return NotNull(unary.Operand, known, req); // (int)u.Score throws without a value
                 if (!from.IsValueType && to.IsValueType) return false; // unboxing
-                if (!from.IsValueType && !to.IsAssignableFrom(from)) return false; // a downcast may fail
+                if (!from.IsValueType && !to.IsAssignableFrom(from)) return known.Contains(IsKey(unary.Operand, to)); // a downcast may fail, unless tested (a is Dog)
                 return true;
             }
             default:
@@ -319,6 +319,8 @@ internal sealed class ThrowAnalysis(EntityType entity, ParameterExpression docum
 
     private static string Key(Expression e) => ConditionParts.Unwrap(e).ToString();
 
+    private static string IsKey(Expression e, Type type) => $"{Key(e)} is {type.FullName}";
+
     /// <summary>What <paramref name="e"/> being <paramref name="value"/> tells about nulls: adds the expressions then known not null.</summary>
     private static void Facts(Expression e, bool value, HashSet<string> known)
     {
@@ -343,6 +345,15 @@ internal sealed class ThrowAnalysis(EntityType entity, ParameterExpression docum
                 else if (IsNull(comparison.Left)) known.Add(Key(comparison.Right));
                 break;
             }
+            case TypeBinaryExpression { NodeType: ExpressionType.TypeIs } test when value && !test.TypeOperand.IsValueType:
+                // a is Dog: a is not null, and a cast of it to Dog (or a base of Dog) cannot fail
+                known.Add(Key(test.Expression));
+                for (var type = test.TypeOperand; type is not null && type.IsAssignableTo(test.Expression.Type) && type != test.Expression.Type; type = type.BaseType)
+                {
+                    known.Add(IsKey(test.Expression, type));
+                    known.Add(Key(Expression.Convert(test.Expression, type))); // ((Dog)a) is then not null either
+                }
+                break;
             case MemberExpression { Member.Name: nameof(Nullable<int>.HasValue), Expression: { } target } when value && Nullable.GetUnderlyingType(target.Type) is not null:
                 known.Add(Key(target));
                 break;

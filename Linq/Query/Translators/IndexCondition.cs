@@ -48,6 +48,10 @@ internal static class ConditionParts
             members.Add(property);
             expression = member.Expression!;
         }
+        // (Dog)a.Breed on a collection of a hierarchy: the index on Dog.Breed holds no value for other types
+        if (expression is UnaryExpression { NodeType: ExpressionType.Convert, Operand: var operand } down && operand == document
+            && !down.Type.IsValueType && document.Type.IsAssignableFrom(down.Type))
+            expression = operand;
         if (expression != document || members.Count == 0) return null;
         members.Reverse();
         return members;
