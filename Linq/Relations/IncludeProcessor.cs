@@ -14,12 +14,21 @@ namespace ZgDb.Relations;
 /// </summary>
 internal sealed class IncludeProcessor
 {
-    private readonly List<List<(PropertyInfo Navigation, Func<QueryContext, object, object?> Load)>> _chains = [];
+    /// <summary>
+    /// The include paths as a tree: paths that share a prefix (<c>Include(od =&gt; od.Order.Customer)</c> and
+    /// <c>Include(od =&gt; od.Order.OrderDetails)</c>) share its nodes, so <c>od.Order</c> is loaded once and gets both.
+    /// </summary>
+    private readonly List<Node> _roots = [];
+
+    private sealed record Node(PropertyInfo Navigation, string Path, Func<QueryContext, object, object?> Load)
+    {
+        public List<Node> Children { get; } = [];
+    }
 
     private IncludeProcessor(Type root) => Root = root;
 
     public Type Root { get; }
-    public bool IsEmpty => _chains.Count == 0;
+    public bool IsEmpty => _roots.Count == 0;
 
     /// <summary>Removes the Include calls from <paramref name="expression"/>; returns the remaining query and what to load.</summary>
     public static (Expression Query, IncludeProcessor? Includes) Strip(Expression expression, ZgDatabase database)
@@ -32,7 +41,7 @@ internal sealed class IncludeProcessor
         var processor = new IncludeProcessor(root);
         var context = Expression.Parameter(typeof(QueryContext), "context");
         var expander = new NavigationExpander(database.Model, context);
-        List<(PropertyInfo, Func<QueryContext, object, object?>)>? chain = null;
+        Node? last = null;
         foreach (var call in calls) // in source order: Include, ThenInclude, ThenInclude, Include...
         {
             var path = (LambdaExpression)((UnaryExpression)call.Arguments[1]).Operand;
@@ -40,8 +49,14 @@ internal sealed class IncludeProcessor
             // .ThenInclude(o => o.Customer).ThenInclude(c => c.Orders), as in EF Core.
             var levels = Levels(path, expander)
                 ?? throw new NotSupportedException($"Include path '{path}' must be a navigation property of {path.Parameters[0].Type.Name}, or a chain of reference navigations (optionally filtered with Where/OrderBy/Skip/Take at its end).");
-            if (call.Method.Name == nameof(IncludeExtensions.Include)) processor._chains.Add(chain = []);
-            foreach (var (navigation, level) in levels) chain!.Add((navigation, Loader(level, navigation, expander, context, database)));
+            if (call.Method.Name == nameof(IncludeExtensions.Include)) last = null;
+            foreach (var (navigation, level) in levels)
+            {
+                var siblings = last?.Children ?? processor._roots;
+                var text = level.Parameters[0].Type.FullName + "|" + level;
+                last = siblings.FirstOrDefault(n => n.Navigation == navigation && n.Path == text);
+                if (last is null) siblings.Add(last = new Node(navigation, text, Loader(level, navigation, expander, context, database)));
+            }
         }
         return (new ClientArguments(root, expander).Visit(stripped), processor);
     }
@@ -203,19 +218,16 @@ internal sealed class IncludeProcessor
     internal void Apply(object? entity, QueryContext context)
     {
         if (entity is null || !Root.IsInstanceOfType(entity)) return;
-        foreach (var chain in _chains) Load(entity, chain, 0, context);
+        foreach (var node in _roots) Load(entity, node, context);
     }
 
-    private static void Load(object entity, List<(PropertyInfo Navigation, Func<QueryContext, object, object?> Load)> chain, int level, QueryContext context)
+    private static void Load(object entity, Node node, QueryContext context)
     {
-        var (navigation, load) = chain[level];
-        var value = load(context, entity);
-        navigation.SetValue(entity, value);
-        if (level + 1 == chain.Count || value is null) return;
-        if (value is IEnumerable many and not string)
-            foreach (var item in many) Load(item!, chain, level + 1, context);
-        else
-            Load(value, chain, level + 1, context);
+        var value = node.Load(context, entity);
+        node.Navigation.SetValue(entity, value);
+        if (node.Children.Count == 0 || value is null) return;
+        foreach (var item in value is IEnumerable many and not string ? many.Cast<object>() : [value])
+            foreach (var child in node.Children) Load(item, child, context);
     }
 
     /// <summary>

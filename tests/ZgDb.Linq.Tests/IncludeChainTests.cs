@@ -88,6 +88,17 @@ public abstract class IncludeChainSuite<TBackend>(TBackend backend) where TBacke
             .Select(od => new { od.OrderID, od.ProductID, od.Order.Customer!.City, od.Product.ProductName }));
 
     [Fact]
+    public void Include_paths_sharing_a_reference_both_load_on_it() => Same(ss =>
+        ss.Set<OrderDetail>().Where(od => od.OrderID % 23 == 13).Include(od => od.Order!.Customer).Include(od => od.Order!.OrderDetails).ToList()
+            .Select(od => new { od.OrderID, od.ProductID, od.Order.Customer?.CompanyName, Details = od.Order.OrderDetails.Select(d => d.ProductID).Order().ToList() }));
+
+    [Fact]
+    public void Then_include_paths_sharing_a_reference_both_load_on_it() => Same(ss =>
+        ss.Set<OrderDetail>().Where(od => od.OrderID % 23 == 13).Include(od => od.Order).ThenInclude(o => o.Customer)
+            .Include(od => od.Order).ThenInclude(o => o.OrderDetails).ToList()
+            .Select(od => new { od.OrderID, od.ProductID, od.Order.Customer?.CompanyName, Details = od.Order.OrderDetails.Select(d => d.ProductID).Order().ToList() }));
+
+    [Fact]
     public void Include_of_an_anonymous_projection_stays_refused()
     {
         Assert.Throws<NotSupportedException>(() => backend.Db.Orders.Include(o => new { o.Customer, o.OrderDetails }).ToList());
