@@ -246,7 +246,31 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     protected override Expression VisitMethodCall(MethodCallExpression node)
     {
         AppendMember(node.Method);
-        return base.VisitMethodCall(node);
+        return base.VisitMethodCall(InlineExpressionArguments(node));
+    }
+
+    /// <summary>
+    /// A Queryable operator inside a lambda whose lambda argument is an expression tree held in a variable or returned
+    /// by a member (<c>c.Orders.AsQueryable().Any(filter)</c>, <c>.Where(ValidYear)</c>): the C# compiler passes the
+    /// variable, not a lambda. Its value is inlined as the quoted lambda (as EF Core does), so the query reads the
+    /// operator as if the lambda were written there: its shape is part of the key, its constants become parameters.
+    /// </summary>
+    private static MethodCallExpression InlineExpressionArguments(MethodCallExpression node)
+    {
+        if (node.Method.DeclaringType != typeof(Queryable)) return node;
+        var parameters = node.Method.GetParameters();
+        Expression[]? arguments = null;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var argument = node.Arguments[i];
+            if (argument is UnaryExpression { NodeType: ExpressionType.Quote } || !typeof(LambdaExpression).IsAssignableFrom(parameters[i].ParameterType)
+                || !TryEvaluate(argument, out _, probeOnly: true) || !TryEvaluate(argument, out var value)
+                || value is not LambdaExpression lambda || !parameters[i].ParameterType.IsInstanceOfType(lambda))
+                continue;
+            arguments ??= [.. node.Arguments];
+            arguments[i] = Expression.Quote(lambda);
+        }
+        return arguments is null ? node : node.Update(node.Object, arguments);
     }
 
     protected override Expression VisitNew(NewExpression node)

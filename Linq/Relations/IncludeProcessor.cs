@@ -14,12 +14,21 @@ namespace ZgDb.Relations;
 /// </summary>
 internal sealed class IncludeProcessor
 {
-    private readonly List<List<(PropertyInfo Navigation, Func<QueryContext, object, object?> Load)>> _chains = [];
+    /// <summary>
+    /// The include paths as a tree: paths that share a prefix (<c>Include(od =&gt; od.Order.Customer)</c> and
+    /// <c>Include(od =&gt; od.Order.OrderDetails)</c>) share its nodes, so <c>od.Order</c> is loaded once and gets both.
+    /// </summary>
+    private readonly List<Node> _roots = [];
+
+    private sealed record Node(PropertyInfo Navigation, string Path, Func<QueryContext, object, object?> Load)
+    {
+        public List<Node> Children { get; } = [];
+    }
 
     private IncludeProcessor(Type root) => Root = root;
 
     public Type Root { get; }
-    public bool IsEmpty => _chains.Count == 0;
+    public bool IsEmpty => _roots.Count == 0;
 
     /// <summary>Removes the Include calls from <paramref name="expression"/>; returns the remaining query and what to load.</summary>
     public static (Expression Query, IncludeProcessor? Includes) Strip(Expression expression, ZgDatabase database)
@@ -32,28 +41,22 @@ internal sealed class IncludeProcessor
         var processor = new IncludeProcessor(root);
         var context = Expression.Parameter(typeof(QueryContext), "context");
         var expander = new NavigationExpander(database.Model, context);
-        List<(PropertyInfo, Func<QueryContext, object, object?>)>? chain = null;
+        Node? last = null;
         foreach (var call in calls) // in source order: Include, ThenInclude, ThenInclude, Include...
         {
             var path = (LambdaExpression)((UnaryExpression)call.Arguments[1]).Operand;
-            var navigation = RootNavigation(path, expander)
-                ?? throw new NotSupportedException($"Include path '{path}' must start with a navigation property of {path.Parameters[0].Type.Name} (optionally filtered with Where/OrderBy/Skip/Take).");
-            Func<QueryContext, object, object?> Compile()
+            // A path through references (od => od.Order.Customer.Orders) is Include(od => od.Order)
+            // .ThenInclude(o => o.Customer).ThenInclude(c => c.Orders), as in EF Core.
+            var levels = Levels(path, expander)
+                ?? throw new NotSupportedException($"Include path '{path}' must be a navigation property of {path.Parameters[0].Type.Name}, or a chain of reference navigations (optionally filtered with Where/OrderBy/Skip/Take at its end).");
+            if (call.Method.Name == nameof(IncludeExtensions.Include)) last = null;
+            foreach (var (navigation, level) in levels)
             {
-                var body = expander.Visit(path.Body);
-                var parameter = Expression.Parameter(typeof(object), "entity");
-                return Expression.Lambda<Func<QueryContext, object, object?>>(
-                    Expression.Convert(Materialize(Expression.Invoke(Expression.Lambda(body, path.Parameters), Expression.Convert(parameter, path.Parameters[0].Type)), navigation.PropertyType), typeof(object)),
-                    context, parameter).Compile();
+                var siblings = last?.Children ?? processor._roots;
+                var text = level.Parameters[0].Type.FullName + "|" + level;
+                last = siblings.FirstOrDefault(n => n.Navigation == navigation && n.Path == text);
+                if (last is null) siblings.Add(last = new Node(navigation, text, Loader(level, navigation, expander, context, database)));
             }
-            // A path that captures nothing (the usual p => p.Author, or a filter with literal values) is compiled once
-            // per database (it takes the query's context as an argument, so it holds no state); one that captures
-            // variables is compiled for this query, with their current values.
-            var load = ClosureFinder.CapturesNothing(path)
-                ? database.IncludeLoaders.GetOrAdd($"{path.Parameters[0].Type.FullName}|{path}", _ => Compile())
-                : Compile();
-            if (call.Method.Name == nameof(IncludeExtensions.Include)) processor._chains.Add(chain = []);
-            chain!.Add((navigation, load));
         }
         return (new ClientArguments(root, expander).Visit(stripped), processor);
     }
@@ -102,9 +105,65 @@ internal sealed class IncludeProcessor
         protected override Expression VisitExtension(Expression node) => node;
     }
 
-    private static PropertyInfo? RootNavigation(LambdaExpression path, NavigationExpander expander)
+    /// <summary>
+    /// The loader of one level of an include chain, compiled with its navigation expanded. A path that captures
+    /// nothing (the usual p =&gt; p.Author, or a filter with literal values) is compiled once per database (it takes
+    /// the query's context as an argument, so it holds no state); one that captures variables is compiled for this
+    /// query, with their current values.
+    /// </summary>
+    private static Func<QueryContext, object, object?> Loader(LambdaExpression path, PropertyInfo navigation, NavigationExpander expander, ParameterExpression context, ZgDatabase database)
     {
-        Expression current = path.Body;
+        Func<QueryContext, object, object?> Compile()
+        {
+            var body = expander.Visit(path.Body);
+            var parameter = Expression.Parameter(typeof(object), "entity");
+            return Expression.Lambda<Func<QueryContext, object, object?>>(
+                Expression.Convert(Materialize(Expression.Invoke(Expression.Lambda(body, path.Parameters), Expression.Convert(parameter, path.Parameters[0].Type)), navigation.PropertyType), typeof(object)),
+                context, parameter).Compile();
+        }
+        return ClosureFinder.CapturesNothing(path)
+            ? database.IncludeLoaders.GetOrAdd($"{path.Parameters[0].Type.FullName}|{path}", _ => Compile())
+            : Compile();
+    }
+
+    /// <summary>
+    /// The levels of an include path, each a navigation and the path that loads it from the previous level's entity:
+    /// <c>od =&gt; od.Order.Customer.Orders.Where(f)</c> gives <c>od =&gt; od.Order</c>, <c>o =&gt; o.Customer</c>,
+    /// <c>c =&gt; c.Orders.Where(f)</c>. Null when the path is not such a chain (an anonymous projection, a method).
+    /// </summary>
+    private static List<(PropertyInfo Navigation, LambdaExpression Path)>? Levels(LambdaExpression path, NavigationExpander expander)
+    {
+        var last = LastNavigation(path.Body, expander);
+        if (last is null) return null;
+        var references = new List<MemberExpression>();
+        for (var owner = last.Expression; owner != path.Parameters[0]; owner = ((MemberExpression)owner).Expression)
+        {
+            if (owner is not MemberExpression { Member: PropertyInfo property } member || !expander.IsNavigation(property) || ModelFactory.ElementType(property.PropertyType) is not null)
+                return null;
+            references.Insert(0, member);
+        }
+        var levels = new List<(PropertyInfo, LambdaExpression)>();
+        foreach (var reference in references)
+        {
+            var entity = Expression.Parameter(reference.Expression!.Type, "e");
+            levels.Add(((PropertyInfo)reference.Member, Expression.Lambda(Expression.Property(entity, (PropertyInfo)reference.Member), entity)));
+        }
+        if (references.Count == 0)
+        {
+            levels.Add(((PropertyInfo)last.Member, path));
+            return levels;
+        }
+        var previous = Expression.Parameter(last.Expression!.Type, "e");
+        var body = new Replacer(last.Expression, previous).Visit(path.Body)!;
+        if (new ParameterFinder(path.Parameters[0]).Occurs(body)) return null; // the filter reads the root entity
+        levels.Add(((PropertyInfo)last.Member, Expression.Lambda(body, previous)));
+        return levels;
+    }
+
+    /// <summary>The navigation the path's value comes from: the member under its Where/OrderBy/Skip/Take calls and casts.</summary>
+    private static MemberExpression? LastNavigation(Expression body, NavigationExpander expander)
+    {
+        var current = body;
         while (true)
         {
             switch (current)
@@ -115,11 +174,33 @@ internal sealed class IncludeProcessor
                 case UnaryExpression { NodeType: ExpressionType.Convert } convert:
                     current = convert.Operand;
                     continue;
-                case MemberExpression { Member: PropertyInfo property } member when member.Expression == path.Parameters[0] && expander.IsNavigation(property):
-                    return property;
+                case MemberExpression { Member: PropertyInfo property, Expression: not null } member when expander.IsNavigation(property):
+                    return member;
                 default:
                     return null;
             }
+        }
+    }
+
+    private sealed class Replacer(Expression from, Expression to) : ExpressionVisitor
+    {
+        public override Expression? Visit(Expression? node) => node == from ? to : base.Visit(node);
+    }
+
+    private sealed class ParameterFinder(ParameterExpression parameter) : ExpressionVisitor
+    {
+        private bool _found;
+
+        public bool Occurs(Expression expression)
+        {
+            Visit(expression);
+            return _found;
+        }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            _found |= node == parameter;
+            return node;
         }
     }
 
@@ -137,20 +218,17 @@ internal sealed class IncludeProcessor
     internal void Apply(object? entity, QueryContext context)
     {
         if (entity is null || !Root.IsInstanceOfType(entity)) return;
-        foreach (var chain in _chains) Load(entity, chain, 0, context);
+        foreach (var node in _roots) Load(entity, node, context);
     }
 
-    private static void Load(object entity, List<(PropertyInfo Navigation, Func<QueryContext, object, object?> Load)> chain, int level, QueryContext context)
+    private static void Load(object entity, Node node, QueryContext context)
     {
-        var (navigation, load) = chain[level];
-        var value = load(context, entity);
-        navigation.SetValue(entity, value);
-        LoadedSkipLists.Remember(context.Database, entity, navigation, value);
-        if (level + 1 == chain.Count || value is null) return;
-        if (value is IEnumerable many and not string)
-            foreach (var item in many) Load(item!, chain, level + 1, context);
-        else
-            Load(value, chain, level + 1, context);
+        var value = node.Load(context, entity);
+        node.Navigation.SetValue(entity, value);
+        LoadedSkipLists.Remember(context.Database, entity, node.Navigation, value);
+        if (node.Children.Count == 0 || value is null) return;
+        foreach (var item in value is IEnumerable many and not string ? many.Cast<object>() : [value])
+            foreach (var child in node.Children) Load(item, child, context);
     }
 
     /// <summary>

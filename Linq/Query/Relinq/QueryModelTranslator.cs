@@ -229,6 +229,8 @@ internal sealed class QueryModelTranslator
                         : M.Call(M.AggregateSeed, [type, func.ReturnType], sequence, Coerce(seed, func.ReturnType), func);
                     break;
                 }
+                case AsQueryableResultOperator:
+                    break; // an identity in LINQ-to-Objects (c.Orders.AsQueryable(), list.AsQueryable() inside a query)
                 default:
                     throw new NotSupportedException($"The operator '{op}' is not supported{(selected ? " after a projection, distinct or grouping" : "")}.");
             }

@@ -172,6 +172,11 @@ internal static class RelinqFrontEnd
         protected override Expression VisitMethodCall(MethodCallExpression node)
         {
             var visited = (MethodCallExpression)base.VisitMethodCall(node);
+            // AsEnumerable() over a subquery (db.Orders.Where(..).AsEnumerable().GroupBy(..)) is an identity for a query
+            // that equals LINQ-to-Objects: the operators after it take the subquery itself (re-linq knows no AsEnumerable)
+            if (_lambdas > 0 && visited.Method is { Name: nameof(Enumerable.AsEnumerable), IsGenericMethod: true } asEnumerable
+                && asEnumerable.DeclaringType == typeof(Enumerable) && typeof(IQueryable).IsAssignableFrom(visited.Arguments[0].Type))
+                return visited.Arguments[0];
             if (_lambdas == 0 || !IsQueryOperator(visited) || IsTranslated(visited)) return visited;
             var arguments = visited.Arguments.Select(a => a is UnaryExpression { NodeType: ExpressionType.Quote, Operand: LambdaExpression lambda } ? lambda : a).ToArray();
             // re-linq refuses an Enumerable operator it does not know wherever it meets one as a query's source, so the
