@@ -43,6 +43,7 @@ internal sealed class EntityIdentity(DatabaseModel model) : ExpressionVisitor
         if (M.TryElementType(visited.Left.Type) is { } item && Entity(item) is not null) ComparesEntities = true;
         var entity = Entity(visited.Left.Type) ?? Entity(visited.Right.Type);
         if (entity is null || visited.Left.Type != visited.Right.Type) return visited;
+        RefuseConstructedEntity(node, entity, visited.Left, visited.Right);
         Expression same = Expression.Call(SameMethod.MakeGenericMethod(entity.ClrType), Expression.Constant(EntityKeyComparer.For(entity)), visited.Left, visited.Right);
         return visited.NodeType == ExpressionType.Equal ? same : Expression.Not(same);
     }
@@ -83,6 +84,19 @@ internal sealed class EntityIdentity(DatabaseModel model) : ExpressionVisitor
                 .SequenceEqual(definition.GetParameters().Select(p => p.ParameterType.Name)));
         var comparer = Expression.Constant(EntityKeyComparer.For(entity), typeof(IEqualityComparer<>).MakeGenericType(entity.ClrType));
         return Expression.Call(withComparer.MakeGenericMethod(arguments), [.. visited.Arguments, comparer]);
+    }
+
+    /// <summary>
+    /// <c>c.Orders.FirstOrDefault() == new Order { OrderID = 10276 }</c>: LINQ-to-Objects compares the new object by
+    /// reference (never equal), ZgDb by key (EF Core's rule), so the results would differ without a word. Refused;
+    /// an entity captured from outside the query or read by it still compares by key.
+    /// </summary>
+    private static void RefuseConstructedEntity(Expression comparison, EntityType entity, Expression left, Expression right)
+    {
+        if (Unconverted(left) is not (NewExpression or MemberInitExpression) && Unconverted(right) is not (NewExpression or MemberInitExpression)) return;
+        var keys = string.Join(" && ", entity.KeyParts.Select(p => $"e.{p.Name} == ..."));
+        throw new NotSupportedException($"ZgDb cannot evaluate '{comparison}': it compares a {entity.Name} with one constructed inside the query, " +
+                                        $"which LINQ-to-Objects compares by reference (never equal) and ZgDb by key. Compare the keys instead ({keys}).");
     }
 
     private static readonly MethodInfo ReferenceEqualsMethod = typeof(object).GetMethod(nameof(ReferenceEquals))!;
