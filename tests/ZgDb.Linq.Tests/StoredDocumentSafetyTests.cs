@@ -8,12 +8,27 @@ public sealed class Home
     public string? Zip { get; set; }
 }
 
+/// <summary>A nested value whose comparison is application code that writes to it (as a cache might).</summary>
+public sealed class Rank : IComparable<Rank>
+{
+    public int Level { get; set; }
+    public int Compared { get; set; }
+
+    public int CompareTo(Rank? other)
+    {
+        Compared++;
+        if (other is not null) other.Compared++;
+        return Level.CompareTo(other?.Level ?? int.MinValue);
+    }
+}
+
 public sealed class Member
 {
     public int Id { get; set; }
     public string Name { get; set; } = "";
     public string City { get; set; } = "";
     public Home? Home { get; set; }
+    public Rank Rank { get; set; } = new();
     public List<string> Tags { get; set; } = [];
     public List<Note> Notes { get; set; } = [];
 }
@@ -133,11 +148,11 @@ public abstract class StoredDocumentSafetySuite : IDisposable
     {
         Id = i, Name = "M" + i, City = i % 2 == 0 ? "Paris" : "Oslo",
         Home = i % 5 == 0 ? null : new Home { Street = "Street " + i, Zip = (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        Tags = ["t" + i, "all"],
+        Tags = ["t" + i, "all"], Rank = new Rank { Level = i % 7 },
     })];
 
     private static string Describe(MemberDb db) => string.Join("\n",
-        db.Members.AsEnumerable().Select(m => $"{m.Id} {m.Name} {m.City} {m.Home?.Street} [{string.Join(",", m.Tags)}]")
+        db.Members.AsEnumerable().Select(m => $"{m.Id} {m.Name} {m.City} {m.Home?.Street} {m.Rank.Level}/{m.Rank.Compared} [{string.Join(",", m.Tags)}]")
             .Concat(db.Notes.AsEnumerable().Select(n => $"{n.Id} {n.MemberId} {n.Text}")));
 
     private static readonly string Expected = Describe(Expected_());
@@ -176,6 +191,13 @@ public abstract class StoredDocumentSafetySuite : IDisposable
     {
         Assert.Equal(Count, db.Members.OrderBy(m => Meddler.Rename(m)).Select(m => m.Id).ToList().Count);
         Assert.Equal(Count, db.Members.OrderBy(m => m, new MeddlingComparer()).Select(m => m.Id).ToList().Count);
+    });
+
+    [Fact]
+    public void An_ordering_by_a_value_whose_comparison_writes_to_it_changed_the_stored_document() => Unchanged(db =>
+    {
+        Assert.Equal(Count, db.Members.OrderBy(m => m.Rank).Select(m => m.Id).ToList().Count);
+        Assert.Equal(Count, db.Members.Select(m => m.Rank).OrderBy(r => r).Select(r => r.Level).ToList().Count);
     });
 
     [Fact]

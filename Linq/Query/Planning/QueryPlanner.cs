@@ -73,7 +73,8 @@ internal sealed class QueryPlanner(DatabaseModel model, Func<Type, string, bool>
             PlanNode node = access.Path;
             // A predicate or ordering that hands the document to the application's code (Where(u => Check(u))) runs
             // over copies; otherwise the filters and sort read the stored documents and only what leaves is copied.
-            bool copiedFirst = StoredObjectEscapes.Any([.. predicates, .. orderings.Select(o => o.Item1)]);
+            bool copiedFirst = StoredObjectEscapes.Any([.. predicates, .. orderings.Select(o => o.Item1)])
+                               || orderings.Any(o => StoredObjectEscapes.HasOwnCode(o.Item1.ReturnType));
             if (copiedFirst) node = new CopyDocuments<T> { Input = node };
             if (access.Residual is { } residual) node = new Filter(residual) { Input = node, Hint = access.Hint };
             if (orderings.Count > 0 && !access.ServesOrder) node = new Sort(orderings) { Input = node };

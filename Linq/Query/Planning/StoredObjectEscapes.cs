@@ -52,8 +52,42 @@ internal sealed class StoredObjectEscapes : ExpressionVisitor
                  || method.DeclaringType == typeof(Array) && Writers.Contains(method.Name) && node.Arguments.Any(MayBeStored))
             _escapes = true;
         else
-            _escapes |= node.Arguments.Any(a => IsCallback(a.Type) && !IsOwn(a));
+            _escapes |= node.Arguments.Any(a => IsCallback(a.Type) && !IsOwn(a))
+                        // a library method that calls the value's own Equals/GetHashCode/CompareTo/ToString (set.Contains(u.Address), Distinct, OrderBy(u => u.Address))
+                        || node.Arguments.Prepend(node.Object).Any(a => a is not null && RunsOwnCode(a));
         return base.VisitMethodCall(node);
+    }
+
+    protected override Expression VisitBinary(BinaryExpression node)
+    {
+        // an operator the application defined (u.Address == home with Address.op_Equality)
+        if (node.Method is { } method && !IsLibrary(method.DeclaringType)) _escapes |= MayBeStored(node.Left) || MayBeStored(node.Right);
+        return base.VisitBinary(node);
+    }
+
+    /// <summary>
+    /// Whether a type has comparison or formatting code of the application (an override of <c>Equals</c>,
+    /// <c>GetHashCode</c> or <c>ToString</c>, or <c>IComparable</c>) that library code runs on its values: an ordering
+    /// by such a value or a set holding it calls that code with the stored object.
+    /// </summary>
+    public static bool HasOwnCode(Type type)
+    {
+        if (!type.IsClass || type == typeof(string) || IsLibrary(type)) return false;
+        return type.GetMethod(nameof(Equals), [typeof(object)])?.DeclaringType != typeof(object)
+               || type.GetMethod(nameof(GetHashCode), Type.EmptyTypes)?.DeclaringType != typeof(object)
+               || type.GetMethod(nameof(ToString), Type.EmptyTypes)?.DeclaringType != typeof(object)
+               || type.GetInterfaces().Any(i => i == typeof(IComparable) || i.IsGenericType && i.GetGenericTypeDefinition() is var d
+                                                && (d == typeof(IComparable<>) || d == typeof(IEquatable<>)));
+    }
+
+    /// <summary>A value (or the elements of a sequence, or the result of a lambda) that may be stored and whose type <see cref="HasOwnCode"/>.</summary>
+    private static bool RunsOwnCode(Expression argument)
+    {
+        if (argument is UnaryExpression { NodeType: ExpressionType.Quote } quote) argument = quote.Operand;
+        if (argument is LambdaExpression lambda) return HasOwnCode(lambda.ReturnType) && ReadsData.In(lambda.Body);
+        var type = argument.Type;
+        var element = type.IsGenericType && type.GetGenericArguments() is [var only] && typeof(IEnumerable<>).MakeGenericType(only).IsAssignableFrom(type) ? only : null;
+        return (HasOwnCode(type) || element is not null && HasOwnCode(element)) && MayBeStored(argument);
     }
 
     protected override Expression VisitInvocation(InvocationExpression node)
