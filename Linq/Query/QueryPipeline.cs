@@ -83,7 +83,9 @@ internal sealed class QueryPipeline
 
         // 4. Plan each collection source: access path, filters, sort, limits, copies.
         var probe = NewContext([]);
-        bool copyDocuments = !ResultSafety.IsDetached(normalized.Type) || identity.ComparesEntities;
+        // Documents are copied where the application could see them: in the result, or handed to its code inside the
+        // query (Planning/StoredObjectEscapes); a read that only the plan's compiled code looks at copies nothing.
+        bool copyDocuments = !ResultSafety.IsDetached(normalized.Type) || identity.ComparesEntities || StoredObjectEscapes.Any(normalized);
         var planner = new QueryPlanner(_database.Model, (type, name) => IndexExists(probe, type, name), copyDocuments, context);
         var planned = planner.Visit(normalized);
         // One copy per document and execution when entities are compared, or when the result holds entities that

@@ -117,6 +117,31 @@ public abstract class DefectRegressionSuite<TShop, TIdentity>(TShop shop, TIdent
         Assert.Equal(shop.People.Count(x => (object?)x.City == null), shop.Db.People.Count(x => (object?)x.City == null));
     }
 
+    // 4b. An entity constructed inside the query: LINQ-to-Objects compares it by reference (never equal), the key rule
+    // matched it (Northwind's Where_subquery_FirstOrDefault_compared_to_entity): refused
+
+    [Fact]
+    public void Entity_compared_with_one_constructed_in_the_query_was_silently_matched_by_key()
+    {
+        foreach (var query in new Func<IQueryable<Shopper>, object?>[]
+                 {
+                     s => s.Where(x => x.Purchases.OrderBy(y => y.Id).FirstOrDefault() == new Purchase { Id = 5 }).Select(x => x.Id).ToList(),
+                     s => s.Count(x => x.Purchases.FirstOrDefault() != new Purchase { Id = 5, ShopperId = 3 }),
+                 })
+        {
+            var error = Assert.Throws<NotSupportedException>(() => query(identity.Db.Shoppers));
+            Assert.Contains("constructed inside the query", error.Message);
+            Assert.Contains("e.Id == ...", error.Message);
+        }
+        // one constructed without a key equals nothing read, in both (by reference in LINQ-to-Objects, by key in EF Core)
+        Same((s, p) => s.Where(x => x.Purchases.OrderBy(y => y.Id).FirstOrDefault() != new Purchase()).Select(x => x.Id).ToList(), identity);
+        Same((s, p) => p.Count(y => y.Shopper == new Shopper { Name = "S1" }), identity);
+        // an entity read earlier (outside the query) still compares by key, as documented
+        var captured = identity.Db.Purchases.First(p => p.Id == 5);
+        Assert.Equal(identity.Shoppers.Count(x => x.Purchases.Any(y => y.Id == 5)),
+            identity.Db.Shoppers.Count(x => x.Purchases.Any(y => y == captured)));
+    }
+
     // 5. MinBy/MaxBy, ElementAt and TakeLast served by the plan's order (they ran as LINQ-to-Objects over every document)
 
     public static readonly TheoryData<string> ServedPicks = [.. Picks().Select(p => p.Name)];

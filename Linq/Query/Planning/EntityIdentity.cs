@@ -43,6 +43,8 @@ internal sealed class EntityIdentity(DatabaseModel model) : ExpressionVisitor
         if (M.TryElementType(visited.Left.Type) is { } item && Entity(item) is not null) ComparesEntities = true;
         var entity = Entity(visited.Left.Type) ?? Entity(visited.Right.Type);
         if (entity is null || visited.Left.Type != visited.Right.Type) return visited;
+        if (IsConstructed(node, entity, visited.Left) || IsConstructed(node, entity, visited.Right))
+            return Expression.MakeBinary(visited.NodeType, visited.Left, visited.Right); // by reference: a new object equals nothing read
         Expression same = Expression.Call(SameMethod.MakeGenericMethod(entity.ClrType), Expression.Constant(EntityKeyComparer.For(entity)), visited.Left, visited.Right);
         return visited.NodeType == ExpressionType.Equal ? same : Expression.Not(same);
     }
@@ -83,6 +85,31 @@ internal sealed class EntityIdentity(DatabaseModel model) : ExpressionVisitor
                 .SequenceEqual(definition.GetParameters().Select(p => p.ParameterType.Name)));
         var comparer = Expression.Constant(EntityKeyComparer.For(entity), typeof(IEqualityComparer<>).MakeGenericType(entity.ClrType));
         return Expression.Call(withComparer.MakeGenericMethod(arguments), [.. visited.Arguments, comparer]);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="side"/> of an entity comparison is an entity constructed inside the query. LINQ-to-Objects
+    /// compares it by reference: never equal to anything (both sides still evaluated). Without a key given
+    /// (<c>== new Employee()</c>) ZgDb does the same, which is also what the key rule gives (no stored document has a
+    /// default key). With a key given (<c>c.Orders.FirstOrDefault() == new Order { OrderID = 10276 }</c>, or
+    /// constructor arguments) the key rule would find a match and LINQ-to-Objects none: refused, naming the
+    /// expression. An entity captured from outside the query, or read by it, still compares by key.
+    /// </summary>
+    private static bool IsConstructed(Expression comparison, EntityType entity, Expression side)
+    {
+        switch (Unconverted(side))
+        {
+            case NewExpression { Arguments.Count: 0 }:
+            case MemberInitExpression init when init.NewExpression.Arguments.Count == 0
+                                                && !init.Bindings.Any(b => entity.KeyParts.Any(k => k.Info == b.Member || k.Name == b.Member.Name)):
+                return true;
+            case NewExpression or MemberInitExpression:
+                var keys = string.Join(" && ", entity.KeyParts.Select(p => $"e.{p.Name} == ..."));
+                throw new NotSupportedException($"ZgDb cannot evaluate '{comparison}': it compares a {entity.Name} with one constructed inside the query, " +
+                                                $"which LINQ-to-Objects compares by reference (never equal) while ZgDb compares entities by key. Compare the keys instead ({keys}).");
+            default:
+                return false;
+        }
     }
 
     private static readonly MethodInfo ReferenceEqualsMethod = typeof(object).GetMethod(nameof(ReferenceEquals))!;

@@ -71,6 +71,11 @@ internal sealed class QueryPlanner(DatabaseModel model, Func<Type, string, bool>
         PlanNode Build(AccessChoice<T> access)
         {
             PlanNode node = access.Path;
+            // A predicate or ordering that hands the document to the application's code (Where(u => Check(u))) runs
+            // over copies; otherwise the filters and sort read the stored documents and only what leaves is copied.
+            bool copiedFirst = StoredObjectEscapes.Any([.. predicates, .. orderings.Select(o => o.Item1)])
+                               || orderings.Any(o => StoredObjectEscapes.HasOwnCode(o.Item1.ReturnType));
+            if (copiedFirst) node = new CopyDocuments<T> { Input = node };
             if (access.Residual is { } residual) node = new Filter(residual) { Input = node, Hint = access.Hint ?? DiscriminatorText.Of(entity, residual) };
             if (orderings.Count > 0 && !access.ServesOrder) node = new Sort(orderings) { Input = node };
             foreach (var (take, count) in limits) node = new SkipTake(take, count, typeof(T)) { Input = node };
@@ -84,7 +89,8 @@ internal sealed class QueryPlanner(DatabaseModel model, Func<Type, string, bool>
                 var kind = chain.Terminal == M.Count ? CountKind.Count : chain.Terminal == M.LongCount ? CountKind.LongCount : CountKind.Any;
                 return new CountWithoutDocuments<T>(access.Path is FullScan<T> ? null : access.Path, kind);
             }
-            if (copyDocuments && !counting) node = new CopyDocuments<T> { Input = node };
+            // a counted selector runs on every document too (Select(u => Describe(u)).Count())
+            if (!copiedFirst && (copyDocuments && !counting || StoredObjectEscapes.Any(selector))) node = new CopyDocuments<T> { Input = node };
             if (selector is not null) node = new Project(selector) { Input = node };
             if (chain.Terminal is { } terminal) node = new Plans.Aggregate(terminal, selector?.ReturnType ?? typeof(T)) { Input = node };
             if (pick is not null) node = pick(node);

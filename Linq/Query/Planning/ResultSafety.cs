@@ -11,6 +11,12 @@ internal static class ResultSafety
 {
     public static bool IsDetached(Type type) => IsDetached(type, 0);
 
+    /// <summary>Whether a value of <paramref name="type"/> (not a query's result) can be no stored object: a scalar, a string, or a tuple of those.</summary>
+    public static bool IsValue(Type type) => IsDetached(type, 1);
+
+    /// <summary>Whether <paramref name="type"/> is an anonymous type the compiler made.</summary>
+    public static bool IsAnonymousType(Type type) => IsAnonymous(type);
+
     private static bool IsDetached(Type type, int depth)
     {
         if (depth > 8) return false;

@@ -112,10 +112,6 @@ public abstract class NorthwindSuite<TBackend>(TBackend backend, ITestOutputHelp
     /// <summary>Defects of ZgDb this suite found, by "Class.Method" (optionally "@in memory" / "@on disk"), with the reason.</summary>
     public static readonly Dictionary<string, string> KnownDefects = new()
     {
-        ["Where.Where_subquery_FirstOrDefault_compared_to_entity"] =
-            "documented divergence: ZgDb compares entities by key (EF Core's rule, Linq/README.md), LINQ-to-Objects by reference for Order (no ==): c.Orders...FirstOrDefault() == new Order { OrderID = 10276 } finds TORTU",
-        ["Miscellaneous.Entity_equality_through_subquery_composite_key"] =
-            "documented divergence: ZgDb compares entities by key (EF Core's rule, Linq/README.md), LINQ-to-Objects by reference for OrderDetail (no ==): o.OrderDetails.FirstOrDefault() == new OrderDetail { OrderID = 10248, ProductID = 11 } finds order 10248 by its composite key (it agreed only while OrderDetail had a surrogate key)",
     };
 
     public static readonly TheoryData<string> Classes = [.. NorthwindRunner.Classes];

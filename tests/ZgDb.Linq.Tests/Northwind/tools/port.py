@@ -52,7 +52,8 @@ def chunk_attr_continuation(chunk):
 
 NAME = re.compile(r'^\s*(?:public|protected|private|internal)[^=(]*?\b(\w+)\s*(?:<[^>]*>)?\s*\(', re.M)
 FIELD = re.compile(r'^\s*(?:public|protected|private|internal)[^=(;]*?\b(\w+)\s*(?:=|;|\{)', re.M)
-TEST = re.compile(r'^\s*public (?:virtual |override )?(?:async )?(?:Task(?:<[^>]*>)?|void) (\w+)\(([^)]*)\)', re.M)
+# a test's signature may break after its return type or its '(' (long names): whitespace, newlines included
+TEST = re.compile(r'^\s*public (?:virtual |override )?(?:async )?(?:Task(?:<[^>]*>)?|void)\s+(\w+)\s*\(([^)]*)\)', re.M)
 
 def member_name(chunk):
     code = '\n'.join(l for l in chunk if not l.strip().startswith(('[', '//', '#')))
@@ -104,7 +105,7 @@ def port(efcore, outdir, excluded):
                 if is_test:
                     manifest.append((name, mname, 'skipped', excluded[key]))
                 continue
-            if is_test and test.group(2).strip() != 'bool async':
+            if is_test and ' '.join(test.group(2).split()) != 'bool async':
                 manifest.append((name, mname, 'skipped', f'parameterized by more than async ({test.group(2).strip() or "none"}); not ported'))
                 continue
             out.append(f'    // member: {key}')
