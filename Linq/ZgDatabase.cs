@@ -90,11 +90,11 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
         int current = SchemaVersion;
         var pending = steps.Where(m => m.Version > current).ToList();
         if (pending.Count == 0) return;
-        var logger = Engine.Options.Logger;
+        var logger = Engine.Options.LoggerFor(ZgDbLogCategories.Schema);
         using var transaction = BeginTransaction();
         foreach (var step in pending)
         {
-            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "ZgDb: migration step {Version} ({Description}) running.", step.Version, step.Description);
+            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, ZgDbEvents.MigrationStepRunning, "ZgDb: migration step {Version} ({Description}) running.", step.Version, step.Description);
             try
             {
                 step.Up(this);
@@ -197,7 +197,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
         if (_engine is { } engine)
         {
             if (engine.CurrentTransaction is not null)
-                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(engine.Options.Logger,
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(engine.Options.LoggerFor(ZgDbLogCategories.Schema), ZgDbEvents.TransactionRolledBackAtDispose,
                     "ZgDb: {Database} was disposed inside an open transaction; the transaction was rolled back and its writes discarded. Commit before disposing to keep them.",
                     GetType().Name);
             engine.Dispose();

@@ -52,8 +52,21 @@ public sealed class ZgDbOptions
     /// <summary>The most documents in one chunk file. Default 2,048.</summary>
     public int ChunkDocuments { get; set; } = 2048;
 
-    /// <summary>Where recovery notes (a torn write-ahead log tail cut off, a manifest fallback) and checkpoints are logged.</summary>
+    /// <summary>
+    /// Where recovery notes (a torn write-ahead log tail cut off, a manifest fallback), checkpoints and model changes
+    /// are logged when <see cref="LoggerFactory"/> is not set. Every event has an id from <see cref="ZgDbEvents"/>.
+    /// </summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>
+    /// When set, ZgDb logs through a logger of this factory per category (<see cref="ZgDbLogCategories"/>:
+    /// <c>ZgDb.Storage</c>, <c>ZgDb.Recovery</c>, <c>ZgDb.Wal</c>, <c>ZgDb.Schema</c>, <c>ZgDb.Indexes</c>) instead of
+    /// <see cref="Logger"/>. The generic host's <c>AddZgDb</c> sets it to the host's factory.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The logger of <paramref name="category"/>: from <see cref="LoggerFactory"/> when set, else <see cref="Logger"/>.</summary>
+    internal ILogger LoggerFor(string category) => LoggerFactory?.CreateLogger(category) ?? Logger;
 
     /// <summary>
     /// How long a write, <c>BeginTransaction</c>, a checkpoint or closing waits for the write lock (held by one write

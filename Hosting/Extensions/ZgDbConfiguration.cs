@@ -24,7 +24,7 @@ internal static class ZgDbConfiguration
     private static void RefuseUnknownKeys(IConfiguration configuration, Type type, string where, bool top)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.SetMethod is { IsPublic: true } && p.PropertyType != typeof(Microsoft.Extensions.Logging.ILogger))
+            .Where(p => p.SetMethod is { IsPublic: true } && p.PropertyType != typeof(Microsoft.Extensions.Logging.ILogger) && p.PropertyType != typeof(Microsoft.Extensions.Logging.ILoggerFactory))
             .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         foreach (var child in configuration.GetChildren())
         {

@@ -17,8 +17,9 @@ public static class ZgDbServiceCollectionExtensions
     /// when it starts (an error opening it, such as <see cref="ZgDbLockedException"/> or
     /// <see cref="ZgDbSchemaMismatchException"/>, fails the start with that exception), flushes it when it stops, and
     /// disposes it (a checkpoint, then the directory's lock is released) when the host is disposed. The database logs
-    /// to the host's <see cref="ILoggerFactory"/> (category <c>ZgDb</c>) unless <paramref name="configure"/> sets
-    /// <see cref="ZgDbOptions.Logger"/>.
+    /// to the host's <see cref="ILoggerFactory"/> (categories <c>ZgDb.Storage</c>, <c>ZgDb.Recovery</c>, ... of
+    /// <see cref="ZgDbLogCategories"/>, each event with its <see cref="ZgDbEvents"/> id) unless <paramref name="configure"/>
+    /// sets <see cref="ZgDbOptions.Logger"/> or <see cref="ZgDbOptions.LoggerFactory"/>.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="directory">The database directory (relative paths are relative to the current directory), created if missing.</param>
@@ -63,8 +64,11 @@ public static class ZgDbServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var (directory, options) = settings(provider);
-            if (provider.GetService<ILoggerFactory>() is { } loggers) options.Logger = loggers.CreateLogger(ZgDbLogging.Category);
             configure?.Invoke(options);
+            // The host's factory, one logger per ZgDb category, unless the application chose a logger or a factory.
+            if (options.LoggerFactory is null && options.Logger is Microsoft.Extensions.Logging.Abstractions.NullLogger
+                && provider.GetService<ILoggerFactory>() is { } loggers)
+                options.LoggerFactory = loggers;
             return ZgDatabase.Open<TDb>(directory, options);
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ZgDbLifetime<TDb>>());

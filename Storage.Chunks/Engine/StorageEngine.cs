@@ -72,7 +72,7 @@ internal sealed class StorageEngine : IDisposable
                 FileSystem.CreateDirectory(WalDirectory);
                 FileSystem.FlushDirectory(Directory); // the new directories' entries are durable before any file in them is relied on
             }
-            _manifests = new ManifestStore(FileSystem, Directory, options.Logger);
+            _manifests = new ManifestStore(FileSystem, Directory, options.LoggerFor(ZgDbLogCategories.Recovery));
             var manifest = _manifests.Load();
             if (manifest is not null) CheckModel(manifest);
             _nextChunkId = manifest?.NextChunkId ?? 1;
@@ -88,7 +88,7 @@ internal sealed class StorageEngine : IDisposable
                 RecordModel(manifest, checkpointed); // the model every later WAL record is written under is on disk first
             _state = new DatabaseState(_state.Collections, _lastLsn, _state.Metadata);
             MakeRecoveredFilesDurable();
-            _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.Logger);
+            _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.LoggerFor(ZgDbLogCategories.Wal));
         }
         catch
         {
@@ -367,9 +367,9 @@ internal sealed class StorageEngine : IDisposable
         foreach (var change in changes)
         {
             if (change.Kind == SchemaChangeKind.PossibleRename)
-                Options.Logger.LogWarning("ZgDb: model change {Change}", change.ToString());
+                Options.LoggerFor(ZgDbLogCategories.Schema).LogWarning(ZgDbEvents.PossibleRename, "ZgDb: model change {Change}", change.ToString());
             else
-                Options.Logger.LogInformation("ZgDb: model change {Change}", change.ToString());
+                Options.LoggerFor(ZgDbLogCategories.Schema).LogInformation(ZgDbEvents.ModelChanged, "ZgDb: model change {Change}", change.ToString());
         }
     }
 
@@ -396,7 +396,7 @@ internal sealed class StorageEngine : IDisposable
     {
         var byName = _stores.ToDictionary(s => s.Name, StringComparer.Ordinal);
         var state = _state;
-        var result = WalRecovery.Replay(FileSystem, WalDirectory, checkpointLsn, Options.Logger, (lsn, parts) =>
+        var result = WalRecovery.Replay(FileSystem, WalDirectory, checkpointLsn, Options.LoggerFor(ZgDbLogCategories.Recovery), (lsn, parts) =>
         {
             var set = new WriteSet(state, lsn);
             foreach (var (payload, file, offset) in parts)
@@ -423,7 +423,7 @@ internal sealed class StorageEngine : IDisposable
         });
         _state = state;
         if (result.RecordsApplied > 0)
-            Options.Logger.LogInformation("ZgDb recovery: replayed {Records} WAL records up to LSN {Lsn}.", result.RecordsApplied, result.LastLsn);
+            Options.LoggerFor(ZgDbLogCategories.Recovery).LogInformation(ZgDbEvents.WalReplayed, "ZgDb recovery: replayed {Records} WAL records up to LSN {Lsn}.", result.RecordsApplied, result.LastLsn);
         return result.LastLsn;
     }
 
@@ -450,7 +450,7 @@ internal sealed class StorageEngine : IDisposable
             }
             catch (Exception e)
             {
-                Options.Logger.LogError(e, "ZgDb: a background checkpoint failed.");
+                Options.LoggerFor(ZgDbLogCategories.Storage).LogError(ZgDbEvents.BackgroundCheckpointFailed, e, "ZgDb: a background checkpoint failed.");
             }
             finally
             {
@@ -477,7 +477,7 @@ internal sealed class StorageEngine : IDisposable
             try
             {
                 if (_lock?.Verify() == true)
-                    Options.Logger.LogWarning("ZgDb: the lock file in {Directory} was deleted or replaced while the database was open; it was recreated (never delete it: a stale one is harmless).", Directory);
+                    Options.LoggerFor(ZgDbLogCategories.Storage).LogWarning(ZgDbEvents.LockFileReplaced, "ZgDb: the lock file in {Directory} was deleted or replaced while the database was open; it was recreated (never delete it: a stale one is harmless).", Directory);
             }
             catch (ZgDbLockedException e)
             {
@@ -524,7 +524,7 @@ internal sealed class StorageEngine : IDisposable
             catch (Exception e) when (!IsInMemory && e is IOException or UnauthorizedAccessException)
             {
                 _checkpointFault = e;
-                Options.Logger.LogError(e, "ZgDb: checkpoint failed; the database stops accepting writes. Reopening recovers from the last manifest and the WAL.");
+                Options.LoggerFor(ZgDbLogCategories.Storage).LogError(ZgDbEvents.CheckpointFailed, e, "ZgDb: checkpoint failed; the database stops accepting writes. Reopening recovers from the last manifest and the WAL.");
                 throw new ZgDbFaultedException("The checkpoint could not write its files: " + e.Message + ". The database no longer accepts writes; reopen it to recover.", e);
             }
             // The files are durable: this swap must happen, however long a transaction holds the gate.
@@ -547,7 +547,7 @@ internal sealed class StorageEngine : IDisposable
             Interlocked.Exchange(ref _walBytesAtCheckpoint, walBytes);
             _wal?.RollOver();
             if (!IsInMemory) TryDeleteObsoleteFiles(snapshot.Lsn);
-            Options.Logger.LogDebug("ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
+            Options.LoggerFor(ZgDbLogCategories.Storage).LogDebug(ZgDbEvents.CheckpointCompleted, "ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
         }
     }
 
@@ -571,7 +571,7 @@ internal sealed class StorageEngine : IDisposable
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     // The final checkpoint is durable; without the seal the log is simply kept for the next open.
-                    Options.Logger.LogWarning(e, "ZgDb: sealing the log at close failed; the log is kept and the next open replays nothing.");
+                    Options.LoggerFor(ZgDbLogCategories.Storage).LogWarning(ZgDbEvents.SealFailed, e, "ZgDb: sealing the log at close failed; the log is kept and the next open replays nothing.");
                     return false;
                 }
                 TryDeleteObsoleteFiles(current.CheckpointLsn);
@@ -592,7 +592,7 @@ internal sealed class StorageEngine : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Every record left is at or below the checkpoint: the next open skips them, a later close retries.
-            Options.Logger.LogWarning(e, "ZgDb: deleting the sealed log at close failed; the segments left hold nothing the chunks lack.");
+            Options.LoggerFor(ZgDbLogCategories.Storage).LogWarning(ZgDbEvents.SealedLogNotDeleted, e, "ZgDb: deleting the sealed log at close failed; the segments left hold nothing the chunks lack.");
         }
     }
 
@@ -605,7 +605,7 @@ internal sealed class StorageEngine : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Options.Logger.LogWarning(e, "ZgDb: the checkpoint at LSN {Lsn} is durable, but removing superseded files failed; the next checkpoint retries.", checkpointLsn);
+            Options.LoggerFor(ZgDbLogCategories.Storage).LogWarning(ZgDbEvents.SupersededFilesNotRemoved, e, "ZgDb: the checkpoint at LSN {Lsn} is durable, but removing superseded files failed; the next checkpoint retries.", checkpointLsn);
         }
     }
 

@@ -154,8 +154,8 @@ internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : 
 
     private IndexBase<TKey> Build(IndexDefinition<TKey, T> definition, IEnumerable<T> documents, long count)
     {
-        var logger = _engine.Options.Logger;
-        logger.LogInformation("ZgDb: building index '{Index}' of collection '{Collection}' from {Count} documents (the manifest holds no file for it).",
+        var logger = _engine.Options.LoggerFor(ZgDbLogCategories.Indexes);
+        logger.LogInformation(ZgDbEvents.IndexBuildStarted, "ZgDb: building index '{Index}' of collection '{Collection}' from {Count} documents (the manifest holds no file for it).",
             definition.Name, _collection, count);
         var watch = Stopwatch.StartNew();
         var entries = new List<IndexEntry<TKey>>((int)Math.Min(count, int.MaxValue));
@@ -163,11 +163,11 @@ internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : 
         {
             entries.Add(new IndexEntry<TKey>(definition.ValuesOf(document), _keyOf(document)));
             if (entries.Count % ProgressEvery == 0)
-                logger.LogInformation("ZgDb: index '{Index}' of '{Collection}': {Done} of {Count} documents read.", definition.Name, _collection, entries.Count, count);
+                logger.LogDebug(ZgDbEvents.IndexBuildProgress, "ZgDb: index '{Index}' of '{Collection}': {Done} of {Count} documents read.", definition.Name, _collection, entries.Count, count);
         }
         entries.Sort(definition.Comparer);
         _engine.IndexCounters.Built();
-        logger.LogInformation("ZgDb: built index '{Index}' of '{Collection}' ({Count} entries) in {Ms} ms.", definition.Name, _collection, entries.Count, watch.ElapsedMilliseconds);
+        logger.LogInformation(ZgDbEvents.IndexBuilt, "ZgDb: built index '{Index}' of '{Collection}' ({Count} entries) in {Ms} ms.", definition.Name, _collection, entries.Count, watch.ElapsedMilliseconds);
         return IndexBase<TKey>.FromSorted(definition.Comparer, entries);
     }
 

@@ -32,7 +32,7 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
             {
                 var manifest = Read(path);
                 if (newestError is not null)
-                    logger.LogWarning(newestError, "ZgDb recovery: the newest manifest is damaged; opened the previous checkpoint '{File}' and replayed the WAL from there.", path);
+                    logger.LogWarning(ZgDbEvents.ManifestFallback, newestError, "ZgDb recovery: the newest manifest is damaged; opened the previous checkpoint '{File}' and replayed the WAL from there.", path);
                 Current = manifest;
                 Previous = names.SkipWhile(n => n != name).Skip(1).Select(n => TryRead(Path.Combine(directory, n))).FirstOrDefault(m => m is not null);
                 return manifest;
@@ -112,7 +112,7 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The new manifest is durable: an old generation left behind is only disk space; the next write retries.
-            logger.LogWarning(e, "ZgDb: manifest generation {Generation} is durable, but removing older generations failed.", manifest.Generation);
+            logger.LogWarning(ZgDbEvents.OldManifestsNotRemoved, e, "ZgDb: manifest generation {Generation} is durable, but removing older generations failed.", manifest.Generation);
         }
     }
 }

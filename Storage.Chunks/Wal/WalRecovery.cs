@@ -35,7 +35,7 @@ internal static class WalRecovery
         {
             assembler.End();
             foreach (var (first, last, parts, file, offset) in assembler.Dropped)
-                logger.LogWarning("ZgDb recovery: dropped an unfinished write of {Parts} WAL records (LSN {First}..{Last}, from offset {Offset} of '{File}') whose last part was never written (a crash while it was being logged; it was never acknowledged).", parts, first, last, offset, file);
+                logger.LogWarning(ZgDbEvents.UnfinishedWriteDropped, "ZgDb recovery: dropped an unfinished write of {Parts} WAL records (LSN {First}..{Last}, from offset {Offset} of '{File}') whose last part was never written (a crash while it was being logged; it was never acknowledged).", parts, first, last, offset, file);
         }
     }
 
@@ -63,7 +63,7 @@ internal static class WalRecovery
             catch (ZgDbCorruptFileException) when (isLast && data.Length <= WalLayout.SegmentHeaderLength)
             {
                 // A crash while the segment was being created: it holds no record. Remove it.
-                logger.LogWarning("ZgDb recovery: removed WAL segment '{File}' whose header was never completed ({Bytes} bytes).", path, data.Length);
+                logger.LogWarning(ZgDbEvents.IncompleteSegmentRemoved, "ZgDb recovery: removed WAL segment '{File}' whose header was never completed ({Bytes} bytes).", path, data.Length);
                 fs.Delete(path);
                 fs.FlushDirectory(directory);
                 return new Result(lastLsn, applied, data.Length, path, 0);
@@ -100,7 +100,7 @@ internal static class WalRecovery
                         file.SetLength(offset);
                         file.FlushToDisk();
                     }
-                    logger.LogWarning("ZgDb recovery: cut off a torn WAL tail of {Bytes} bytes at offset {Offset} of '{File}' (a write interrupted by a crash; it was never acknowledged durable){Group}.", cut, offset, path,
+                    logger.LogWarning(ZgDbEvents.TornTailCut, "ZgDb recovery: cut off a torn WAL tail of {Bytes} bytes at offset {Offset} of '{File}' (a write interrupted by a crash; it was never acknowledged durable){Group}.", cut, offset, path,
                         sameGroup > 0 ? $"; {sameGroup} intact records after it belong to the same unflushed group, torn out of order by a power cut, and were cut too" : "");
                     return new Result(lastLsn, applied, cut, path, offset);
                 }

@@ -149,7 +149,7 @@ internal sealed class WalWriter : IDisposable
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "ZgDb: the write-ahead log failed at LSN {Lsn}; the database stops accepting writes.", batch[0].Lsn);
+                _logger.LogError(ZgDbEvents.WalFailed, e, "ZgDb: the write-ahead log failed at LSN {Lsn}; the database stops accepting writes.", batch[0].Lsn);
                 lock (_lock)
                 {
                     _fault = e;

@@ -100,9 +100,12 @@ public sealed class AddZgDbTests : IDisposable
         await host.StartAsync();
         var db = host.Services.GetRequiredService<BlogDb>();
 
-        db.Engine.Options.Logger.LogWarning("probe");
+        db.Users.Insert(new User { Name = "Ada", Email = "ada@example.com" });
+        db.Checkpoint();
 
-        Assert.Contains((ZgDbLogging.Category, "probe"), sink.Entries);
+        // One logger per category of the host's factory: a checkpoint is a ZgDb.Storage event.
+        Assert.Contains(sink.Entries, e => e.Category == ZgDbLogCategories.Storage && e.Message.Contains("checkpoint at LSN"));
+        Assert.All(sink.Entries.Where(e => e.Category.StartsWith("ZgDb", StringComparison.Ordinal)), e => Assert.StartsWith(ZgDbLogging.Category + ".", e.Category));
         await host.StopAsync();
     }
 
