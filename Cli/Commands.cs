@@ -347,10 +347,7 @@ internal static class Commands
             $"The database has no collection '{name}' (it has: {string.Join(", ", reader.Collections.Select(c => c.Name))}).");
         // A misspelt property would match nothing and print 0: names are checked against the stored model (and the
         // properties it remembers as removed, whose values old documents may still hold).
-        var filter = string.IsNullOrWhiteSpace(where) ? (_ => true)
-            : collection.Entity is { } entity
-                ? Filter.Parse(where, name, entity, (reader.Manifest?.Model?.RemovedProperties ?? []).Where(r => r.Collection == name).Select(r => r.Path))
-                : Filter.Parse(where);
+        var filter = string.IsNullOrWhiteSpace(where) ? (_ => true) : Filter.Parse(where, reader, collection);
         var rows = new List<JsonObject>();
         long matched = 0;
         foreach (var document in reader.Scan(collection, cancel))

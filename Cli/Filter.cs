@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ZgDb.Storage.Inspection;
 
 namespace ZgDb.Cli;
 
@@ -29,9 +30,19 @@ internal static class Filter
 {
     public static Func<JsonElement, bool> Parse(string text) => new Parser(text).ParseAll();
 
-    /// <summary>Parses <paramref name="text"/> and checks every property path it names against the stored model.</summary>
+    /// <summary>
+    /// Parses <paramref name="text"/> as a filter over <paramref name="collection"/> of <paramref name="reader"/>'s
+    /// database: every property path it names must be in the collection's stored model, or among the properties that
+    /// model remembers as removed (old documents may still hold their values). A collection with no stored model
+    /// (never checkpointed) is filtered unchecked.
+    /// </summary>
     /// <exception cref="FilterSyntaxException">The text does not parse, or names a property the collection's stored model does not have.</exception>
-    public static Func<JsonElement, bool> Parse(string text, string collection, StoredEntity entity, IEnumerable<string> removedPaths)
+    public static Func<JsonElement, bool> Parse(string text, DatabaseReader reader, InspectedCollection collection) =>
+        collection.Entity is { } entity
+            ? Parse(text, collection.Name, entity, (reader.Manifest?.Model?.RemovedProperties ?? []).Where(r => r.Collection == collection.Name).Select(r => r.Path))
+            : Parse(text);
+
+    private static Func<JsonElement, bool> Parse(string text, string collection, StoredEntity entity, IEnumerable<string> removedPaths)
     {
         var parser = new Parser(text);
         var filter = parser.ParseAll();

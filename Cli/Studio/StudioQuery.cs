@@ -21,10 +21,7 @@ internal sealed record StudioQuery(InspectedCollection Collection, string? Where
         bool filtered = !string.IsNullOrWhiteSpace(where);
         var properties = filtered ? Filter.PropertyPaths(where!) : [];
         // Names are checked against the stored model as zgdb query checks them (a misspelt one is an error, not 0 matches).
-        var filter = !filtered ? (_ => true)
-            : collection.Entity is { } entity
-                ? Filter.Parse(where!, collection.Name, entity, (reader.Manifest?.Model?.RemovedProperties ?? []).Where(r => r.Collection == collection.Name).Select(r => r.Path))
-                : Filter.Parse(where!);
+        var filter = !filtered ? (_ => true) : Filter.Parse(where!, reader, collection);
         var clock = Stopwatch.StartNew();
         var page = new List<RawDocument>();
         long examined = 0, matched = 0;
