@@ -28,12 +28,14 @@ public sealed class LiveReadTests : IDisposable
             {
                 db.Customers.Update(new Customer { Id = ids[round % ids.Count], Name = $"round {round}", Age = 20 + round % 50, City = "Oslo" });
                 db.Checkpoint();
-                checkpoints++;
+                Interlocked.Increment(ref checkpoints);
             }
         });
         try
         {
-            for (int i = 0; i < 150 && !stop.IsCancellationRequested; i++)
+            // At least 150 reads, and until 20 checkpoints have run under them (an idle machine reads faster than the
+            // writer checkpoints): bounded by the 60 s token.
+            for (int i = 0; (i < 150 || Volatile.Read(ref checkpoints) < 20) && !stop.IsCancellationRequested; i++)
             {
                 var info = Tool.Run("info", dir, "--json");
                 Assert.True(info.Code == 0, $"info, read {i}: {info}");
