@@ -78,24 +78,6 @@ public sealed class LooseShopDb : ZgDatabase
     protected override void OnModelCreating(ModelBuilder model) => model.Entity<Customer>().Ignore(c => c.Orders);
 }
 
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "zgdb-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-    public string this[string name] => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); }
-        catch (IOException) { }
-    }
-}
-
 public sealed record ToolResult(int Code, string Output, string Error)
 {
     public override string ToString() => $"exit {Code}\n--- stdout\n{Output}\n--- stderr\n{Error}";

@@ -2,20 +2,6 @@ using ZgDb.Storage.IO;
 
 namespace ZgDb.Hosting.Tests;
 
-/// <summary>A temporary directory removed at dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "zgdb-hosting-" + Guid.NewGuid().ToString("N"));
-
-    public string Sub(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try { if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true); }
-        catch (IOException) { } // a child process may still be closing a file; the OS cleans the temp folder
-    }
-}
-
 /// <summary>
 /// The real file system, with two switches: <see cref="FlushDelay"/> makes every fsync of a file slow (so a test
 /// can tell whether a caller waited for it), <see cref="FailFlushes"/> makes it fail as a dying disk does (EIO).

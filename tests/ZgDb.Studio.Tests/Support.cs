@@ -105,23 +105,6 @@ public static class Seed
     }
 }
 
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "zgdb-studio-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); }
-        catch (IOException) { }
-    }
-}
-
 /// <summary>A studio started in process on a free 127.0.0.1 port, and an HTTP client that has been through its token URL.</summary>
 public sealed class RunningStudio : IAsyncDisposable
 {

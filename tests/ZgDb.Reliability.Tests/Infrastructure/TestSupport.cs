@@ -1,45 +1,10 @@
+// The scratch-directory helper is the shared one (tests/ZgDb.TestSupport); these tests call it TempDir.
+global using TempDir = ZgDb.TestSupport.TempDirectory;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 
 namespace ZgDb.Reliability;
-
-/// <summary>Scratch directories for the tests, removed on dispose unless <see cref="Keep"/> was called.</summary>
-internal sealed class TempDir : IDisposable
-{
-    private bool _keep;
-
-    private TempDir(string path) => Path = path;
-
-    public string Path { get; }
-
-    /// <summary>
-    /// A new directory under the system temp directory, or under /dev/shm when <paramref name="memory"/> is set
-    /// (tests that inject faults through the file-system seam do not need a real disk, only real files).
-    /// </summary>
-    public static TempDir Create(string name, bool memory = false)
-    {
-        var root = memory && Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
-        var path = System.IO.Path.Combine(root, $"zgdb-rel-{name}-{Guid.NewGuid().ToString("N")[..12]}");
-        Directory.CreateDirectory(path);
-        return new TempDir(path);
-    }
-
-    public string Sub(string name) => System.IO.Path.Combine(Path, name);
-
-    /// <summary>Keeps the directory for a post-mortem (a failing test prints its path).</summary>
-    public string Keep()
-    {
-        _keep = true;
-        return Path;
-    }
-
-    public void Dispose()
-    {
-        if (_keep) return;
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}
 
 /// <summary>Seeds for randomized tests: from an environment variable (to replay a failure) or fresh, always logged.</summary>
 internal static class Seeds
