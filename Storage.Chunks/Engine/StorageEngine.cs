@@ -721,10 +721,11 @@ internal sealed class StorageEngine : IDisposable
     }
 
     /// <summary>
-    /// Files of superseded states (chunk lists and index bases a checkpoint replaced), each with the object that
-    /// holds them in those states. A reader holding an old state (a lazy query, a scan, a navigation lookup) keeps
-    /// that object reachable, so its files stay on disk however many checkpoints pass; once the reader is done and
-    /// the object is collected, the next checkpoint deletes them.
+    /// Files of superseded states (chunks and index bases a checkpoint replaced), each with the object every read of
+    /// it goes through (its <c>ChunkRef</c>, its index base source). A reader holding an old state (a lazy query, a
+    /// scan, a point or navigation lookup, even mid-load when it holds only the chunk's ref) keeps that object
+    /// reachable, so its file stays on disk however many checkpoints pass; once the last reader is done and the
+    /// object is collected, the next checkpoint deletes the file.
     /// </summary>
     private readonly List<(WeakReference Holder, string[] Files)> _retired = [];
 
