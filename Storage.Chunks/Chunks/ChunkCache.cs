@@ -50,7 +50,7 @@ internal sealed class ChunkCache(long budgetBytes)
                 Interlocked.Add(ref _bytes, entry.Bytes);
             }
             loaded = (LoadedChunk<TKey, T>)entry.Loaded;
-            entry.Owners.Add(chunk);
+            entry.Owners.Add(new WeakReference<IChunkRef>(chunk));
             chunk.Cached = entry;
         }
         finally
@@ -66,7 +66,7 @@ internal sealed class ChunkCache(long budgetBytes)
     public void Add<TKey, T>(ChunkRef<TKey> chunk, LoadedChunk<TKey, T> loaded)
     {
         var entry = new Entry { Loaded = loaded, Bytes = loaded.EstimatedBytes, LastUse = ++_clock };
-        entry.Owners.Add(chunk);
+        entry.Owners.Add(new WeakReference<IChunkRef>(chunk));
         if (!_entries.TryAdd(chunk.File, entry)) return;
         chunk.Cached = entry;
         if (Interlocked.Add(ref _bytes, entry.Bytes) > BudgetBytes) Evict(entry);
@@ -98,20 +98,24 @@ internal sealed class ChunkCache(long budgetBytes)
         {
             entry.Dropped = true;
             if (entry.Loaded is null) return;
-            foreach (var owner in entry.Owners) owner.ClearCached(entry);
+            foreach (var owner in entry.Owners)
+                if (owner.TryGetTarget(out var chunk)) chunk.ClearCached(entry);
             entry.Owners.Clear();
             entry.Loaded = null;
             Interlocked.Add(ref _bytes, -entry.Bytes);
         }
     }
 
-    /// <summary>One cached chunk. <see cref="Owners"/> are the refs pointing at it, unhooked on eviction.</summary>
+    /// <summary>
+    /// One cached chunk. <see cref="Owners"/> are the refs pointing at it, unhooked on eviction; weakly held, since a
+    /// chunk's ref keeps its file on disk (StorageEngine.Retire) and the cache is no reader.
+    /// </summary>
     internal sealed class Entry
     {
         public object? Loaded;
         public long Bytes;
         public long LastUse;
         public bool Dropped;
-        public readonly List<IChunkRef> Owners = [];
+        public readonly List<WeakReference<IChunkRef>> Owners = [];
     }
 }

@@ -77,8 +77,8 @@ internal interface ICollectionStore
     void ClearForeignKey(WriteSet set, object key, Relationship relationship);
 
     /// <summary>
-    /// The files <paramref name="state"/> reads on demand, grouped by the object holding them (its chunk list, each
-    /// index base), which every state sharing those files shares: while such an object is reachable, its files are kept.
+    /// The files <paramref name="state"/> reads on demand, each with the object every read of it goes through (its
+    /// chunk ref, its index base), which every state sharing the file shares: while that object is reachable, the file is kept.
     /// </summary>
     IEnumerable<(object Holder, string[] Files)> FileHolders(CollectionState state);
 }
@@ -561,7 +561,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     public IEnumerable<(object Holder, string[] Files)> FileHolders(CollectionState state)
     {
         var s = (CollectionState<TKey, T>)state;
-        yield return (s.Chunks, s.Chunks.Select(c => c.File).ToArray());
+        // Each chunk's ref holds its file: every read of a chunk file goes through its ref (a point read may hold
+        // nothing else of the state by then), so while any reader can still load the file, the file stays.
+        foreach (var chunk in s.Chunks) yield return (chunk, [chunk.File]);
         foreach (var index in s.Indexes)
             if (index.Source.File is { } file) yield return (index.Source, [file]);
     }

@@ -12,8 +12,9 @@ namespace ZgDb.Storage.Engine;
 /// <summary>
 /// The storage engine of one open database: the published state, the single-writer pipeline, the WAL writer,
 /// checkpoints and the chunk cache. Concurrency: readers take <see cref="State"/> (an immutable snapshot) and
-/// never lock; writers serialize on one lock, build a <see cref="WriteSet"/>, enqueue its WAL record and publish
-/// a new state; checkpoints run beside writers and swap in their chunks under the write lock at the end.
+/// never lock; writers serialize on one lock, build a <see cref="WriteSet"/> on the newest written state, enqueue
+/// its WAL record and publish a new state (with <see cref="Durability.Synchronous"/>, to readers only once its record
+/// is durable); checkpoints run beside writers and swap in their chunks under the write lock at the end.
 /// </summary>
 internal sealed class StorageEngine : IDisposable
 {
@@ -23,7 +24,10 @@ internal sealed class StorageEngine : IDisposable
     private readonly ICollectionStore[] _stores;
     private readonly Dictionary<Type, object> _storesByType = new();
     private readonly List<ManifestCollection> _orphans = [];
-    private DatabaseState _state;
+    private DatabaseState _state; // the newest written state: writers build on it (under the gate)
+    private DatabaseState _visible; // what readers see: _state, or with Synchronous durability its newest durable prefix
+    private readonly object _revealLock = new();
+    private readonly List<DatabaseState> _unrevealed = []; // written, not yet durable (Synchronous only), in LSN order
     private long _lastLsn;
     private long _nextChunkId = 1;
     private long _walBytesAtCheckpoint;
@@ -58,7 +62,7 @@ internal sealed class StorageEngine : IDisposable
 
         if (Directory is null)
         {
-            _state = new DatabaseState(_stores.Select(s => s.CreateState(null)).ToArray(), 0);
+            _state = _visible = new DatabaseState(_stores.Select(s => s.CreateState(null)).ToArray(), 0);
             return;
         }
 
@@ -86,7 +90,7 @@ internal sealed class StorageEngine : IDisposable
             for (int i = 0; i < _stores.Length; i++) _stores[i].CheckUniqueIndexes(_state.Collections[i]); // before the new model is recorded
             if (manifest is null || manifest.ModelFingerprint != model.Stored.Fingerprint)
                 RecordModel(manifest, checkpointed); // the model every later WAL record is written under is on disk first
-            _state = new DatabaseState(_state.Collections, _lastLsn, _state.Metadata);
+            _state = _visible = new DatabaseState(_state.Collections, _lastLsn, _state.Metadata);
             MakeRecoveredFilesDurable();
             _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.LoggerFor(ZgDbLogCategories.Wal));
         }
@@ -112,8 +116,14 @@ internal sealed class StorageEngine : IDisposable
     /// <summary>Index files loaded and indexes built from documents since open (tests assert a reopen builds nothing).</summary>
     public IndexCounters IndexCounters { get; } = new();
 
-    /// <summary>The newest published state. Readers hold on to it for a consistent view.</summary>
-    public DatabaseState State => Volatile.Read(ref _state);
+    /// <summary>
+    /// The newest published state. Readers hold on to it for a consistent view. With <see cref="Durability.Synchronous"/>
+    /// it holds only writes whose WAL records are on disk (a reader never sees a write a crash could take back).
+    /// </summary>
+    public DatabaseState State => Volatile.Read(ref _visible);
+
+    /// <summary>Whether writes are shown to readers only once durable (Synchronous on disk) rather than at once.</summary>
+    private bool RevealsWhenDurable => _wal is not null && Options.Durability == Durability.Synchronous;
 
     /// <summary>What a read on this flow sees: the open transaction's view (its own writes included), else <see cref="State"/>.</summary>
     public DatabaseState ReadState() => CurrentTransaction?.View() ?? State;
@@ -258,15 +268,41 @@ internal sealed class StorageEngine : IDisposable
             _wal.Enqueue(set.Lsn, records);
         }
         _lastLsn = last;
-        Volatile.Write(ref _state, set.Build(last));
+        var built = set.Build(last);
+        Volatile.Write(ref _state, built);
+        if (RevealsWhenDurable)
+            lock (_revealLock) _unrevealed.Add(built); // shown once its record is on disk (AfterPublish)
+        else
+            Volatile.Write(ref _visible, built);
         return last;
     }
 
+    /// <summary>
+    /// With <see cref="Durability.Synchronous"/>: waits (outside the gate, so writers queued meanwhile share the
+    /// fsync) until the record is on disk, then shows readers the newest state whose records all are.
+    /// </summary>
     private void AfterPublish(long lsn)
     {
-        if (_wal is not null && Options.Durability == Durability.Synchronous)
-            _wal.WaitDurableAsync(lsn).GetAwaiter().GetResult();
+        if (RevealsWhenDurable)
+        {
+            _wal!.WaitDurableAsync(lsn).GetAwaiter().GetResult();
+            RevealDurable();
+        }
         MaybeScheduleCheckpoint();
+    }
+
+    /// <summary>Publishes to readers the newest written state whose LSN is durable (one reveal serves a whole group commit).</summary>
+    private void RevealDurable()
+    {
+        long durable = _wal!.DurableLsn;
+        lock (_revealLock)
+        {
+            int n = 0;
+            while (n < _unrevealed.Count && _unrevealed[n].Lsn <= durable) n++;
+            if (n == 0) return;
+            Volatile.Write(ref _visible, _unrevealed[n - 1]);
+            _unrevealed.RemoveRange(0, n);
+        }
     }
 
     /// <summary>
@@ -281,6 +317,13 @@ internal sealed class StorageEngine : IDisposable
         try
         {
             ThrowIfNotWritable();
+            if (RevealsWhenDurable)
+            {
+                // The view starts from the written state: with Synchronous durability it shows nothing not yet on disk
+                // (waits at most for the fsync in flight; nothing new can be queued while the gate is held).
+                _wal!.WaitDurableAsync(_lastLsn).GetAwaiter().GetResult();
+                RevealDurable();
+            }
         }
         catch
         {
@@ -538,7 +581,10 @@ internal sealed class StorageEngine : IDisposable
                     states[i] = _stores[i].Rebase(now.Collections[i], snapshot.Collections[i], written[i], snapshot.Lsn);
                     if (!IsInMemory) Retire(_stores[i], now.Collections[i], states[i]);
                 }
-                Volatile.Write(ref _state, new DatabaseState(states, now.Lsn, now.Metadata));
+                var rebased = new DatabaseState(states, now.Lsn, now.Metadata);
+                Volatile.Write(ref _state, rebased);
+                if (RevealsWhenDurable) RebaseUnrevealed(snapshot, written, changed, rebased);
+                else Volatile.Write(ref _visible, rebased);
             }
             finally
             {
@@ -548,6 +594,29 @@ internal sealed class StorageEngine : IDisposable
             _wal?.RollOver();
             if (!IsInMemory) TryDeleteObsoleteFiles(snapshot.Lsn);
             Options.LoggerFor(ZgDbLogCategories.Storage).LogDebug(ZgDbEvents.CheckpointCompleted, "ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint's swap for what readers see with Synchronous durability (under the gate): the visible state and
+    /// every written state not yet shown take the new chunks. Everything up to the checkpoint is durable now (its
+    /// manifest is), so a visible state older than the checkpoint moves up to it, never past what is durable.
+    /// </summary>
+    private void RebaseUnrevealed(DatabaseState snapshot, CollectionState[] written, List<int> changed, DatabaseState rebasedHead)
+    {
+        DatabaseState Rebase(DatabaseState state)
+        {
+            var states = (CollectionState[])state.Collections.Clone();
+            foreach (var i in changed) states[i] = _stores[i].Rebase(state.Collections[i], snapshot.Collections[i], written[i], snapshot.Lsn);
+            return new DatabaseState(states, state.Lsn, state.Metadata);
+        }
+        lock (_revealLock)
+        {
+            _unrevealed.RemoveAll(s => s.Lsn <= snapshot.Lsn);
+            if (_wal!.DurableLsn >= rebasedHead.Lsn) _unrevealed.Clear();
+            for (int i = 0; i < _unrevealed.Count; i++) _unrevealed[i] = Rebase(_unrevealed[i]);
+            var visible = _visible.Lsn >= snapshot.Lsn ? _visible : snapshot;
+            Volatile.Write(ref _visible, _wal.DurableLsn >= rebasedHead.Lsn ? rebasedHead : Rebase(visible));
         }
     }
 
@@ -652,10 +721,11 @@ internal sealed class StorageEngine : IDisposable
     }
 
     /// <summary>
-    /// Files of superseded states (chunk lists and index bases a checkpoint replaced), each with the object that
-    /// holds them in those states. A reader holding an old state (a lazy query, a scan, a navigation lookup) keeps
-    /// that object reachable, so its files stay on disk however many checkpoints pass; once the reader is done and
-    /// the object is collected, the next checkpoint deletes them.
+    /// Files of superseded states (chunks and index bases a checkpoint replaced), each with the object every read of
+    /// it goes through (its <c>ChunkRef</c>, its index base source). A reader holding an old state (a lazy query, a
+    /// scan, a point or navigation lookup, even mid-load when it holds only the chunk's ref) keeps that object
+    /// reachable, so its file stays on disk however many checkpoints pass; once the last reader is done and the
+    /// object is collected, the next checkpoint deletes the file.
     /// </summary>
     private readonly List<(WeakReference Holder, string[] Files)> _retired = [];
 

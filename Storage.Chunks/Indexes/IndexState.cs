@@ -29,7 +29,15 @@ internal sealed class IndexBaseSource<TKey>
         IsStored = true;
     }
 
-    public IndexBase<TKey> Value => _base.Value;
+    public IndexBase<TKey> Value
+    {
+        get
+        {
+            var value = _base.Value;
+            GC.KeepAlive(this); // this source pins its file (StorageEngine.Retire) until the load is done
+            return value;
+        }
+    }
     public bool IsLoaded => _base.IsValueCreated;
 
     /// <summary>The index file (inside <c>chunks/</c>) holding this base, or null (in memory, or not written yet).</summary>

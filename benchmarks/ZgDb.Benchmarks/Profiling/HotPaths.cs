@@ -33,6 +33,7 @@ public static class HotPaths
             case "w1": W1(root, users); break;
             case "w2": W2(root, users); break;
             case "w7": W7(root, w7Docs); break;
+            case "sync-writers": SyncWriters(root, ArgValue(args, "--threads", 8), ArgValue(args, "--seconds", 5)); break;
             default:
                 W1(root, users);
                 W2(root, users);
@@ -61,6 +62,36 @@ public static class HotPaths
         Console.WriteLine($"  {step,-58} {m.Ms,9:F1} ms {m.Ms * 1e6 / documents,9:F0} ns/doc {m.Bytes / 1048576.0,9:F1} MB {m.Bytes / (double)documents,7:F0} B/doc");
 
     private static CollectionStore<int, User> StoreOf(BenchDb db) => (CollectionStore<int, User>)db.Engine.Store<User>();
+
+    // ---- durable single writes from several threads ---------------------------------------------------------
+
+    /// <summary>
+    /// <c>--profile sync-writers [--threads N] [--seconds S]</c>: N threads each insert one document per call with
+    /// Durability.Synchronous for S seconds (group commit: writers waiting on one fsync share it). Run it on a real disk.
+    /// </summary>
+    private static void SyncWriters(string root, int threads, int seconds)
+    {
+        var directory = Path.Combine(root, "sync-writers");
+        SmokeRunner.DeleteDirectory(directory);
+        using var db = ZgDatabase.Open<BenchDb>(directory, new ZgDbOptions { Durability = Durability.Synchronous, Checkpoint = CheckpointPolicy.Manual });
+        var users = Dataset.Generate(1_000_000);
+        int next = -1;
+        long writes = 0;
+        var stop = DateTime.UtcNow.AddSeconds(seconds);
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        {
+            while (DateTime.UtcNow < stop)
+            {
+                db.Users.Insert(users[Interlocked.Increment(ref next)]);
+                Interlocked.Increment(ref writes);
+            }
+        })).ToList();
+        long start = Stopwatch.GetTimestamp();
+        workers.ForEach(t => t.Start());
+        workers.ForEach(t => t.Join());
+        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Console.WriteLine($"sync-writers: {threads} threads, {writes:N0} durable single inserts in {elapsed:F1} s = {writes / elapsed:N0} writes/s ({db.Users.Count():N0} documents)");
+    }
 
     // ---- W1 ----------------------------------------------------------------------------------------------
 
