@@ -51,7 +51,7 @@ static void Print(string database, ShopQueries q) =>
     Console.WriteLine($"{database,-10} adults in Oslo: {q.AdultsIn("Oslo")}; top authors: {string.Join(", ", q.TopAuthors(3))}; average age: {q.AverageAge():F2}");
 
 /// <summary>The application's query code, written once against IQueryable: it runs on ZgDb and on EF Core alike.</summary>
-sealed class ShopQueries(IQueryable<User> users, IQueryable<Post> posts)
+internal sealed class ShopQueries(IQueryable<User> users, IQueryable<Post> posts)
 {
     public int AdultsIn(string city) => users.Count(u => u.City == city && u.Age >= 30);
     public List<string> TopAuthors(int count) => posts.GroupBy(p => p.AuthorId).Select(g => new { g.Key, Likes = g.Sum(p => p.Likes) })
@@ -59,7 +59,7 @@ sealed class ShopQueries(IQueryable<User> users, IQueryable<Post> posts)
     public double AverageAge() => users.Average(u => u.Age);
 }
 
-sealed class ConsoleProgress : IProgress<ExportProgress>
+internal sealed class ConsoleProgress : IProgress<ExportProgress>
 {
     private string? _last;
     public void Report(ExportProgress p)

@@ -56,13 +56,13 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
         public void Dispose() => Dir.Dispose();
     }
 
-    private readonly ITestOutputHelper output;
+    private readonly ITestOutputHelper _output;
     private readonly Reference _ref;
     private readonly WorkState _full;
 
     public CorruptionTests(ITestOutputHelper output, Reference reference)
     {
-        this.output = output;
+        _output = output;
         _ref = reference;
         _full = State(reference.Ops.Count);
     }
@@ -203,7 +203,7 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
         var relative = Pick(kind);
         var bytes = File.ReadAllBytes(Path.Combine(_ref.Db, relative));
         int header = Math.Min(HeaderLength(relative, bytes), bytes.Length);
-        int seed = Seeds.Get("ZGDB_CORRUPT_SEED", output.WriteLine);
+        int seed = Seeds.Get("ZGDB_CORRUPT_SEED", _output.WriteLine);
         var random = new Random(seed);
         // Every header byte; the lock file's content is never read (the engine rewrites it), so a sample does.
         var offsets = kind == "lock" ? Enumerable.Range(0, 8).Select(_ => random.Next(bytes.Length)).ToList() : Enumerable.Range(0, header).ToList();
@@ -222,7 +222,7 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
         if (kind is not ("lock" or "manifest-previous" or "wal-old"))
             Assert.True(outcomes.GetValueOrDefault(Outcome.Intact) == 0 || kind.StartsWith("manifest", StringComparison.Ordinal),
                 $"{kind}: some flips went unnoticed: {Describe(outcomes)}");
-        Figures.Record(output, $"corruption {kind} ({relative}, {bytes.Length} bytes): {offsets.Distinct().Count()} byte flips ({(kind == "lock" ? "sampled" : $"all {header} header bytes")}) -> {Describe(outcomes)}");
+        Figures.Record(_output, $"corruption {kind} ({relative}, {bytes.Length} bytes): {offsets.Distinct().Count()} byte flips ({(kind == "lock" ? "sampled" : $"all {header} header bytes")}) -> {Describe(outcomes)}");
     }
 
     [Theory]
@@ -244,7 +244,7 @@ public sealed class CorruptionTests : IClassFixture<CorruptionTests.Reference>
             var outcome = Damage(relative, f => Truncate(f, length), $"truncated to {length} of {bytes.Length} bytes", boundary);
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
-        Figures.Record(output, $"corruption {kind} ({relative}): {lengths.Count} truncations -> {Describe(outcomes)}");
+        Figures.Record(_output, $"corruption {kind} ({relative}): {lengths.Count} truncations -> {Describe(outcomes)}");
     }
 
     /// <summary>A WAL segment's record offsets (walking the length fields).</summary>
