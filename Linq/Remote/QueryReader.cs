@@ -52,7 +52,11 @@ internal sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
                      ?? throw new RemoteQueryRefusedException($"{node.Name} does not apply to these arguments ({string.Join(", ", operands.Skip(1).Select(o => o.Type.Name))}).");
         try
         {
-            return Expression.Call(method, operands);
+            // Closed on the source's element type and, for OrderBy/ThenBy/Select, the lambda's result type.
+            var types = method.GetGenericArguments().Length == 1
+                ? new[] { element }
+                : [element, ((LambdaExpression)((UnaryExpression)operands[1]).Operand).ReturnType];
+            return Expression.Call(method.MakeGenericMethod(types), operands);
         }
         catch (ArgumentException e)
         {
