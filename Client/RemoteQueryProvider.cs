@@ -96,8 +96,8 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider
                 int take = pending.Method.Name.StartsWith("Single", StringComparison.Ordinal) ? 2 : 1;
                 var limited = new QueryNode { Kind = "op", Name = "Take", Args = [filtered, new QueryNode { Kind = "const", Type = "int", Value = JsonSerializer.SerializeToElement(take) }] };
                 var fetched = Stream(new QueryMessage { Collection = name, Chain = limited }, element);
-                var method = typeof(Queryable).GetMethods().Single(m => m.Name == pending.Method.Name && m.GetParameters().Length == 1).MakeGenericMethod(element);
-                return (null, Expression.Call(method, Expression.Constant(fetched)));
+                // The operator itself (with its predicate, rechecked over at most two rows) runs here: LINQ's own messages.
+                return (null, Expression.Call(pending.Method, [Expression.Constant(fetched), .. pending.Arguments.Skip(1)]));
             }
         }
         var results = Stream(new QueryMessage { Collection = name, Chain = written }, element);

@@ -64,8 +64,8 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
         var provider = root.Root.Provider;
         if (isScalar)
         {
-            var value = Run(() => provider.Execute(query));
-            await responseStream.WriteAsync(new QueryPage { IsScalar = true, Scalar = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(value, query.Type, served.Database.DocumentJson)) }, timeout.Token);
+            var scalar = await Run(() => UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(provider.Execute(query), query.Type, served.Database.DocumentJson)));
+            await responseStream.WriteAsync(new QueryPage { IsScalar = true, Scalar = scalar }, timeout.Token);
             return;
         }
         var element = EnumerableMethods.ElementType(query.Type);
