@@ -85,6 +85,24 @@ internal sealed class GrpcBackend : IRemoteBackend
 
     public IRemoteCollection<T> Collection<T>(EntityType entity) where T : class => new RemoteCollection<T>(this, entity);
 
+    private readonly AsyncLocal<RemoteTransaction?> _current = new();
+
+    /// <summary>The transaction open on the current thread or async flow, if any: the collections' calls go into it.</summary>
+    public RemoteTransaction? Current => _current.Value is { IsActive: true } transaction ? transaction : null;
+
+    public IRemoteTransaction BeginTransaction()
+    {
+        if (Current is not null) throw new InvalidOperationException("A transaction is already open on this flow; transactions do not nest.");
+        var transaction = RemoteTransaction.Begin(this);
+        _current.Value = transaction;
+        return transaction;
+    }
+
+    public void EndTransaction(RemoteTransaction transaction)
+    {
+        if (ReferenceEquals(_current.Value, transaction)) _current.Value = null;
+    }
+
     public CallOptions Options(CancellationToken cancellationToken = default) =>
         new(_headers, DateTime.UtcNow + _options.CallTimeout, cancellationToken);
 

@@ -12,7 +12,8 @@ internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity
 
     public T? Find(object key)
     {
-        var reply = backend.Call(o => backend.Data.Find(new FindRequest { Collection = entity.CollectionName, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) }, o));
+        var request = new FindRequest { Collection = entity.CollectionName, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) };
+        var reply = backend.Current is { } tx ? tx.Send(new TxRequest { Find = request }).Find : backend.Call(o => backend.Data.Find(request, o));
         return reply.Found ? JsonSerializer.Deserialize<T>(reply.Document.Span, backend.Json) : null;
     }
 
@@ -37,13 +38,20 @@ internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity
     {
         var request = new WriteRequest { Collection = entity.CollectionName, Kind = kind };
         foreach (var document in documents) request.Documents.Add(Document(document));
-        return backend.Call(o => backend.Data.Write(request, o));
+        return Write(request);
     }
 
-    public bool Delete(object key) =>
-        backend.Call(o => backend.Data.Write(new WriteRequest { Collection = entity.CollectionName, Kind = WriteKind.Delete, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) }, o)).Deleted;
+    private WriteReply Write(WriteRequest request) =>
+        backend.Current is { } tx ? tx.Send(new TxRequest { Write = request }).Write : backend.Call(o => backend.Data.Write(request, o));
 
-    public long Count() => backend.Call(o => backend.Data.Count(new CountRequest { Collection = entity.CollectionName }, o)).Count;
+    public bool Delete(object key) =>
+        Write(new WriteRequest { Collection = entity.CollectionName, Kind = WriteKind.Delete, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) }).Deleted;
+
+    public long Count()
+    {
+        var request = new CountRequest { Collection = entity.CollectionName };
+        return backend.Current is { } tx ? tx.Send(new TxRequest { Count = request }).Count.Count : backend.Call(o => backend.Data.Count(request, o)).Count;
+    }
 
     public IEnumerable<T> Scan() => new RemoteQueryProvider(backend).Stream<T>(new QueryMessage
     {

@@ -131,6 +131,12 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider
     private IEnumerable<QueryPage> Pages(QueryMessage message)
     {
         var request = new QueryRequest { Query = UnsafeByteOperations.UnsafeWrap(message.ToUtf8()) };
+        if (backend.Current is { } tx)
+        {
+            // Inside a transaction the server answers in one page, from the transaction's view (its own writes included).
+            yield return tx.Send(new TxRequest { Query = request }).Page;
+            yield break;
+        }
         using var call = backend.Call(o => backend.Data.Query(request, o));
         while (true)
         {

@@ -207,7 +207,11 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// makes <see cref="Dispose"/> wait until it ends, and its own calls throw <see cref="ObjectDisposedException"/>
     /// from then on (so it can only roll back).
     /// </summary>
-    public ZgTransaction BeginTransaction() => new(this, Engine.BeginTransaction());
+    public ZgTransaction BeginTransaction()
+    {
+        ThrowIfDisposed();
+        return _remote is { } remote ? new(this, remote.BeginTransaction()) : new(this, Engine.BeginTransaction());
+    }
 
     /// <summary>Explicit loading of <paramref name="entity"/>'s navigations: <c>db.Entry(post).Reference(p =&gt; p.Author).Load()</c>.</summary>
     public ZgEntry<T> Entry<T>(T entity) where T : class

@@ -6,8 +6,8 @@ namespace ZgDb.Server;
 
 /// <summary>
 /// Runs before every data-plane call: refuses a call without an accepted bearer token (Unauthenticated), a call from
-/// another machine unless <see cref="ZgServerOptions.AllowRemoteClients"/> (PermissionDenied), and bounds the call by
-/// <see cref="ZgServerOptions.CallTimeout"/> (the client's own deadline also applies).
+/// another machine unless <see cref="ZgServerOptions.AllowRemoteClients"/> (PermissionDenied); every kind of call
+/// (unary, server, client and duplex streaming) goes through it.
 /// </summary>
 internal sealed class ZgDbServerInterceptor(ServedDatabase served) : Interceptor
 {
@@ -21,6 +21,18 @@ internal sealed class ZgDbServerInterceptor(ServedDatabase served) : Interceptor
     {
         Check(context);
         return continuation(request, responseStream, context);
+    }
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(requestStream, context);
     }
 
     private void Check(ServerCallContext context)

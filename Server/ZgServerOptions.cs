@@ -18,6 +18,12 @@ public sealed class ZgServerOptions
     /// <summary>The longest a call may run on the server, whatever deadline the client gave. Default 60 seconds.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The options the database is opened with.</summary>
-    public ZgDbOptions Database { get; set; } = new();
+    /// <summary>
+    /// The longest a transaction may stay open (it holds the writer's turn: other writers wait). Past it the server
+    /// rolls the transaction back and ends its stream. Default 30 seconds.
+    /// </summary>
+    public TimeSpan TransactionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The options the database is opened with. Default: <see cref="Durability.Synchronous"/>, so a write a client saw acknowledged is on disk (a server is killed more often than an embedded application).</summary>
+    public ZgDbOptions Database { get; set; } = new() { Durability = Durability.Synchronous };
 }

@@ -15,6 +15,17 @@ internal interface IRemoteBackend : IDisposable
 
     /// <summary>The query provider every collection of the database uses (ships source chains to the server).</summary>
     IQueryProvider Provider { get; }
+
+    /// <summary>Begins a transaction on the server for the current thread or async flow (the collections' calls on this flow go into it until it ends).</summary>
+    IRemoteTransaction BeginTransaction();
+}
+
+/// <summary>A transaction held by the server for one client stream.</summary>
+internal interface IRemoteTransaction
+{
+    bool IsActive { get; }
+    void Commit();
+    void Rollback();
 }
 
 /// <summary>The key operations of one remote collection; documents travel as the engine's JSON.</summary>

@@ -71,8 +71,9 @@ public sealed class RemoteCrudTests
     {
         await using var server = await TestServerFixture.StartAsync();
         using var db = server.Connect();
-        var e = Assert.Throws<NotSupportedException>(() => db.BeginTransaction());
+        var e = Assert.Throws<NotSupportedException>(() => db.Checkpoint());
         Assert.Contains("not available over the network yet", e.Message);
+        Assert.Throws<NotSupportedException>(() => db.Users.DeleteMany(u => u.Age > 3));
     }
 }
 
