@@ -77,11 +77,53 @@ public sealed class RealServerProcessTests
         }
     }
 
-    private static Process Start(string directory, int port, out StringWriter output)
+    [Fact]
+    public async Task Zgdb_serve_serves_the_application_database_and_stops_cleanly_on_SIGTERM()
     {
-        var dll = HostAssembly();
+        var directory = Path.Combine(Path.GetTempPath(), "zgdb-serve-" + Guid.NewGuid().ToString("n"));
+        var tokenFile = Path.GetTempFileName();
+        File.WriteAllText(tokenFile, Token + "\n");
+        int port = FreePort.Next();
+        var cli = Built("Cli", "ZgDb.Cli.dll");
+        var server = Start(cli, ["serve", directory, "--assembly", HostAssembly(), "--database", "BlogDb", "--urls", $"http://127.0.0.1:{port}", "--token-file", tokenFile], out var output);
+        try
+        {
+            using (var db = Connect($"zgdb://127.0.0.1:{port}", server, output))
+            {
+                db.Users.Insert(new User { Name = "served", Age = 3 });
+                Assert.Equal(["served"], db.Users.Where(u => u.Age == 3).Select(u => u.Name).ToList());
+            }
+            using var http = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+            Assert.Equal("Healthy", await http.GetStringAsync($"http://127.0.0.1:{port}/health"));
+            using (var term = Process.Start("kill", ["-TERM", server.Id.ToString()])) term.WaitForExit(10_000);
+            Assert.True(server.WaitForExit(30_000), "zgdb serve did not stop on SIGTERM:\n" + output);
+            Assert.Equal(0, server.ExitCode);
+            using var embedded = ZgDatabase.Open<BlogDb>(directory); // the lock was released, the write is there
+            Assert.Equal("served", embedded.Users.Single().Name);
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            server.WaitForExit(10_000);
+            server.Dispose();
+            File.Delete(tokenFile);
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static Process Start(string directory, int port, out StringWriter output) =>
+        Start(HostAssembly(), [directory, $"http://127.0.0.1:{port}", Token], out output);
+
+    private static Process Start(string dll, string[] arguments, out StringWriter output)
+    {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, directory, $"http://127.0.0.1:{port}", Token }) info.ArgumentList.Add(a);
+        foreach (var a in arguments.Prepend(dll)) info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
         var log = new StringWriter();
         process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
@@ -92,15 +134,17 @@ public sealed class RealServerProcessTests
         return process;
     }
 
-    private static string HostAssembly()
+    private static string HostAssembly() => Built(Path.Combine("tests", "ServerHost"), "ZgDb.ServerHost.dll");
+
+    private static string Built(string project, string assembly)
     {
-        // tests/ZgDb.Server.Tests/bin/<Configuration>/net10.0/ -> tests/ServerHost/bin/<Configuration>/net10.0/ZgDb.ServerHost.dll
+        // tests/ZgDb.Server.Tests/bin/<Configuration>/net10.0/ -> <project>/bin/<Configuration>/net10.0/<assembly>
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var (framework, configuration) = (bin.Name, bin.Parent!.Name);
         var root = bin;
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "ZgDb.sln"))) root = root.Parent;
-        var dll = Path.Combine(root!.FullName, "tests", "ServerHost", "bin", configuration, framework, "ZgDb.ServerHost.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build tests/ServerHost first");
+        var dll = Path.Combine(root!.FullName, project, "bin", configuration, framework, assembly);
+        Assert.True(File.Exists(dll), $"{dll} is missing: build {project} first");
         return dll;
     }
 }
