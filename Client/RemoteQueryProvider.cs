@@ -18,7 +18,7 @@ namespace ZgDb.Client;
 /// embedded provider runs the operators its plans do not serve. <c>First/FirstOrDefault/Single/SingleOrDefault</c> on
 /// top of a remote chain fetch one (two for Single) results and are applied here, so their exceptions are LINQ's own.
 /// </summary>
-internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider
+internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider, IExplainingProvider
 {
     private static readonly MethodInfo StreamMethod = typeof(RemoteQueryProvider).GetMethod(nameof(StreamQueryable), BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly MethodInfo QueryableWhere = typeof(Queryable).GetMethods().Single(m => m.Name == "Where" && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2);
@@ -44,6 +44,28 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider
         return written is null ? "IN MEMORY (client): the query's root is not a collection of this database"
             : k == chain.Count ? $"REMOTE {string.Join(" -> ", chain.Select(c => c.Method.Name).Prepend("Collection"))}"
             : $"REMOTE {string.Join(" -> ", chain.Take(k).Select(c => c.Method.Name).Prepend("Collection"))} -> IN MEMORY (client) {string.Join(", ", chain.Skip(k).Select(c => c.Method.Name))}";
+    }
+
+    /// <summary>The server's plan of the part it runs (asked for, not run) and the operators left to the client.</summary>
+    public string Explain(Expression expression)
+    {
+        var (root, chain, written, k) = Walk(expression);
+        if (written is null) return Describe(expression);
+        var name = backend.Model.FindEntity(((IZgCollection)((ConstantExpression)root).Value!).ElementType)!.CollectionName;
+        var request = new QueryRequest { Query = UnsafeByteOperations.UnsafeWrap(new QueryMessage { Collection = name, Chain = written }.ToUtf8()), ExplainOnly = true };
+        var plan = "";
+        using (var call = backend.Call(o => backend.Data.Query(request, o)))
+        {
+            try
+            {
+                while (call.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult()) plan += call.ResponseStream.Current.Explain;
+            }
+            catch (RpcException e)
+            {
+                throw RemoteErrors.FromStatus(backend.Address, e, backend.Model);
+            }
+        }
+        return k == chain.Count ? $"REMOTE [{plan}]" : $"REMOTE [{plan}] -> IN MEMORY (client) {string.Join(", ", chain.Skip(k).Select(c => c.Method.Name))}";
     }
 
     private (Expression Root, List<MethodCallExpression> Chain, QueryNode? Written, int Served) Walk(Expression expression)

@@ -49,6 +49,11 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         timeout.CancelAfter(served.Options.CallTimeout);
         using var run = new QueryRun(served, request);
+        if (request.ExplainOnly)
+        {
+            await responseStream.WriteAsync(new QueryPage { Explain = run.Explain() }, timeout.Token);
+            return;
+        }
         while (true)
         {
             QueryPage? page;
@@ -166,6 +171,19 @@ internal sealed class QueryRun : IDisposable
     }
 
     private IQueryProvider Provider { get; }
+
+    /// <summary>The embedded planner's plan of the query (nothing runs).</summary>
+    public string Explain()
+    {
+        try
+        {
+            return ((ZgQueryProvider)Provider).Explain(_query);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ServerErrors.ToRpc(e);
+        }
+    }
 
     /// <summary>The next page of at most <paramref name="pageSize"/> items (the value of a scalar query), or null after the last.</summary>
     public QueryPage? NextPage(int pageSize, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace ZgDb.Remote;
 
 /// <summary>
@@ -18,6 +20,12 @@ internal interface IRemoteBackend : IDisposable
 
     /// <summary>Begins a transaction on the server for the current thread or async flow (the collections' calls on this flow go into it until it ends).</summary>
     IRemoteTransaction BeginTransaction();
+}
+
+/// <summary>A query provider whose plans <see cref="QueryableExtensions.Explain{T}"/> can show: the embedded one and a connected database's.</summary>
+internal interface IExplainingProvider
+{
+    string Explain(Expression expression);
 }
 
 /// <summary>A transaction held by the server for one client stream.</summary>

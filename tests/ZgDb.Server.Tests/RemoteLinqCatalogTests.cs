@@ -134,3 +134,20 @@ public sealed class RemoteLinqCatalogTests : IAsyncLifetime
 
     private static string Json(object? value) => JsonSerializer.Serialize(value);
 }
+
+/// <summary>Explain on a connected query shows the server's own plan (its indexes) and what the client runs.</summary>
+public sealed class RemoteExplainTests
+{
+    [Fact]
+    public async Task Explain_shows_the_server_plan_and_the_client_part()
+    {
+        await using var server = await TestServerFixture.StartAsync();
+        using var db = server.Connect();
+        using var embedded = ZgDatabase.OpenInMemory<BlogDb>();
+        var plan = embedded.Users.Where(u => u.Age >= 25).OrderBy(u => u.Name).Take(10).Explain();
+        Assert.Contains("INDEX RANGE User.Age", plan);
+        Assert.Equal($"REMOTE [{plan}]", db.Users.Where(u => u.Age >= 25).OrderBy(u => u.Name).Take(10).Explain());
+        Assert.Equal($"REMOTE [{embedded.Users.Where(u => u.City == "Oslo").Explain()}] -> IN MEMORY (client) Select",
+            db.Users.Where(u => u.City == "Oslo").Select(u => new { u.Name }).Explain());
+    }
+}
