@@ -77,6 +77,38 @@ public sealed class RealServerProcessTests
         }
     }
 
+    [SkippableFact]
+    public void Client_from_another_address_is_refused_unless_remote_clients_are_allowed()
+    {
+        var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
+        Skip.If(address is null, "this machine has no non-loopback IPv4 address to connect from");
+        var directory = Path.Combine(Path.GetTempPath(), "zgdb-server-remote-" + Guid.NewGuid().ToString("n"));
+        int port = FreePort.Next();
+        var server = Start(HostAssembly(), [directory, $"http://0.0.0.0:{port}", Token], out var output);
+        try
+        {
+            using (Connect($"zgdb://127.0.0.1:{port}", server, output)) { } // started, and loopback is served
+            var e = Assert.Throws<ZgDbConnectionException>(() => ZgDatabase.Connect<BlogDb>($"zgdb://{address}:{port}", new ZgClientOptions { Token = Token, CallTimeout = TimeSpan.FromSeconds(10) }));
+            Assert.Contains("loopback clients only", e.Message);
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            server.WaitForExit(10_000);
+            server.Dispose();
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     [Fact]
     public async Task Zgdb_serve_serves_the_application_database_and_stops_cleanly_on_SIGTERM()
     {
