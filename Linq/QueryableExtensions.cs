@@ -10,6 +10,7 @@ public static class QueryableExtensions
     /// <summary>
     /// The plan ZgDb runs for this query, as text: the access path of each collection and the steps over it, e.g.
     /// <c>INDEX RANGE User.Age [25, +inf) -&gt; FILTER Name.StartsWith(@p1) -&gt; TAKE 10</c>. Does not run the query.
+    /// On a connected database (ZgDb.Client) it says what runs where: <c>REMOTE [the server's plan] -&gt; IN MEMORY (client) Select</c>.
     /// </summary>
     /// <exception cref="ArgumentException">The query is not a ZgDb query.</exception>
     /// <exception cref="NotSupportedException">ZgDb cannot evaluate the query (the message names the expression).</exception>
@@ -77,7 +78,7 @@ public static class QueryableExtensions
         return Task.FromResult(Queryable.Any(query, predicate));
     }
 
-    private static ZgQueryProvider ProviderOf(IQueryable query) => query.Provider as ZgQueryProvider
+    private static Remote.IExplainingProvider ProviderOf(IQueryable query) => query.Provider as Remote.IExplainingProvider
         ?? throw new ArgumentException($"Explain needs a ZgDb query; this one runs on {query.Provider.GetType().Name}.", nameof(query));
 
     private sealed class RootReplacer(ParameterExpression parameter, Expression root) : ExpressionVisitor

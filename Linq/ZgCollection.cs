@@ -22,16 +22,38 @@ namespace ZgDb;
 /// </summary>
 public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where T : class
 {
-    private readonly ICollectionStore<T> _store;
+    private readonly ICollectionStore<T>? _store;
+    private readonly Remote.IRemoteCollection<T>? _remote;
+    private readonly EntityType _entity;
     private readonly SkipNavigation[] _skipNavigations;
 
     internal ZgCollection(ZgDatabase database)
     {
         Database = database;
+        Expression = Expression.Constant(this);
+        if (database.Remote is { } remote)
+        {
+            // A connected database (ZgDb.Client): the key operations and the query provider are the server's.
+            _entity = database.Model.FindEntity(typeof(T))!;
+            _remote = remote.Collection<T>(_entity);
+            _skipNavigations = [];
+            Provider = remote.Provider;
+            return;
+        }
         _store = database.Engine.Store<T>();
+        _entity = _store.Entity;
         _skipNavigations = database.Engine.Model.SkipNavigationsOf(_store.Entity).ToArray();
         Provider = new ZgQueryProvider(database);
-        Expression = Expression.Constant(this);
+    }
+
+    /// <summary>The remote collection of a connected database (null when embedded); throws once the database is disposed.</summary>
+    private Remote.IRemoteCollection<T>? RemoteCollection
+    {
+        get
+        {
+            Database.ThrowIfDisposed();
+            return _remote;
+        }
     }
 
     internal ZgDatabase Database { get; }
@@ -42,21 +64,29 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
         get
         {
             Database.ThrowIfDisposed();
-            return _store;
+            return _store ?? throw new NotSupportedException($"Collection '{_entity.CollectionName}' is on the ZgDb server {Database.Remote?.Address}: this operation is not available over the network yet (see docs/SERVER.md, \"Not done yet\").");
         }
     }
 
     /// <summary>The collection's name (the database class's property name).</summary>
-    public string Name => Store.Name;
+    public string Name => Entity.CollectionName;
 
     /// <summary>The entity type stored here.</summary>
-    public EntityType Entity => Store.Entity;
+    public EntityType Entity
+    {
+        get
+        {
+            Database.ThrowIfDisposed();
+            return _entity;
+        }
+    }
 
     /// <summary>The document with this primary key, or null. Synchronous; loads at most one chunk.</summary>
     /// <exception cref="ArgumentNullException">The key is null.</exception>
     /// <exception cref="ZgDbValidationException">The key is not of the key's type.</exception>
     public T? Find(object key)
     {
+        if (RemoteCollection is { } remote) return remote.Find(key ?? throw new ArgumentNullException(nameof(key)));
         var store = Store;
         ArgumentNullException.ThrowIfNull(key);
         return store.Find(key);
@@ -69,11 +99,11 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <exception cref="ArgumentException">A composite key given with too few or too many values, or a value of the wrong type; the message names the entity, its key parts and their types.</exception>
     /// <exception cref="ArgumentNullException">The key is null.</exception>
     /// <exception cref="ZgDbValidationException">A single key that is not of the key's type.</exception>
-    public T? Find(params object[] keyValues) => Store.Find(KeyFrom(keyValues));
+    public T? Find(params object[] keyValues) => RemoteCollection is { } remote ? remote.Find(KeyFrom(keyValues)) : Store.Find(KeyFrom(keyValues));
 
     /// <summary>Deletes the document with this key, given as <see cref="Find(object[])"/> takes it; returns whether there was one.</summary>
     /// <exception cref="ArgumentException">As <see cref="Find(object[])"/>.</exception>
-    public bool Delete(params object[] keyValues) => Store.Delete(KeyFrom(keyValues));
+    public bool Delete(params object[] keyValues) => RemoteCollection is { } remote ? remote.Delete(KeyFrom(keyValues)) : Store.Delete(KeyFrom(keyValues));
 
     private object KeyFrom(object[]? keyValues)
     {
@@ -95,8 +125,13 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <exception cref="ZgDbValidationException">The document is too large or breaks a rule of the model.</exception>
     public void Insert(T document)
     {
-        var store = Store;
         ArgumentNullException.ThrowIfNull(document);
+        if (RemoteCollection is { } remote)
+        {
+            remote.Insert(document);
+            return;
+        }
+        var store = Store;
         Relations.JoinRows.Write(Database, _skipNavigations, [document], () => store.Insert(document));
     }
 
@@ -105,12 +140,18 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <exception cref="ArgumentException">The sequence holds a null (nothing is inserted).</exception>
     public void InsertMany(IEnumerable<T> documents)
     {
-        var store = Store;
+        var remote = RemoteCollection;
         ArgumentNullException.ThrowIfNull(documents);
         var list = documents as IReadOnlyList<T> ?? documents.ToList();
         for (int i = 0; i < list.Count; i++)
             if (list[i] is null)
-                throw new ArgumentException($"InsertMany into '{store.Name}': the document at position {i} is null; nothing was inserted.", nameof(documents));
+                throw new ArgumentException($"InsertMany into '{Name}': the document at position {i} is null; nothing was inserted.", nameof(documents));
+        if (remote is not null)
+        {
+            remote.InsertMany(list);
+            return;
+        }
+        var store = Store;
         Relations.JoinRows.Write(Database, _skipNavigations, list, () => store.InsertMany(list));
     }
 
@@ -119,8 +160,13 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <exception cref="ZgDbNotFoundException">No document has that key.</exception>
     public void Update(T document)
     {
-        var store = Store;
         ArgumentNullException.ThrowIfNull(document);
+        if (RemoteCollection is { } remote)
+        {
+            remote.Update(document);
+            return;
+        }
+        var store = Store;
         Relations.JoinRows.Write(Database, _skipNavigations, [document], () => store.Update(document));
     }
 
@@ -128,8 +174,13 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <exception cref="ArgumentNullException">The document is null.</exception>
     public void Upsert(T document)
     {
-        var store = Store;
         ArgumentNullException.ThrowIfNull(document);
+        if (RemoteCollection is { } remote)
+        {
+            remote.Upsert(document);
+            return;
+        }
+        var store = Store;
         Relations.JoinRows.Write(Database, _skipNavigations, [document], () => store.Upsert(document));
     }
 
@@ -137,8 +188,9 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <exception cref="ArgumentNullException">The key is null.</exception>
     public bool Delete(object key)
     {
-        var store = Store;
         ArgumentNullException.ThrowIfNull(key);
+        if (RemoteCollection is { } remote) return remote.Delete(key);
+        var store = Store;
         return store.Delete(key);
     }
 
@@ -162,10 +214,10 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     }
 
     /// <summary>The number of documents, without loading any chunk.</summary>
-    public int Count() => checked((int)Store.Count());
+    public int Count() => checked((int)LongCount());
 
     /// <summary>The number of documents, without loading any chunk.</summary>
-    public long LongCount() => Store.Count();
+    public long LongCount() => RemoteCollection is { } remote ? remote.Count() : Store.Count();
 
     /// <inheritdoc />
     public Type ElementType => typeof(T);
@@ -177,7 +229,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     public IQueryProvider Provider { get; }
 
     /// <summary>Enumerates copies of every document of a snapshot, in key order.</summary>
-    public IEnumerator<T> GetEnumerator() => Rows(Store);
+    public IEnumerator<T> GetEnumerator() => RemoteCollection is { } remote ? remote.Scan().GetEnumerator() : Rows(Store);
 
     /// <summary>Copies of the stored documents, checking before each step that the database is still open.</summary>
     private IEnumerator<T> Rows(ICollectionStore<T> store)
@@ -194,5 +246,5 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <inheritdoc />
-    public override string ToString() => $"ZgCollection<{typeof(T).Name}> {_store.Name}";
+    public override string ToString() => $"ZgCollection<{typeof(T).Name}> {_entity.CollectionName}";
 }

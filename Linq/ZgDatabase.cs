@@ -18,6 +18,9 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     private static readonly ConcurrentDictionary<Type, (DatabaseModel Model, (string Name, Type ClrType)[] Collections)> Models = new();
     private readonly Dictionary<Type, object> _collections = new();
     private StorageEngine? _engine;
+    private Remote.IRemoteBackend? _remote;
+    private DatabaseModel? _remoteModel;
+    private System.Text.Json.JsonSerializerOptions? _remoteJson;
     private int _disposed;
 
     /// <summary>
@@ -58,6 +61,36 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
         }
         return db;
     }
+
+    /// <summary>
+    /// A database served by another process (ZgDb.Client's <c>ZgDatabase.Connect</c>): the model is built here, as for
+    /// <see cref="Open{TDb}"/>, and every operation goes through the backend <paramref name="connect"/> returns (it
+    /// checks the server's model before returning; it gets the model and the documents' JSON options).
+    /// </summary>
+    internal static TDb ConnectRemote<TDb>(Func<DatabaseModel, System.Text.Json.JsonSerializerOptions, Remote.IRemoteBackend> connect) where TDb : ZgDatabase, new()
+    {
+        var db = new TDb();
+        var (model, collections) = Models.GetOrAdd(typeof(TDb), _ => BuildModel(db));
+        db._remoteModel = model;
+        db._remoteJson = new Storage.Documents.DocumentSerializer(model).Options;
+        db._remote = connect(model, db._remoteJson);
+        foreach (var (_, clrType) in collections)
+            db._collections[clrType] = Activator.CreateInstance(typeof(ZgCollection<>).MakeGenericType(clrType), BindingFlags.NonPublic | BindingFlags.Instance, null, [db], null)!;
+        return db;
+    }
+
+    /// <summary>The <see cref="ZgCollection{T}"/> of <paramref name="clrType"/> (for ZgDb.Server, which serves each collection of the model).</summary>
+    internal object CollectionOf(Type clrType)
+    {
+        ThrowIfDisposed();
+        return _collections[clrType];
+    }
+
+    /// <summary>The backend of a connected database, or null for an embedded one.</summary>
+    internal Remote.IRemoteBackend? Remote => _remote;
+
+    /// <summary>The JSON options of the engine's documents (the same for an embedded and a connected database of one model).</summary>
+    internal System.Text.Json.JsonSerializerOptions DocumentJson => _remoteJson ?? Engine.Serializer.Options;
 
     private static (DatabaseModel, (string, Type)[]) BuildModel(ZgDatabase db)
     {
@@ -115,7 +148,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     protected ZgCollection<T> Collection<T>() where T : class =>
         _collections.TryGetValue(typeof(T), out var collection)
             ? (ZgCollection<T>)collection
-            : throw new InvalidOperationException(_engine is null
+            : throw new InvalidOperationException(_engine is null && _remote is null
                 ? "The database is not open: create it with ZgDatabase.Open<TDb>(directory) or ZgDatabase.OpenInMemory<TDb>(), not with new."
                 : $"{typeof(T).Name} is not a collection of {GetType().Name}: declare a public ZgCollection<{typeof(T).Name}> property.");
 
@@ -127,6 +160,8 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
         get
         {
             ThrowIfDisposed();
+            if (_remote is not null)
+                throw new NotSupportedException($"{GetType().Name} is connected to the ZgDb server {_remote.Address}: this operation is not available over the network yet (see docs/SERVER.md, \"Not done yet\").");
             return _engine ?? throw new InvalidOperationException("The database is not open.");
         }
     }
@@ -139,14 +174,21 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     {
         if (Volatile.Read(ref _disposed) != 0)
             throw new ObjectDisposedException(GetType().Name,
-                $"The database {GetType().Name} ({_engine?.Directory ?? "in memory"}) has been disposed; open it again to use it.");
+                $"The database {GetType().Name} ({_engine?.Directory ?? _remote?.Address ?? "in memory"}) has been disposed; open it again to use it.");
     }
 
     /// <summary>The model: entity types, keys, indexes.</summary>
-    public DatabaseModel Model => Engine.Model;
+    public DatabaseModel Model
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _remoteModel ?? Engine.Model;
+        }
+    }
 
     /// <summary>The database's directory, or null for an in-memory database.</summary>
-    public string? Directory => Engine.Directory;
+    public string? Directory => _remote is null ? Engine.Directory : null;
 
     /// <summary>Completes once every write made so far is flushed to disk (at once for an in-memory database).</summary>
     /// <exception cref="ZgDbFaultedException">The write-ahead log could not be written; those writes are not durable.</exception>
@@ -165,7 +207,11 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// makes <see cref="Dispose"/> wait until it ends, and its own calls throw <see cref="ObjectDisposedException"/>
     /// from then on (so it can only roll back).
     /// </summary>
-    public ZgTransaction BeginTransaction() => new(this, Engine.BeginTransaction());
+    public ZgTransaction BeginTransaction()
+    {
+        ThrowIfDisposed();
+        return _remote is { } remote ? new(this, remote.BeginTransaction()) : new(this, Engine.BeginTransaction());
+    }
 
     /// <summary>Explicit loading of <paramref name="entity"/>'s navigations: <c>db.Entry(post).Reference(p =&gt; p.Author).Load()</c>.</summary>
     public ZgEntry<T> Entry<T>(T entity) where T : class
@@ -194,6 +240,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _remote?.Dispose();
         if (_engine is { } engine)
         {
             if (engine.CurrentTransaction is not null)

@@ -16,7 +16,8 @@ namespace ZgDb;
 public sealed class ZgTransaction : IDisposable
 {
     private readonly ZgDatabase _database;
-    private readonly EngineTransaction _transaction;
+    private readonly EngineTransaction? _transaction;
+    private readonly Remote.IRemoteTransaction? _remote;
 
     internal ZgTransaction(ZgDatabase database, EngineTransaction transaction)
     {
@@ -24,8 +25,15 @@ public sealed class ZgTransaction : IDisposable
         _transaction = transaction;
     }
 
+    /// <summary>A transaction of a connected database, held by the server (ZgDb.Client).</summary>
+    internal ZgTransaction(ZgDatabase database, Remote.IRemoteTransaction remote)
+    {
+        _database = database;
+        _remote = remote;
+    }
+
     /// <summary>Whether the transaction is still open.</summary>
-    public bool IsActive => _transaction.IsActive;
+    public bool IsActive => _remote?.IsActive ?? _transaction!.IsActive;
 
     /// <summary>
     /// Publishes every write of the transaction at once and logs them as one record. With
@@ -38,12 +46,17 @@ public sealed class ZgTransaction : IDisposable
     public void Commit()
     {
         _database.ThrowIfDisposed();
-        _transaction.Commit();
+        if (_remote is not null) _remote.Commit();
+        else _transaction!.Commit();
     }
 
     /// <summary>Discards every write of the transaction (nothing to do once it ended, or once the database was disposed).</summary>
-    public void Rollback() => _transaction.Rollback();
+    public void Rollback()
+    {
+        if (_remote is not null) _remote.Rollback();
+        else _transaction!.Rollback();
+    }
 
     /// <summary>Rolls back unless committed.</summary>
-    public void Dispose() => _transaction.Rollback();
+    public void Dispose() => Rollback();
 }

@@ -236,3 +236,22 @@ public sealed class ZgDbExportException : ZgDbException
     /// <summary>The exporter's report of what was done before the failure (an <c>ExportReport</c> of ZgDb.Migrations), when there is one.</summary>
     public object? Detail { get; }
 }
+
+/// <summary>
+/// A remote database (<c>ZgDatabase.Connect</c>) could not be reached or answered outside the protocol: the server is
+/// not running, the address is wrong, the connection dropped, the call ran past its deadline, the token was refused or
+/// the server speaks another protocol version or model. Names the address and what failed; a write that failed this
+/// way may or may not have been applied (read it back).
+/// </summary>
+public sealed class ZgDbConnectionException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbConnectionException(string address, string message, Exception? inner = null)
+        : base($"ZgDb server {address}: {message}", inner)
+    {
+        Address = address;
+    }
+
+    /// <summary>The server's address as given to <c>Connect</c> (<c>zgdb://127.0.0.1:5151</c>).</summary>
+    public string Address { get; }
+}

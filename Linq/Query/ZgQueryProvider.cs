@@ -15,7 +15,7 @@ internal interface IZgCollection
 /// <see cref="QueryPipeline"/> (plan cache, re-linq front end, planner, compiled plans). Every entry point first
 /// checks that the database is not disposed (<see cref="ZgDatabase.ThrowIfDisposed"/>).
 /// </summary>
-internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
+internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider, Remote.IExplainingProvider
 {
     public ZgDatabase Database { get; } = database;
     public QueryPipeline Pipeline { get; } = QueryPipeline.For(database);

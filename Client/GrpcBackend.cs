@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using ZgDb.Remote;
+using ZgDb.Remote.Protocol;
+
+namespace ZgDb.Client;
+
+/// <summary>
+/// A connected database's backend: one gRPC channel (one pooled HTTP/2 connection), the bearer token on every call,
+/// each call's deadline, and the translation of the server's errors back into ZgDb's catalog.
+/// </summary>
+internal sealed class GrpcBackend : IRemoteBackend
+{
+    /// <summary>The data plane's protocol version; the server refuses any other.</summary>
+    public const int ProtocolVersion = 1;
+
+    private readonly GrpcChannel _channel;
+    private readonly Metadata _headers = [];
+    private readonly ZgClientOptions _options;
+
+    private GrpcBackend(string address, Uri uri, DatabaseModel model, JsonSerializerOptions json, ZgClientOptions options)
+    {
+        Json = json;
+        Address = address;
+        Model = model;
+        _options = options;
+        if (options.Token is { } token) _headers.Add("authorization", "Bearer " + token);
+        var channelOptions = new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = options.MaxMessageSize,
+            MaxSendMessageSize = options.MaxMessageSize,
+            HttpHandler = options.HttpHandler ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) },
+            DisposeHttpClient = options.HttpHandler is null,
+        };
+        _channel = GrpcChannel.ForAddress(uri, channelOptions);
+        Data = new ZgDbData.ZgDbDataClient(_channel);
+        Tokens = new TypeTokens(model);
+        Writer = new QueryWriter(model, Tokens);
+        Provider = new RemoteQueryProvider(this);
+    }
+
+    public static GrpcBackend Connect(string address, DatabaseModel model, JsonSerializerOptions json, ZgClientOptions options)
+    {
+        var backend = new GrpcBackend(address, ParseAddress(address), model, json, options);
+        try
+        {
+            backend.Handshake();
+            return backend;
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
+
+    private static Uri ParseAddress(string address)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("zgdb" or "zgdbs" or "http" or "https"))
+            throw new ZgDbConnectionException(address, "the address is not zgdb://host:port, zgdbs://host:port (TLS) or an http(s):// address.");
+        var scheme = uri.Scheme is "zgdbs" or "https" ? "https" : "http";
+        return new UriBuilder(uri) { Scheme = scheme, Port = uri.IsDefaultPort ? 5151 : uri.Port }.Uri;
+    }
+
+    public string Address { get; }
+    public DatabaseModel Model { get; }
+    public ZgDbData.ZgDbDataClient Data { get; }
+    public TypeTokens Tokens { get; }
+    public QueryWriter Writer { get; }
+    public IQueryProvider Provider { get; }
+    public JsonSerializerOptions Json { get; }
+    public int PageSize { get; private set; }
+
+    private void Handshake()
+    {
+        var reply = Call(o => Data.Handshake(new HandshakeRequest
+        {
+            ProtocolVersion = ProtocolVersion,
+            Fingerprint = Model.Stored.Fingerprint,
+            ModelJson = Model.Stored.ToString(),
+        }, o));
+        PageSize = reply.PageSize;
+    }
+
+    public IRemoteCollection<T> Collection<T>(EntityType entity) where T : class => new RemoteCollection<T>(this, entity);
+
+    private readonly AsyncLocal<RemoteTransaction?> _current = new();
+
+    /// <summary>The transaction open on the current thread or async flow, if any: the collections' calls go into it.</summary>
+    public RemoteTransaction? Current => _current.Value is { IsActive: true } transaction ? transaction : null;
+
+    public IRemoteTransaction BeginTransaction()
+    {
+        if (Current is not null) throw new InvalidOperationException("A transaction is already open on this flow; transactions do not nest.");
+        var transaction = RemoteTransaction.Begin(this);
+        _current.Value = transaction;
+        return transaction;
+    }
+
+    public void EndTransaction(RemoteTransaction transaction)
+    {
+        if (ReferenceEquals(_current.Value, transaction)) _current.Value = null;
+    }
+
+    public CallOptions Options(CancellationToken cancellationToken = default) =>
+        new(_headers, DateTime.UtcNow + _options.CallTimeout, cancellationToken);
+
+    /// <summary>Runs one call; a failure comes back as ZgDb's own error (<see cref="RemoteErrors"/>).</summary>
+    public T Call<T>(Func<CallOptions, T> call)
+    {
+        try
+        {
+            return call(Options());
+        }
+        catch (RpcException e)
+        {
+            throw RemoteErrors.FromStatus(Address, e, Model);
+        }
+    }
+
+    public void Dispose() => _channel.Dispose();
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Google.Protobuf;
+using ZgDb.Remote;
+using ZgDb.Remote.Protocol;
+
+namespace ZgDb.Client;
+
+/// <summary>One collection of a connected database: its key operations as single calls, documents as the engine's JSON.</summary>
+internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity) : IRemoteCollection<T> where T : class
+{
+    private ByteString Document(T document) => UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(document, backend.Json));
+
+    public T? Find(object key)
+    {
+        var request = new FindRequest { Collection = entity.CollectionName, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) };
+        var reply = backend.Current is { } tx ? tx.Send(new TxRequest { Find = request }).Find : backend.Call(o => backend.Data.Find(request, o));
+        return reply.Found ? JsonSerializer.Deserialize<T>(reply.Document.Span, backend.Json) : null;
+    }
+
+    public void Insert(T document) => InsertMany([document], WriteKind.Insert);
+
+    public void InsertMany(IReadOnlyList<T> documents) => InsertMany(documents, WriteKind.InsertMany);
+
+    private void InsertMany(IReadOnlyList<T> documents, WriteKind kind)
+    {
+        var reply = Write(kind, documents);
+        // The server assigned int/long/Guid keys that were 0 or empty: write them back, as the embedded Insert does.
+        if (entity.HasCompositeKey || reply.KeysJson.Count != documents.Count) return;
+        for (int i = 0; i < documents.Count; i++)
+            entity.Key.Info.SetValue(documents[i], KeyJson.Read(entity, reply.KeysJson[i].Span));
+    }
+
+    public void Update(T document) => Write(WriteKind.Update, [document]);
+
+    public void Upsert(T document) => Write(WriteKind.Upsert, [document]);
+
+    private WriteReply Write(WriteKind kind, IReadOnlyList<T> documents)
+    {
+        var request = new WriteRequest { Collection = entity.CollectionName, Kind = kind };
+        foreach (var document in documents) request.Documents.Add(Document(document));
+        return Write(request);
+    }
+
+    private WriteReply Write(WriteRequest request) =>
+        backend.Current is { } tx ? tx.Send(new TxRequest { Write = request }).Write : backend.Call(o => backend.Data.Write(request, o));
+
+    public bool Delete(object key) =>
+        Write(new WriteRequest { Collection = entity.CollectionName, Kind = WriteKind.Delete, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) }).Deleted;
+
+    public long Count()
+    {
+        var request = new CountRequest { Collection = entity.CollectionName };
+        return backend.Current is { } tx ? tx.Send(new TxRequest { Count = request }).Count.Count : backend.Call(o => backend.Data.Count(request, o)).Count;
+    }
+
+    public IEnumerable<T> Scan() => new RemoteQueryProvider(backend).Stream<T>(new QueryMessage
+    {
+        Collection = entity.CollectionName,
+        Chain = new QueryNode { Kind = "source", Name = entity.CollectionName },
+    });
+}

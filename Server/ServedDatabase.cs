@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Google.Protobuf;
+using ZgDb.Client;
+using ZgDb.Remote;
+using ZgDb.Remote.Protocol;
+
+namespace ZgDb.Server;
+
+/// <summary>The database a server serves, with what every call needs: its collections by name, the type tokens and the token check.</summary>
+internal sealed class ServedDatabase : IDisposable
+{
+    public ServedDatabase(ZgDatabase database, ZgServerOptions options)
+    {
+        Database = database;
+        Options = options;
+        Tokens = new TokenCheck(options.Tokens);
+        Types = new TypeTokens(database.Model);
+        foreach (var entity in database.Model.Entities)
+            Collections[entity.CollectionName] = (ICollectionEndpoint)Activator.CreateInstance(
+                typeof(CollectionEndpoint<>).MakeGenericType(entity.ClrType), database, entity)!;
+    }
+
+    public ZgDatabase Database { get; }
+    public ZgServerOptions Options { get; }
+    public TokenCheck Tokens { get; }
+    public TypeTokens Types { get; }
+
+    /// <summary>By collection name: built once from the server's own model (a name from the wire is only ever looked up here).</summary>
+    public Dictionary<string, ICollectionEndpoint> Collections { get; } = new(StringComparer.Ordinal);
+
+    public ICollectionEndpoint Collection(string name) => Collections.TryGetValue(name, out var endpoint)
+        ? endpoint
+        : throw new ArgumentException($"The database {Database.GetType().Name} has no collection '{name}'.");
+
+    public void Dispose() => Database.Dispose();
+}
+
+/// <summary>One collection's operations on the wire's JSON.</summary>
+internal interface ICollectionEndpoint
+{
+    EntityType Entity { get; }
+    IQueryable Root { get; }
+    FindReply Find(ReadOnlySpan<byte> keyJson);
+    WriteReply Write(WriteRequest request);
+    long Count();
+}
+
+internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType entity) : ICollectionEndpoint where T : class
+{
+    private readonly ZgCollection<T> _collection = (ZgCollection<T>)database.CollectionOf(typeof(T));
+
+    public EntityType Entity => entity;
+    public IQueryable Root => _collection;
+
+    private JsonSerializerOptions Json => database.DocumentJson;
+
+    public FindReply Find(ReadOnlySpan<byte> keyJson)
+    {
+        var key = KeyJson.Read(entity, keyJson);
+        var found = key is object[] parts ? _collection.Find(parts) : _collection.Find(key);
+        return found is null ? new FindReply() : new FindReply { Found = true, Document = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(found, Json)) };
+    }
+
+    public WriteReply Write(WriteRequest request)
+    {
+        var reply = new WriteReply();
+        if (request.Kind == WriteKind.Delete)
+        {
+            var key = KeyJson.Read(entity, request.KeyJson.Span);
+            reply.Deleted = key is object[] parts ? _collection.Delete(parts) : _collection.Delete(key);
+            return reply;
+        }
+        var documents = new List<T>(request.Documents.Count);
+        for (int i = 0; i < request.Documents.Count; i++)
+        {
+            T? document;
+            try
+            {
+                document = JsonSerializer.Deserialize<T>(request.Documents[i].Span, Json);
+            }
+            catch (JsonException e)
+            {
+                throw new ZgDbValidationException(entity.CollectionName, $"document {i} of the request is not a {entity.Name} in the engine's JSON: {e.Message}");
+            }
+            documents.Add(document ?? throw new ZgDbValidationException(entity.CollectionName, $"document {i} of the request is null."));
+        }
+        if (request.Kind is not (WriteKind.InsertMany) && documents.Count != 1)
+            throw new ArgumentException($"Collection '{entity.CollectionName}': a {request.Kind} carries one document, got {documents.Count}.");
+        switch (request.Kind)
+        {
+            case WriteKind.Insert: _collection.Insert(documents[0]); break;
+            case WriteKind.InsertMany: _collection.InsertMany(documents); break;
+            case WriteKind.Update: _collection.Update(documents[0]); break;
+            case WriteKind.Upsert: _collection.Upsert(documents[0]); break;
+            default: throw new ArgumentException($"Collection '{entity.CollectionName}': the write kind {request.Kind} is not known.");
+        }
+        foreach (var document in documents)
+            if (entity.KeyOf(document) is { } key)
+                reply.KeysJson.Add(ByteString.CopyFrom(KeyJson.Write(entity, key)));
+        return reply;
+    }
+
+    public long Count() => _collection.LongCount();
+}

@@ -1,0 +1,221 @@
+using System.Collections;
+using System.Linq.Expressions;
+using System.Text.Json;
+using Google.Protobuf;
+using Grpc.Core;
+using ZgDb.Client;
+using ZgDb.Query;
+using ZgDb.Remote;
+using ZgDb.Remote.Protocol;
+
+namespace ZgDb.Server;
+
+/// <summary>The data plane: each call runs on the served database as the same call would run embedded.</summary>
+internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbDataBase
+{
+    public override Task<HandshakeReply> Handshake(HandshakeRequest request, ServerCallContext context) => Run(() =>
+    {
+        if (request.ProtocolVersion != GrpcBackend.ProtocolVersion)
+            throw Refuse(StatusCode.FailedPrecondition, RemoteErrors.ModelMismatch, $"the client speaks protocol version {request.ProtocolVersion}, the server {GrpcBackend.ProtocolVersion}.");
+        var stored = served.Database.Model.Stored;
+        if (request.Fingerprint != stored.Fingerprint)
+        {
+            StoredModel? client = null;
+            try
+            {
+                client = JsonSerializer.Deserialize<StoredModel>(request.ModelJson);
+            }
+            catch (JsonException)
+            {
+            }
+            var difference = client is null ? "the client sent no readable model" : ModelDifference.First(stored, client);
+            throw Refuse(StatusCode.FailedPrecondition, RemoteErrors.ModelMismatch,
+                $"the client's model of {served.Database.GetType().Name} (fingerprint {request.Fingerprint}) is not the server's ({stored.Fingerprint}): {difference}.");
+        }
+        return new HandshakeReply { ProtocolVersion = GrpcBackend.ProtocolVersion, Fingerprint = stored.Fingerprint, PageSize = served.Options.PageSize };
+    });
+
+    public override Task<FindReply> Find(FindRequest request, ServerCallContext context) =>
+        Run(() => served.Collection(request.Collection).Find(request.KeyJson.Span));
+
+    public override Task<WriteReply> Write(WriteRequest request, ServerCallContext context) =>
+        Run(() => served.Collection(request.Collection).Write(request));
+
+    public override Task<CountReply> Count(CountRequest request, ServerCallContext context) =>
+        Run(() => new CountReply { Count = served.Collection(request.Collection).Count() });
+
+    public override async Task Query(QueryRequest request, IServerStreamWriter<QueryPage> responseStream, ServerCallContext context)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(served.Options.CallTimeout);
+        using var run = new QueryRun(served, request);
+        if (request.ExplainOnly)
+        {
+            await responseStream.WriteAsync(new QueryPage { Explain = run.Explain() }, timeout.Token);
+            return;
+        }
+        while (true)
+        {
+            QueryPage? page;
+            try
+            {
+                page = run.NextPage(served.Options.PageSize, timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"the query ran past the server's call timeout ({served.Options.CallTimeout})."));
+            }
+            if (page is null) return;
+            await responseStream.WriteAsync(page, timeout.Token);
+        }
+    }
+
+    /// <summary>
+    /// One transaction per stream, begun on the handler's async flow (the engine's transaction is ambient to it), so
+    /// every request of the stream runs inside it. Anything but a commit request rolls back: the end of the stream,
+    /// a dropped connection (the call is cancelled), <see cref="ZgServerOptions.TransactionTimeout"/>, a server stop.
+    /// </summary>
+    public override async Task Transaction(IAsyncStreamReader<TxRequest> requestStream, IServerStreamWriter<TxReply> responseStream, ServerCallContext context)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(served.Options.TransactionTimeout);
+        using var transaction = served.Database.BeginTransaction();
+        await responseStream.WriteAsync(new TxReply { Begun = true }, timeout.Token);
+        try
+        {
+            while (await requestStream.MoveNext(timeout.Token))
+            {
+                var request = requestStream.Current;
+                TxReply reply;
+                try
+                {
+                    reply = Execute(request, transaction, timeout.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    var rpc = ServerErrors.ToRpc(e);
+                    var error = new TxError { Status = (int)rpc.StatusCode, Message = rpc.Status.Detail };
+                    foreach (var entry in rpc.Trailers) error.Trailers[entry.Key] = entry.Value;
+                    reply = new TxReply { Error = error };
+                }
+                await responseStream.WriteAsync(reply, timeout.Token);
+                if (reply.ResultCase == TxReply.ResultOneofCase.Ended) return;
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"the transaction ran past the server's TransactionTimeout ({served.Options.TransactionTimeout}) and was rolled back."));
+        }
+    }
+
+    private TxReply Execute(TxRequest request, ZgTransaction transaction, CancellationToken cancellationToken)
+    {
+        switch (request.OpCase)
+        {
+            case TxRequest.OpOneofCase.Find: return new TxReply { Find = served.Collection(request.Find.Collection).Find(request.Find.KeyJson.Span) };
+            case TxRequest.OpOneofCase.Write: return new TxReply { Write = served.Collection(request.Write.Collection).Write(request.Write) };
+            case TxRequest.OpOneofCase.Count: return new TxReply { Count = new CountReply { Count = served.Collection(request.Count.Collection).Count() } };
+            case TxRequest.OpOneofCase.Query:
+                using (var run = new QueryRun(served, request.Query))
+                    return new TxReply { Page = run.NextPage(int.MaxValue, cancellationToken) ?? new QueryPage() };
+            case TxRequest.OpOneofCase.Commit:
+                transaction.Commit();
+                return new TxReply { Ended = true };
+            case TxRequest.OpOneofCase.Rollback:
+                transaction.Rollback();
+                return new TxReply { Ended = true };
+            default:
+                throw new ArgumentException($"a transaction request without an operation ({request.OpCase}).");
+        }
+    }
+
+    private static Task<T> Run<T>(Func<T> call)
+    {
+        try
+        {
+            return Task.FromResult(call());
+        }
+        catch (Exception e)
+        {
+            throw ServerErrors.ToRpc(e);
+        }
+    }
+
+    internal static RpcException Refuse(StatusCode code, string kind, string message) =>
+        new(new Status(code, message), new Metadata { { RemoteErrors.Kind, kind } });
+}
+
+/// <summary>One query: parsed and checked (<see cref="QueryReader"/>) when created, then read page by page.</summary>
+internal sealed class QueryRun : IDisposable
+{
+    private readonly ServedDatabase _served;
+    private readonly Expression _query;
+    private readonly bool _isScalar;
+    private IEnumerator? _rows;
+    private bool _done;
+
+    public QueryRun(ServedDatabase served, QueryRequest request)
+    {
+        _served = served;
+        QueryMessage message;
+        try
+        {
+            message = QueryMessage.Parse(request.Query.Span);
+            (_query, _isScalar) = new QueryReader(served.Database.Model, served.Types).Read(message, entity => served.Collection(entity.CollectionName).Root);
+        }
+        catch (Exception e) when (e is RemoteQueryRefusedException or JsonException or ArgumentException)
+        {
+            throw ZgDbDataService.Refuse(StatusCode.InvalidArgument, RemoteErrors.Refused, "The query was refused before running: " + e.Message);
+        }
+        Provider = served.Collection(message.Collection).Root.Provider;
+    }
+
+    private IQueryProvider Provider { get; }
+
+    /// <summary>The embedded planner's plan of the query (nothing runs).</summary>
+    public string Explain()
+    {
+        try
+        {
+            return ((ZgQueryProvider)Provider).Explain(_query);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ServerErrors.ToRpc(e);
+        }
+    }
+
+    /// <summary>The next page of at most <paramref name="pageSize"/> items (the value of a scalar query), or null after the last.</summary>
+    public QueryPage? NextPage(int pageSize, CancellationToken cancellationToken)
+    {
+        if (_done) return null;
+        try
+        {
+            if (_isScalar)
+            {
+                _done = true;
+                return new QueryPage { IsScalar = true, Scalar = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(Provider.Execute(_query), _query.Type, _served.Database.DocumentJson)) };
+            }
+            _rows ??= ((IEnumerable)Provider.CreateQuery(_query)).GetEnumerator();
+            var element = EnumerableMethods.ElementType(_query.Type);
+            var page = new QueryPage();
+            while (page.Items.Count < pageSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!_rows.MoveNext())
+                {
+                    _done = true;
+                    break;
+                }
+                page.Items.Add(UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Database.DocumentJson)));
+            }
+            return page;
+        }
+        catch (Exception e) when (e is not RpcException and not OperationCanceledException)
+        {
+            throw ServerErrors.ToRpc(e);
+        }
+    }
+
+    public void Dispose() => (_rows as IDisposable)?.Dispose();
+}

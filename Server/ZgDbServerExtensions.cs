@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ZgDb.Server;
+
+/// <summary>Registers and maps a ZgDb server inside an ASP.NET Core application.</summary>
+public static class ZgDbServerExtensions
+{
+    /// <summary>
+    /// Opens the database in <paramref name="directory"/> (when the first request or <c>MapZgDbServer</c> needs it)
+    /// and registers the gRPC data plane with the limits of <see cref="ZgServerOptions"/>. Add at least one token
+    /// (<c>o =&gt; o.Tokens.Add(token)</c>): a server without one refuses every call. The database is disposed
+    /// (flushed and checkpointed) with the application's services.
+    /// </summary>
+    public static IServiceCollection AddZgDbServer<TDb>(this IServiceCollection services, string directory, Action<ZgServerOptions>? configure = null)
+        where TDb : ZgDatabase, new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var options = new ZgServerOptions();
+        configure?.Invoke(options);
+        return services.AddZgDbServer(options, () => ZgDatabase.Open<TDb>(directory, options.Database));
+    }
+
+    /// <summary>Serves a database opened by <paramref name="open"/> (for tools that load the database class at run time, and tests).</summary>
+    internal static IServiceCollection AddZgDbServer(this IServiceCollection services, ZgServerOptions options, Func<ZgDatabase> open)
+    {
+        services.AddSingleton(_ => new ServedDatabase(open(), options));
+        services.AddSingleton<ZgDbServerInterceptor>();
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = options.MaxMessageSize;
+            o.MaxSendMessageSize = options.MaxMessageSize;
+            o.EnableDetailedErrors = false;
+            o.Interceptors.Add<ZgDbServerInterceptor>();
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the data plane (gRPC service <c>zgdb.v1.ZgDbData</c>) and the control plane: <c>GET /health</c> (200 when
+    /// the database answers, 503 otherwise), <c>GET /schema</c> (the stored model as JSON) and
+    /// <c>POST /checkpoint</c> (needs the bearer token).
+    /// </summary>
+    public static IEndpointRouteBuilder MapZgDbServer(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<ZgDbDataService>();
+        endpoints.MapGet("/health", (ServedDatabase served) =>
+        {
+            try
+            {
+                _ = served.Database.GetStatistics();
+                return Results.Text("Healthy", statusCode: 200);
+            }
+            catch (Exception e)
+            {
+                return Results.Text("Unhealthy: " + e.Message, statusCode: 503);
+            }
+        });
+        endpoints.MapGet("/schema", (ServedDatabase served) => Results.Text(served.Database.Model.Stored.ToString(), "application/json"));
+        endpoints.MapPost("/checkpoint", (HttpContext http, ServedDatabase served) =>
+        {
+            if (!served.Tokens.Accepts(http.Request.Headers.Authorization.ToString())) return Results.Text("no accepted bearer token", statusCode: 401);
+            served.Database.Checkpoint();
+            return Results.Text(JsonSerializer.Serialize(new { checkpointLsn = served.Database.GetStatistics().CheckpointLsn }), "application/json");
+        });
+        // Open the database now, not at the first call, so a server that cannot open it fails at start.
+        _ = endpoints.ServiceProvider.GetRequiredService<ServedDatabase>();
+        return endpoints;
+    }
+}

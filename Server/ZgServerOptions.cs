@@ -1,0 +1,29 @@
+namespace ZgDb.Server;
+
+/// <summary>What a ZgDb server accepts (<c>AddZgDbServer</c>, <c>zgdb serve</c>).</summary>
+public sealed class ZgServerOptions
+{
+    /// <summary>The bearer tokens a client may send (<c>authorization: Bearer ...</c>); compared in constant time. A server without a token refuses every call.</summary>
+    public List<string> Tokens { get; } = [];
+
+    /// <summary>Whether clients from other machines are served. Off by default: a call from an address that is not loopback is refused (PermissionDenied), whatever Kestrel binds to.</summary>
+    public bool AllowRemoteClients { get; set; }
+
+    /// <summary>The largest message received or sent (a query, a batch of documents, a page). Default 16 MiB.</summary>
+    public int MaxMessageSize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>The most documents (or values) per page of a query's stream. Default 500.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>The longest a call may run on the server, whatever deadline the client gave. Default 60 seconds.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The longest a transaction may stay open (it holds the writer's turn: other writers wait). Past it the server
+    /// rolls the transaction back and ends its stream. Default 30 seconds.
+    /// </summary>
+    public TimeSpan TransactionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The options the database is opened with. Default: <see cref="Durability.Synchronous"/>, so a write a client saw acknowledged is on disk (a server is killed more often than an embedded application).</summary>
+    public ZgDbOptions Database { get; set; } = new() { Durability = Durability.Synchronous };
+}
