@@ -19,13 +19,14 @@ public sealed class CompiledQueryEvent
 {
     /// <summary>Creates the event (the query pipeline does).</summary>
     public CompiledQueryEvent(object database, DatabaseModel model, string shape, Expression query,
-        IReadOnlyList<ParameterExpression> parameters, IReadOnlyList<object?> values, string plan)
+        IReadOnlyList<ParameterExpression> parameters, IReadOnlyList<bool> literals, IReadOnlyList<object?> values, string plan)
     {
         Database = database;
         Model = model;
         Shape = shape;
         Query = query;
         Parameters = parameters;
+        Literals = literals;
         Values = values;
         Plan = plan;
     }
@@ -47,6 +48,9 @@ public sealed class CompiledQueryEvent
 
     /// <summary>The query's parameters <c>@p0, @p1...</c>, in slot order.</summary>
     public IReadOnlyList<ParameterExpression> Parameters { get; }
+
+    /// <summary>Per parameter, whether the query wrote it as a literal constant (<c>u.Age &gt; 30</c>) rather than a captured variable.</summary>
+    public IReadOnlyList<bool> Literals { get; }
 
     /// <summary>The values of <see cref="Parameters"/> in the execution that compiled the shape.</summary>
     public IReadOnlyList<object?> Values { get; }

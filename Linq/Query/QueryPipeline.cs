@@ -55,21 +55,21 @@ internal sealed class QueryPipeline
     private CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources, object?[] values)
     {
         if (_cache.TryGetValue(shape, out var compiled)) return compiled;
-        compiled = Compile(query, sources, out var parameterized, out var parameters);
+        compiled = Compile(query, sources, out var parameterized, out var parameters, out var literals);
         // The options' observer sees each shape once, before it runs; when it throws, the plan is not cached.
         if (_database.Engine.Options.QueryObserver is { } observer)
-            observer.OnCompiled(new CompiledQueryEvent(_database, _database.Model, shape, parameterized, parameters, values, compiled.Explain(values)));
+            observer.OnCompiled(new CompiledQueryEvent(_database, _database.Model, shape, parameterized, parameters, literals, values, compiled.Explain(values)));
         if (_cache.Count >= CacheLimit) _cache.Clear();
         return _cache.GetOrAdd(shape, compiled);
     }
 
     private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters);
 
-    private CompiledQuery Compile(Expression query, IReadOnlyList<object?> sources, out Expression parameterized, out IReadOnlyList<ParameterExpression> parameters)
+    private CompiledQuery Compile(Expression query, IReadOnlyList<object?> sources, out Expression parameterized, out IReadOnlyList<ParameterExpression> parameters, out IReadOnlyList<bool> literals)
     {
         Interlocked.Increment(ref _compilations);
         // 3. Parse with re-linq (behind its seam) into the normalized query: Enumerable operators over collection sources.
-        (parameterized, parameters) = QueryParameterizer.Rewrite(query, sources);
+        (parameterized, parameters) = QueryParameterizer.Rewrite(query, sources, out literals);
         var normalized = RelinqFrontEnd.Normalize(parameterized);
         // Navigations (u.Posts, p.Author) become key and foreign-key lookups in the query's context, after parsing:
         // re-linq cannot parse them.
