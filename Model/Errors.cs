@@ -236,3 +236,28 @@ public sealed class ZgDbExportException : ZgDbException
     /// <summary>The exporter's report of what was done before the failure (an <c>ExportReport</c> of ZgDb.Migrations), when there is one.</summary>
     public object? Detail { get; }
 }
+
+/// <summary>
+/// The EF Core translation check (ZgDb.Migrations' <c>CheckEfCoreTranslation</c> with <c>EfCheckAction.Throw</c>)
+/// found a query EF Core would refuse on <see cref="Provider"/>, before the query ran; or
+/// <c>EfCoreCheck.Report(db).AssertAllTranslate()</c> found such queries among those seen.
+/// </summary>
+public sealed class ZgDbEfCoreTranslationException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbEfCoreTranslationException(string message, string provider, string efCoreMessage, string query) : base(message)
+    {
+        Provider = provider;
+        EfCoreMessage = efCoreMessage;
+        Query = query;
+    }
+
+    /// <summary>The EF Core provider that refuses the query (<c>SQLite</c>, <c>PostgreSQL</c>; several separated by commas).</summary>
+    public string Provider { get; }
+
+    /// <summary>EF Core's own message.</summary>
+    public string EfCoreMessage { get; }
+
+    /// <summary>The query, as EF Core prints it.</summary>
+    public string Query { get; }
+}
