@@ -70,7 +70,7 @@ internal sealed class EfCoreTranslationCheck : ICompiledQueryObserver
         var verdicts = new List<EfCoreVerdict>();
         string printed = query.Query.ToString();
         foreach (var translator in translators) verdicts.Add(translator.Translate(query, out printed));
-        var differences = SilentDifferences.Find(query.Query, Settings, verdicts.Where(v => v.Translates).Select(v => v.Target));
+        var differences = SilentDifferences.Find(query.Query, Settings, verdicts);
         var shape = new EfCoreQueryShape(query.Shape, printed, query.Plan, callSite, verdicts, differences);
         if (!shapes.Seen.TryAdd(query.Shape, shape)) return shapes.Seen[query.Shape];
         shapes.Order.Enqueue(query.Shape);

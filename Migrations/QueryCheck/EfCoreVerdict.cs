@@ -12,9 +12,9 @@ public sealed record EfCoreVerdict(EfCoreTarget Target, bool Translates, string?
     public string Provider => QueryCheck.EfTranslator.ProviderName(Target);
 }
 
-/// <summary>A query EF Core translates, whose SQL can answer differently from ZgDb (LINQ to Objects) on a provider.</summary>
+/// <summary>A query whose SQL can answer differently from ZgDb (LINQ to Objects) on a provider, or (string-comparison) a refused one whose obvious rewrite would.</summary>
 /// <param name="Target">The provider (one).</param>
-/// <param name="Rule">The rule's id (<c>string-order</c>, <c>case-mapping</c>, <c>string-comparison</c>, <c>like-case</c>, <c>sqlite-order</c>, <c>relational-nulls</c>).</param>
+/// <param name="Rule">The rule's id (<c>string-order</c>, <c>case-mapping</c>, <c>string-comparison</c>, <c>like-case</c>, <c>null-order</c>, <c>relational-nulls</c>).</param>
 /// <param name="Reason">What differs and what to do.</param>
 public sealed record EfCoreDifference(EfCoreTarget Target, string Rule, string Reason)
 {

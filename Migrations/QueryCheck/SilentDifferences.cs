@@ -14,18 +14,21 @@ internal static class SilentDifferences
     public const string CaseMapping = "case-mapping";
     public const string StringComparisonRule = "string-comparison";
     public const string LikeCase = "like-case";
-    public const string SqliteOrder = "sqlite-order";
     public const string RelationalNulls = "relational-nulls";
+    public const string NullOrder = "null-order";
 
-    /// <summary>The differences of <paramref name="query"/> (a ZgDb query as the pipeline hands it over) on each of <paramref name="targets"/>.</summary>
-    public static IReadOnlyList<EfCoreDifference> Find(Expression query, EfCoreCheckSettings settings, IEnumerable<EfCoreTarget> targets)
+    /// <summary>
+    /// The differences of <paramref name="query"/> (a ZgDb query as the pipeline hands it over) on each of <paramref name="verdicts"/>'
+    /// providers: every rule where EF Core translates the query; where it refuses, only the rules that say how to rewrite it.
+    /// </summary>
+    public static IReadOnlyList<EfCoreDifference> Find(Expression query, EfCoreCheckSettings settings, IEnumerable<EfCoreVerdict> verdicts)
     {
         var found = new List<EfCoreDifference>();
-        foreach (var target in targets)
+        foreach (var verdict in verdicts.Where(v => v.CheckRan))
         {
-            var visitor = new Finder(target, settings);
+            var visitor = new Finder(verdict.Target, settings);
             visitor.Visit(query);
-            found.AddRange(visitor.Found.Select(f => new EfCoreDifference(target, f.Key, f.Value)));
+            found.AddRange(visitor.Found.Where(f => verdict.Translates || f.Key == StringComparisonRule).Select(f => new EfCoreDifference(verdict.Target, f.Key, f.Value)));
         }
         return found;
     }
@@ -47,7 +50,12 @@ internal static class SilentDifferences
             if (method.DeclaringType is { } declaring && (declaring == typeof(Queryable) || declaring == typeof(Enumerable)))
             {
                 if (name is "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" && node.Arguments.Count == 2)
+                {
                     CheckOrderKey(KeyType(node.Arguments[1]));
+                    if (!Sqlite && IsNullableKey(node.Arguments[1]))
+                        Add(NullOrder, "PostgreSQL sorts NULL last in ascending order (first in descending); LINQ and ZgDb sort null first. EF Core adds no NULLS FIRST: " +
+                            "order by 'x == null ? 0 : 1' first to get the same order everywhere.");
+                }
                 if (name is "Min" or "Max" && node.Arguments.Count == 2 && KeyType(node.Arguments[1]) == typeof(string) && !CultureCollation)
                     Add(StringOrder, StringOrderReason);
             }
@@ -75,24 +83,16 @@ internal static class SilentDifferences
                 && (node.NodeType == ExpressionType.NotEqual || IsNullableColumn(node.Left) && IsNullableColumn(node.Right)))
                 Add(RelationalNulls, "with UseRelationalNulls(), EF Core translates != on a nullable column as SQL's <>, which is unknown (not true) for a NULL: the rows where the column is null " +
                     "are dropped, which LINQ keeps (null != 5 is true in C#); == between two nullable columns never matches two nulls. Add '|| x == null' or leave relational nulls off.");
-            if (node.NodeType is ExpressionType.LessThan or ExpressionType.LessThanOrEqual or ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual)
-                CheckOrderKey(node.Left.Type, comparison: true);
             return base.VisitBinary(node);
         }
 
-        private void CheckOrderKey(Type? type, bool comparison = false)
+        private void CheckOrderKey(Type? type)
         {
             if (type is null) return;
             var core = Nullable.GetUnderlyingType(type) ?? type;
-            if (core == typeof(string) && !comparison && !CultureCollation) Add(StringOrder, StringOrderReason);
-            if (Sqlite && core == typeof(DateTimeOffset))
-                Add(SqliteOrder, "SQLite stores a DateTimeOffset as text with its offset and EF Core compares the text: two instants with different offsets order by their local clock, " +
-                    "not by instant ('10:00+02:00' after '09:00+00:00'). Store UTC (DateTime, or DateTimeOffset with offset 0).");
-            if (Sqlite && core == typeof(TimeSpan))
-                Add(SqliteOrder, "SQLite stores a TimeSpan as text ('1.02:00:00', '23:00:00') and EF Core compares the text: a span of a day or more, or a negative one, orders wrongly. Store ticks (a long).");
-            if (Sqlite && core == typeof(decimal) && !comparison)
-                Add(SqliteOrder, "SQLite stores a decimal as text and EF Core orders it by its ef_compare function only in comparisons; ORDER BY on a decimal column sorts the text ('10.5' before '9.2'). " +
-                    "Order by a double conversion ((double)x) or store a scaled long.");
+            if (core == typeof(string) && !CultureCollation) Add(StringOrder, StringOrderReason);
+            // No rule for decimal, DateTimeOffset or TimeSpan on SQLite: EF Core orders decimals with its EF_DECIMAL collation (the
+            // same order as .NET, SilentDifferenceTests proves it) and refuses the other two in ORDER BY, comparisons and Min/Max.
         }
 
         private const string StringOrderFix = "Order on the client, store a sort key, or on PostgreSQL use an ICU collation (StringCollation = \"und-x-icu\").";
@@ -106,6 +106,20 @@ internal static class SilentDifferences
             LambdaExpression lambda => lambda.ReturnType,
             _ => null,
         };
+
+        /// <summary>Whether an ordering key can be null: a nullable value type, a nullable string property, or a conditional with a null branch.</summary>
+        private static bool IsNullableKey(Expression selector)
+        {
+            var body = selector switch
+            {
+                UnaryExpression { NodeType: ExpressionType.Quote, Operand: LambdaExpression lambda } => lambda.Body,
+                LambdaExpression lambda => lambda.Body,
+                _ => null,
+            };
+            if (body is null) return false;
+            if (body is ConditionalExpression conditional) return IsNullConstant(conditional.IfTrue) || IsNullConstant(conditional.IfFalse) || IsNullableColumn(conditional.IfTrue) || IsNullableColumn(conditional.IfFalse);
+            return IsNullableColumn(body);
+        }
 
         private static bool IsNullConstant(Expression e) => e is ConstantExpression { Value: null } || e is UnaryExpression { NodeType: ExpressionType.Convert } u && IsNullConstant(u.Operand);
 
