@@ -75,12 +75,15 @@ internal sealed class EfTranslator
             {
                 var root = (IQueryable)typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(RootType(ef) ?? element).Invoke(context, null)!;
                 var sequence = root.Provider.CreateQuery(ef);
-                return new EfCoreVerdict(Target, Translates: true, sequence.ToQueryString(), null);
+                var sql = sequence.ToQueryString();
+                // ToQueryString stops at the SQL; the compiler also builds the code that materializes the results, where EF Core can fail too
+                Compile(context, ef, typeof(IEnumerable<>).MakeGenericType(element));
+                return new EfCoreVerdict(Target, Translates: true, sql, null);
             }
-            CompileScalar(context, ef);
+            Compile(context, ef, ef.Type);
             return new EfCoreVerdict(Target, Translates: true, Sql: null, null);
         }
-        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or InvalidCastException or ArgumentException or NotImplementedException
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or InvalidCastException or ArgumentException or NotImplementedException or KeyNotFoundException
                                       || e.GetType().Namespace?.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) == true)
         {
             return new EfCoreVerdict(Target, Translates: false, Sql: null, e.Message);
@@ -96,14 +99,14 @@ internal sealed class EfTranslator
     }
 
 #pragma warning disable EF1001 // The query compiler is EF Core's internal API: the same translation executing would run, without a connection.
-    private static void CompileScalar(DbContext context, Expression ef)
+    private static void Compile(DbContext context, Expression ef, Type result)
     {
         var compiler = context.GetService<IQueryCompiler>();
-        typeof(EfTranslator).GetMethod(nameof(CompileScalarOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(ef.Type).Invoke(null, System.Reflection.BindingFlags.DoNotWrapExceptions, null, [compiler, ef], null);
+        typeof(EfTranslator).GetMethod(nameof(CompileOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(result).Invoke(null, System.Reflection.BindingFlags.DoNotWrapExceptions, null, [compiler, ef], null);
     }
 
-    private static void CompileScalarOf<TResult>(IQueryCompiler compiler, Expression ef) => compiler.CreateCompiledQuery<TResult>(ef);
+    private static void CompileOf<TResult>(IQueryCompiler compiler, Expression ef) => compiler.CreateCompiledQuery<TResult>(ef);
 #pragma warning restore EF1001
 
     private sealed class RootFinder : ExpressionVisitor
