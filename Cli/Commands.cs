@@ -149,6 +149,7 @@ internal static class Commands
             command.SetAction(r => Guard(() => Studio.StudioServer.Run(console, new Studio.StudioOptions(r.GetValue(dir)!, r.GetValue(port), r.GetValue(write)), !r.GetValue(noBrowser), cancel)));
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(CheckQueries.Command(console, Guard));
         return root;
     }
 

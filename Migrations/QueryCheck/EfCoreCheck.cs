@@ -11,6 +11,7 @@ public static class EfCoreCheck
     /// EF Core's verdicts; waits for the background checks still running.
     /// </summary>
     /// <exception cref="InvalidOperationException">The database's options have no EF Core check.</exception>
+    /// <remarks>See also <see cref="RecordFileFor"/>.</remarks>
     public static EfCoreCheckReport Report(ZgDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -18,6 +19,13 @@ public static class EfCoreCheck
             throw new InvalidOperationException($"{database.GetType().Name} was not opened with options.CheckEfCoreTranslation(...): there is no EF Core check to report.");
         return new EfCoreCheckReport(check.Drain(database));
     }
+
+    /// <summary>
+    /// Where <c>zgdb check-queries &lt;dir&gt;</c> looks for the shapes a run recorded: beside the database directory,
+    /// <c>data/blog</c> -&gt; <c>data/blog.efcore-queries.jsonl</c>. Pass it as <see cref="EfCoreCheckSettings.RecordFile"/>.
+    /// </summary>
+    public static string RecordFileFor(string databaseDirectory) =>
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(databaseDirectory)) + ".efcore-queries.jsonl";
 }
 
 /// <summary>The query shapes the EF Core check saw, and those EF Core would refuse.</summary>
