@@ -45,6 +45,7 @@ public sealed class RecordReplayTests(ITestOutputHelper output) : IDisposable
             if (!original.Differences.SequenceEqual(shape.Shape.Differences))
                 mismatches.Add($"{shape.Query}: differences changed");
         }
+        output.WriteLine($"{replayed.Count} shapes replayed");
         output.WriteLine(string.Join("\n", mismatches));
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
