@@ -88,6 +88,11 @@ internal sealed class EfTranslator
         {
             return new EfCoreVerdict(Target, Translates: false, Sql: null, e.Message);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // not one of EF Core's refusals: say so rather than claim a verdict (or lose the shape on the background queue)
+            return new EfCoreVerdict(Target, Translates: false, Sql: null, $"EF Core failed unexpectedly ({e.GetType().Name}): {e.Message}", CheckRan: false);
+        }
     }
 
     /// <summary>The element type of the query's first DbSet root (any root gives the provider).</summary>

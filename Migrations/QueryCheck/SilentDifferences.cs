@@ -35,7 +35,7 @@ internal static class SilentDifferences
 
     private sealed class Finder(EfCoreTarget target, EfCoreCheckSettings settings) : ExpressionVisitor
     {
-        private static readonly NullabilityInfoContext Nullability = new();
+        private readonly NullabilityInfoContext _nullability = new(); // not thread-safe: one per visitor
         public readonly SortedDictionary<string, string> Found = new(StringComparer.Ordinal);
 
         private bool Sqlite => target == EfCoreTarget.Sqlite;
@@ -108,7 +108,7 @@ internal static class SilentDifferences
         };
 
         /// <summary>Whether an ordering key can be null: a nullable value type, a nullable string property, or a conditional with a null branch.</summary>
-        private static bool IsNullableKey(Expression selector)
+        private bool IsNullableKey(Expression selector)
         {
             var body = selector switch
             {
@@ -123,12 +123,12 @@ internal static class SilentDifferences
 
         private static bool IsNullConstant(Expression e) => e is ConstantExpression { Value: null } || e is UnaryExpression { NodeType: ExpressionType.Convert } u && IsNullConstant(u.Operand);
 
-        private static bool IsNullableColumn(Expression e)
+        private bool IsNullableColumn(Expression e)
         {
             while (e is UnaryExpression { NodeType: ExpressionType.Convert } u) e = u.Operand;
             if (e is not MemberExpression { Member: PropertyInfo property }) return false;
             if (Nullable.GetUnderlyingType(property.PropertyType) is not null) return true;
-            return !property.PropertyType.IsValueType && Nullability.Create(property).ReadState == NullabilityState.Nullable;
+            return !property.PropertyType.IsValueType && _nullability.Create(property).ReadState == NullabilityState.Nullable;
         }
 
         private void Add(string rule, string reason) => Found.TryAdd(rule, reason);
