@@ -150,6 +150,7 @@ internal static class Commands
             root.Subcommands.Add(command);
         }
         root.Subcommands.Add(ServeCommand.Build(console, error, cancel));
+        root.Subcommands.Add(CheckQueries.Command(console, Guard));
         return root;
     }
 

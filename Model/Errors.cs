@@ -255,3 +255,28 @@ public sealed class ZgDbConnectionException : ZgDbException
     /// <summary>The server's address as given to <c>Connect</c> (<c>zgdb://127.0.0.1:5151</c>).</summary>
     public string Address { get; }
 }
+
+/// <summary>
+/// The EF Core translation check (ZgDb.Migrations' <c>CheckEfCoreTranslation</c> with <c>EfCheckAction.Throw</c>)
+/// found a query EF Core would refuse on <see cref="Provider"/>, before the query ran; or
+/// <c>EfCoreCheck.Report(db).AssertAllTranslate()</c> found such queries among those seen.
+/// </summary>
+public sealed class ZgDbEfCoreTranslationException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbEfCoreTranslationException(string message, string provider, string efCoreMessage, string query) : base(message)
+    {
+        Provider = provider;
+        EfCoreMessage = efCoreMessage;
+        Query = query;
+    }
+
+    /// <summary>The EF Core provider that refuses the query (<c>SQLite</c>, <c>PostgreSQL</c>; several separated by commas).</summary>
+    public string Provider { get; }
+
+    /// <summary>EF Core's own message.</summary>
+    public string EfCoreMessage { get; }
+
+    /// <summary>The query, as EF Core prints it.</summary>
+    public string Query { get; }
+}

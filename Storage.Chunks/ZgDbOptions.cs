@@ -82,6 +82,12 @@ public sealed class ZgDbOptions
     /// </summary>
     public bool StrictSchema { get; set; }
 
+    /// <summary>
+    /// Sees each query shape once, when it is compiled (a plan-cache miss), before it runs; never on a cache hit.
+    /// Null (the default) costs nothing. ZgDb.Migrations' <c>CheckEfCoreTranslation</c> sets it.
+    /// </summary>
+    public ICompiledQueryObserver? QueryObserver { get; set; }
+
     /// <summary>The file system the engine uses; tests replace it to inject faults.</summary>
     internal IStorageFileSystem FileSystem { get; set; } = PhysicalFileSystem.Instance;
 

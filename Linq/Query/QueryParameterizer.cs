@@ -43,13 +43,17 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     /// <paramref name="query"/> with its parameters in place of the lifted values: the form re-linq parses and the
     /// plan is compiled from. The parameters are returned in slot order. <paramref name="sources"/> are the query
     /// sources <see cref="Analyze"/> evaluated for this execution (not evaluated again).
+    /// <paramref name="literals"/> says, per parameter, whether the query wrote it as a constant (not a captured value).
     /// </summary>
-    public static (Expression Query, IReadOnlyList<ParameterExpression> Parameters) Rewrite(Expression query, IReadOnlyList<object?> sources)
+    public static (Expression Query, IReadOnlyList<ParameterExpression> Parameters) Rewrite(Expression query, IReadOnlyList<object?> sources, out IReadOnlyList<bool> literals)
     {
-        var visitor = new QueryParameterizer { _rewrite = true, _parameters = [], _sources = [.. sources] };
+        var visitor = new QueryParameterizer { _rewrite = true, _parameters = [], _literals = [], _sources = [.. sources] };
         var rewritten = visitor.Visit(query);
+        literals = visitor._literals;
         return (rewritten!, visitor._parameters);
     }
+
+    private List<bool>? _literals;
 
     public override Expression? Visit(Expression? node)
     {
@@ -97,6 +101,7 @@ internal sealed class QueryParameterizer : ExpressionVisitor
             }
             var parameter = Expression.Parameter(node.Type, "@p" + _parameters!.Count);
             _parameters.Add(parameter);
+            _literals?.Add(node is ConstantExpression);
             return parameter;
         }
         _key.Append((int)node.NodeType).Append(':').Append(node.Type.TypeHandle.Value).Append('(');

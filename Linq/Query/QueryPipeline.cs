@@ -37,7 +37,7 @@ internal sealed class QueryPipeline
         // 1. Parameterize: the query's shape (the cache key) and its parameter values, without re-linq.
         var (shape, parameters, sources) = QueryParameterizer.Analyze(query, _database);
         // 2. Look up the plan cache; on a miss, parse (3), plan (4) and compile (5) once for this shape.
-        var compiled = Lookup(shape, query, sources);
+        var compiled = Lookup(shape, query, sources, parameters);
         // 6. Execute over one database state, read once for every collection the query touches (navigations included).
         var context = new QueryContext(_database, _database.Engine.ReadState(), parameters) { ResolvesIdentity = compiled.ResolvesIdentity, Includes = includes };
         var result = compiled.Run(context);
@@ -49,24 +49,27 @@ internal sealed class QueryPipeline
     public string Explain(Expression query)
     {
         var (shape, parameters, sources) = QueryParameterizer.Analyze(query, _database);
-        return Lookup(shape, query, sources).Explain(parameters);
+        return Lookup(shape, query, sources, parameters).Explain(parameters);
     }
 
-    private CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources)
+    private CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources, object?[] values)
     {
         if (_cache.TryGetValue(shape, out var compiled)) return compiled;
-        compiled = Compile(query, sources);
+        compiled = Compile(query, sources, out var parameterized, out var parameters, out var literals);
+        // The options' observer sees each shape once, before it runs; when it throws, the plan is not cached.
+        if (_database.Engine.Options.QueryObserver is { } observer)
+            observer.OnCompiled(new CompiledQueryEvent(_database, _database.Model, shape, parameterized, parameters, literals, values, compiled.Explain(values)));
         if (_cache.Count >= CacheLimit) _cache.Clear();
         return _cache.GetOrAdd(shape, compiled);
     }
 
     private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters);
 
-    private CompiledQuery Compile(Expression query, IReadOnlyList<object?> sources)
+    private CompiledQuery Compile(Expression query, IReadOnlyList<object?> sources, out Expression parameterized, out IReadOnlyList<ParameterExpression> parameters, out IReadOnlyList<bool> literals)
     {
         Interlocked.Increment(ref _compilations);
         // 3. Parse with re-linq (behind its seam) into the normalized query: Enumerable operators over collection sources.
-        var (parameterized, parameters) = QueryParameterizer.Rewrite(query, sources);
+        (parameterized, parameters) = QueryParameterizer.Rewrite(query, sources, out literals);
         var normalized = RelinqFrontEnd.Normalize(parameterized);
         // Navigations (u.Posts, p.Author) become key and foreign-key lookups in the query's context, after parsing:
         // re-linq cannot parse them.
