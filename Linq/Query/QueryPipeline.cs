@@ -39,7 +39,7 @@ internal sealed class QueryPipeline
         // 2. Look up the plan cache; on a miss, parse (3), plan (4) and compile (5) once for this shape.
         var compiled = Lookup(shape, query, sources);
         // 6. Execute over one database state, read once for every collection the query touches (navigations included).
-        var context = new QueryContext(_database, _database.Engine.ReadState(), parameters) { ResolvesIdentity = compiled.ResolvesIdentity, Includes = includes };
+        var context = new QueryContext(_database, _database.Engine.ReadState(), parameters) { ResolvesIdentity = compiled.ResolvesIdentity, Includes = includes, Cancellation = QueryCancellation.Current };
         var result = compiled.Run(context);
         // 7. Include: the navigations are loaded, as the results are enumerated, from the same state.
         return includes is null ? result : includes.ApplyTo(result, context);

@@ -57,9 +57,10 @@ internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider
 /// <summary>
 /// A query over ZgDb collections, composed with LINQ operators; runs (over one snapshot) each time it is enumerated.
 /// Once the database is disposed, enumerating it, or going on with an enumeration begun before, throws
-/// <see cref="ObjectDisposedException"/>.
+/// <see cref="ObjectDisposedException"/>. Also an <see cref="IAsyncEnumerable{T}"/> (<see cref="Execution.AsyncRows{T}"/>), so
+/// EF Core's <c>ToListAsync</c> accepts a composed ZgDb query in a file that imports both (docs/ASYNC.md).
 /// </summary>
-internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression) : IOrderedQueryable<T>
+internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression) : IOrderedQueryable<T>, IAsyncEnumerable<T>
 {
     public Type ElementType => typeof(T);
     public Expression Expression { get; } = expression;
@@ -80,6 +81,9 @@ internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        new Execution.AsyncRows<T>(this).GetAsyncEnumerator(cancellationToken);
 
     public override string ToString() => Expression.ToString();
 }
