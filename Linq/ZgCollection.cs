@@ -28,7 +28,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     internal ZgCollection(ZgDatabase database)
     {
         Database = database;
-        _store = database.Engine.Store<T>();
+        _store = new Telemetry.TracedStore<T>(database, database.Engine.Store<T>()); // writes and scans measured (Linq/Telemetry)
         _skipNavigations = database.Engine.Model.SkipNavigationsOf(_store.Entity).ToArray();
         Provider = new ZgQueryProvider(database);
         Expression = Expression.Constant(this);

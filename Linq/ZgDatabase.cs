@@ -56,6 +56,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
             db.Dispose();
             throw;
         }
+        ZgDbTelemetry.Opened(db);
         return db;
     }
 
@@ -194,6 +195,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        ZgDbTelemetry.Closed(this);
         if (_engine is { } engine)
         {
             if (engine.CurrentTransaction is not null)

@@ -18,10 +18,13 @@ public sealed class ZgTransaction : IDisposable
     private readonly ZgDatabase _database;
     private readonly EngineTransaction _transaction;
 
+    private readonly Telemetry.TransactionTelemetry? _telemetry;
+
     internal ZgTransaction(ZgDatabase database, EngineTransaction transaction)
     {
         _database = database;
         _transaction = transaction;
+        _telemetry = Telemetry.TransactionTelemetry.Begin(database);
     }
 
     /// <summary>Whether the transaction is still open.</summary>
@@ -38,12 +41,16 @@ public sealed class ZgTransaction : IDisposable
     public void Commit()
     {
         _database.ThrowIfDisposed();
-        _transaction.Commit();
+        Telemetry.TransactionTelemetry.Commit(_telemetry, _database, _transaction.Commit);
     }
 
     /// <summary>Discards every write of the transaction (nothing to do once it ended, or once the database was disposed).</summary>
-    public void Rollback() => _transaction.Rollback();
+    public void Rollback()
+    {
+        _transaction.Rollback();
+        _telemetry?.RolledBack();
+    }
 
     /// <summary>Rolls back unless committed.</summary>
-    public void Dispose() => _transaction.Rollback();
+    public void Dispose() => Rollback();
 }
