@@ -277,6 +277,26 @@ public sealed class TelemetryTests : IDisposable
         Assert.Empty(spans.Take());
     }
 
+    [Fact]
+    public void Writes_and_queries_allocate_nothing_more_than_the_engine_while_nothing_listens()
+    {
+        // Deleting a missing key through the collection (measured) and through the engine's store directly: the same
+        // bytes. A closure or a tag list made before checking for listeners would show up here.
+        Assert.False(ZgDbTelemetry.Source.HasListeners());
+        var engineStore = _db.Engine.Store<TelemetryItem>();
+        long Allocated(Action action)
+        {
+            action(); // warm up
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) action();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        object missing = -1;
+        long direct = Allocated(() => engineStore.Delete(missing));
+        long measured = Allocated(() => _db.Items.Delete(missing));
+        Assert.True(measured <= direct + 1000, $"1,000 deletes allocated {measured} bytes through the collection, {direct} through the engine");
+    }
+
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var result = new Dictionary<string, object?>();
