@@ -4,7 +4,10 @@ using ZgDb.Query;
 
 namespace ZgDb;
 
-/// <summary>ZgDb's additions to LINQ: <see cref="Explain{T}"/> and asynchronous forms of the common operators.</summary>
+/// <summary>
+/// ZgDb's additions to LINQ: <see cref="Explain{T}"/> and <see cref="ExplainOf{T, TResult}"/>. The asynchronous operators and
+/// <c>Include</c> are in the namespace <c>ZgDb.Linq</c> (<see cref="Linq.AsyncQueryableExtensions"/>), imported deliberately (docs/ASYNC.md).
+/// </summary>
 public static class QueryableExtensions
 {
     /// <summary>
@@ -27,55 +30,6 @@ public static class QueryableExtensions
         ArgumentNullException.ThrowIfNull(terminal);
         var body = new RootReplacer(terminal.Parameters[0], query.Expression).Visit(terminal.Body);
         return ProviderOf(query).Explain(body);
-    }
-
-    /// <summary>The results as a list. Reads are synchronous in ZgDb: the task is already complete.</summary>
-    public static Task<List<T>> ToListAsync<T>(this IQueryable<T> query, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(query.ToList());
-    }
-
-    /// <summary>The first result or default. Completes synchronously.</summary>
-    public static Task<T?> FirstOrDefaultAsync<T>(this IQueryable<T> query, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(query.FirstOrDefault());
-    }
-
-    /// <summary>The first result matching <paramref name="predicate"/>, or default. Completes synchronously.</summary>
-    public static Task<T?> FirstOrDefaultAsync<T>(this IQueryable<T> query, Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(query.FirstOrDefault(predicate));
-    }
-
-    /// <summary>The number of results. Completes synchronously.</summary>
-    public static Task<int> CountAsync<T>(this IQueryable<T> query, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Queryable.Count(query));
-    }
-
-    /// <summary>The number of results matching <paramref name="predicate"/>. Completes synchronously.</summary>
-    public static Task<int> CountAsync<T>(this IQueryable<T> query, Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Queryable.Count(query, predicate));
-    }
-
-    /// <summary>Whether there is any result. Completes synchronously.</summary>
-    public static Task<bool> AnyAsync<T>(this IQueryable<T> query, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Queryable.Any(query));
-    }
-
-    /// <summary>Whether any result matches <paramref name="predicate"/>. Completes synchronously.</summary>
-    public static Task<bool> AnyAsync<T>(this IQueryable<T> query, Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Queryable.Any(query, predicate));
     }
 
     private static Remote.IExplainingProvider ProviderOf(IQueryable query) => query.Provider as Remote.IExplainingProvider

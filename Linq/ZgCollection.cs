@@ -40,7 +40,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
             Provider = remote.Provider;
             return;
         }
-        _store = database.Engine.Store<T>();
+        _store = new Telemetry.TracedStore<T>(database, database.Engine.Store<T>()); // writes and scans measured (Linq/Telemetry)
         _entity = _store.Entity;
         _skipNavigations = database.Engine.Model.SkipNavigationsOf(_store.Entity).ToArray();
         Provider = new ZgQueryProvider(database);

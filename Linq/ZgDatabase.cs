@@ -59,6 +59,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
             db.Dispose();
             throw;
         }
+        ZgDbTelemetry.Opened(db);
         return db;
     }
 
@@ -241,6 +242,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _remote?.Dispose();
+        ZgDbTelemetry.Closed(this);
         if (_engine is { } engine)
         {
             if (engine.CurrentTransaction is not null)

@@ -19,10 +19,13 @@ public sealed class ZgTransaction : IDisposable
     private readonly EngineTransaction? _transaction;
     private readonly Remote.IRemoteTransaction? _remote;
 
+    private readonly Telemetry.TransactionTelemetry? _telemetry;
+
     internal ZgTransaction(ZgDatabase database, EngineTransaction transaction)
     {
         _database = database;
         _transaction = transaction;
+        _telemetry = Telemetry.TransactionTelemetry.Begin(database);
     }
 
     /// <summary>A transaction of a connected database, held by the server (ZgDb.Client).</summary>
@@ -47,14 +50,18 @@ public sealed class ZgTransaction : IDisposable
     {
         _database.ThrowIfDisposed();
         if (_remote is not null) _remote.Commit();
-        else _transaction!.Commit();
+        else Telemetry.TransactionTelemetry.Commit(_telemetry, _database, _transaction!.Commit);
     }
 
     /// <summary>Discards every write of the transaction (nothing to do once it ended, or once the database was disposed).</summary>
     public void Rollback()
     {
         if (_remote is not null) _remote.Rollback();
-        else _transaction!.Rollback();
+        else
+        {
+            _transaction!.Rollback();
+            _telemetry?.RolledBack();
+        }
     }
 
     /// <summary>Rolls back unless committed.</summary>

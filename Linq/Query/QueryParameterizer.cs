@@ -129,7 +129,7 @@ internal sealed class QueryParameterizer : ExpressionVisitor
         value = null;
         if (!typeof(IQueryable).IsAssignableFrom(node.Type)) return false;
         if (node is MethodCallExpression { Method: var method } && (method.DeclaringType == typeof(Queryable) || method.DeclaringType == typeof(QueryableExtensions)
-                                                                   || method.DeclaringType == typeof(IncludeExtensions)))
+                                                                   || method.DeclaringType == typeof(Linq.IncludeExtensions)))
             return false;
         if (node is not (MethodCallExpression or MemberExpression or InvocationExpression)) return false;
         if (!TryEvaluate(node, out _, probeOnly: true)) return false;

@@ -32,17 +32,29 @@ internal sealed class QueryPipeline
     private long _compilations;
 
     /// <summary>Runs <paramref name="query"/> (without Include calls) and loads <paramref name="includes"/> on its results, all over one database state.</summary>
-    public object? Execute(Expression query, Relations.IncludeProcessor? includes)
+    public object? Execute(Expression query, Relations.IncludeProcessor? includes, Telemetry.OperationTelemetry? telemetry = null)
     {
         // 1. Parameterize: the query's shape (the cache key) and its parameter values, without re-linq.
         var (shape, parameters, sources) = QueryParameterizer.Analyze(query, _database);
         // 2. Look up the plan cache; on a miss, parse (3), plan (4) and compile (5) once for this shape.
         var compiled = Lookup(shape, query, sources, parameters);
+        if (telemetry is not null) Describe(telemetry, compiled, query, sources);
         // 6. Execute over one database state, read once for every collection the query touches (navigations included).
-        var context = new QueryContext(_database, _database.Engine.ReadState(), parameters) { ResolvesIdentity = compiled.ResolvesIdentity, Includes = includes };
+        var context = new QueryContext(_database, _database.Engine.ReadState(), parameters) { ResolvesIdentity = compiled.ResolvesIdentity, Includes = includes, Cancellation = QueryCancellation.Current };
         var result = compiled.Run(context);
         // 7. Include: the navigations are loaded, as the results are enumerated, from the same state.
         return includes is null ? result : includes.ApplyTo(result, context);
+    }
+
+    /// <summary>A listened-to query's span: its collection, its access paths (no values) and, when opted in, its shape as <c>db.query.text</c>.</summary>
+    private void Describe(Telemetry.OperationTelemetry telemetry, CompiledQuery compiled, Expression query, IReadOnlyList<object?> sources)
+    {
+        var summary = compiled.Summary(_database.Model);
+        if (summary.Collection is { } collection) telemetry.SetCollection(collection);
+        if (telemetry.Activity is not { } activity) return;
+        activity.SetTag(TelemetryTags.AccessPath, summary.AccessPath);
+        // the query with its values as parameters (@p0...), printed once per plan
+        if (ZgDbTelemetry.RecordQueryText) activity.SetTag(TelemetryTags.QueryText, compiled.QueryText ??= QueryParameterizer.Rewrite(query, sources).Query.ToString());
     }
 
     /// <summary>The plan <see cref="Execute"/> would run for <paramref name="query"/>, as text.</summary>
@@ -128,6 +140,14 @@ internal sealed class CompiledQuery(Func<QueryContext, object?> run, IReadOnlyLi
     public bool ResolvesIdentity { get; init; }
 
     public object? Run(QueryContext context) => run(context);
+
+    private Telemetry.QuerySummary? _summary;
+
+    /// <summary>What a query span says about this plan (made on first use, only when a listener is attached).</summary>
+    public Telemetry.QuerySummary Summary(DatabaseModel model) => _summary ??= Telemetry.QuerySummary.Of(plans, model);
+
+    /// <summary>The query as <c>db.query.text</c> (values as parameters), made the first time it is recorded.</summary>
+    public string? QueryText { get; set; }
 
     public string Explain(object?[] parameters)
     {

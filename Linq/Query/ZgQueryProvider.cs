@@ -38,8 +38,35 @@ internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider, Rem
     public TResult Execute<TResult>(Expression expression)
     {
         Database.ThrowIfDisposed();
-        var (query, includes) = Prepare(expression);
-        return (TResult)Pipeline.Execute(query, includes)!;
+        var telemetry = Telemetry.OperationTelemetry.Start(Database, Telemetry.QuerySummary.OperationOf(expression, sequence: false), null);
+        try
+        {
+            var (query, includes) = Prepare(expression);
+            var result = (TResult)Pipeline.Execute(query, includes, telemetry)!;
+            telemetry?.Succeeded();
+            return result;
+        }
+        catch (Exception e) when (Telemetry.OperationTelemetry.FailedFilter(telemetry, e))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>The rows of a sequence query; when a listener is attached, measured until the enumeration ends (a <c>query</c> span with the rows returned).</summary>
+    public IEnumerable<T> ExecuteRows<T>(Expression expression)
+    {
+        Database.ThrowIfDisposed();
+        var telemetry = Telemetry.OperationTelemetry.Start(Database, Telemetry.QuerySummary.OperationOf(expression, sequence: true), null);
+        try
+        {
+            var (query, includes) = Prepare(expression);
+            var rows = (IEnumerable<T>)Pipeline.Execute(query, includes, telemetry)!;
+            return telemetry is null ? rows : telemetry.Observe(rows);
+        }
+        catch (Exception e) when (Telemetry.OperationTelemetry.FailedFilter(telemetry, e))
+        {
+            throw;
+        }
     }
 
     /// <summary>The plan of <paramref name="expression"/> as text (see <see cref="QueryableExtensions.Explain{T}"/>).</summary>
@@ -57,15 +84,16 @@ internal sealed class ZgQueryProvider(ZgDatabase database) : IQueryProvider, Rem
 /// <summary>
 /// A query over ZgDb collections, composed with LINQ operators; runs (over one snapshot) each time it is enumerated.
 /// Once the database is disposed, enumerating it, or going on with an enumeration begun before, throws
-/// <see cref="ObjectDisposedException"/>.
+/// <see cref="ObjectDisposedException"/>. Also an <see cref="IAsyncEnumerable{T}"/> (<see cref="Execution.AsyncRows{T}"/>), so
+/// EF Core's <c>ToListAsync</c> accepts a composed ZgDb query in a file that imports both (docs/ASYNC.md).
 /// </summary>
-internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression) : IOrderedQueryable<T>
+internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression) : IOrderedQueryable<T>, IAsyncEnumerable<T>
 {
     public Type ElementType => typeof(T);
     public Expression Expression { get; } = expression;
     public IQueryProvider Provider { get; } = provider;
 
-    public IEnumerator<T> GetEnumerator() => Rows(provider.Execute<IEnumerable<T>>(Expression));
+    public IEnumerator<T> GetEnumerator() => Rows(provider.ExecuteRows<T>(Expression));
 
     /// <summary>The rows, checking before each step that the database is still open (a disposed one may have deleted the chunk files the rows come from).</summary>
     private IEnumerator<T> Rows(IEnumerable<T> rows)
@@ -80,6 +108,9 @@ internal sealed class ZgQuery<T>(ZgQueryProvider provider, Expression expression
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        new Execution.AsyncRows<T>(this).GetAsyncEnumerator(cancellationToken);
 
     public override string ToString() => Expression.ToString();
 }

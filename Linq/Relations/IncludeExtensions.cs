@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 
-namespace ZgDb;
+namespace ZgDb.Linq;
 
 /// <summary>A query with an Include, which ThenInclude can extend (as EF Core's).</summary>
 public interface IIncludableQueryable<out TEntity, out TProperty> : IQueryable<TEntity>;
@@ -11,6 +11,8 @@ public interface IIncludableQueryable<out TEntity, out TProperty> : IQueryable<T
 /// <c>db.Users.Include(u =&gt; u.Posts).ThenInclude(p =&gt; p.Comments)</c>, and filtered collection includes
 /// (<c>Include(u =&gt; u.Posts.Where(p =&gt; p.Published).OrderBy(p =&gt; p.Title).Take(5))</c>). Navigations are resolved
 /// by primary-key lookups and the foreign-key indexes. On a query that is not a ZgDb query these do nothing.
+/// In the namespace <c>ZgDb.Linq</c>, imported deliberately, so a file importing EF Core's namespace too has no
+/// ambiguous <c>Include</c> (docs/ASYNC.md).
 /// </summary>
 public static class IncludeExtensions
 {

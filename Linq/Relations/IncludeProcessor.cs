@@ -49,7 +49,7 @@ internal sealed class IncludeProcessor
             // .ThenInclude(o => o.Customer).ThenInclude(c => c.Orders), as in EF Core.
             var levels = Levels(path, expander)
                 ?? throw new NotSupportedException($"Include path '{path}' must be a navigation property of {path.Parameters[0].Type.Name}, or a chain of reference navigations (optionally filtered with Where/OrderBy/Skip/Take at its end).");
-            if (call.Method.Name == nameof(IncludeExtensions.Include)) last = null;
+            if (call.Method.Name == nameof(Linq.IncludeExtensions.Include)) last = null;
             foreach (var (navigation, level) in levels)
             {
                 var siblings = last?.Children ?? processor._roots;
@@ -282,7 +282,7 @@ internal sealed class IncludeProcessor
     {
         protected override Expression VisitMethodCall(MethodCallExpression node)
         {
-            if (node.Method.DeclaringType == typeof(IncludeExtensions))
+            if (node.Method.DeclaringType == typeof(Linq.IncludeExtensions))
             {
                 var source = Visit(node.Arguments[0]);
                 calls.Add(node);

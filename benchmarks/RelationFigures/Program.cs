@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project benchmarks/RelationFigures [seconds per figure, default 3]
 using System.Diagnostics;
 using ZgDb;
+using ZgDb.Linq;
 
 var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
 var dir = Path.Combine(Path.GetTempPath(), "zgdb-relation-figures");

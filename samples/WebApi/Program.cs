@@ -3,7 +3,11 @@
 //   curl -X POST localhost:5000/users -H 'Content-Type: application/json' -d '{"name":"Ada","email":"ada@example.com"}'
 //   curl localhost:5000/health
 using System.ComponentModel.DataAnnotations;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using ZgDb;
+using ZgDb.Linq;
 using ZgDb.WebApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +18,21 @@ builder.Services.AddZgDb<BlogDb>(builder.Configuration.GetSection("ZgDb"));
 builder.Services.AddHealthChecks().AddZgDb<BlogDb>();
 // ZgDb's validation, unique, foreign-key and not-found errors become 400/409/404 problem details.
 builder.Services.AddZgDbProblemDetails();
+
+// OpenTelemetry (docs/TELEMETRY.md): ZgDb's spans (queries, writes, transactions) and metrics (operation durations,
+// rows returned, documents per collection, chunk cache, WAL) go to the console exporter when Telemetry:Console is
+// true (appsettings.json); swap in the OTLP or Prometheus exporter for a real collector.
+if (builder.Configuration.GetValue<bool>("Telemetry:Console"))
+{
+    ZgDbTelemetry.RecordQueryText = builder.Configuration.GetValue<bool>("Telemetry:RecordQueryText");
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService("ZgDb.WebApi"))
+        // ASP.NET Core's own source too: its request span is the parent of ZgDb's (unsampled, it would drop them)
+        .WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore", ZgDbTelemetry.ActivitySourceName).AddConsoleExporter())
+        .WithMetrics(metrics => metrics.AddMeter(ZgDbTelemetry.MeterName)
+            .AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds =
+                builder.Configuration.GetValue("Telemetry:MetricsIntervalMilliseconds", 60_000)));
+}
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -30,8 +49,8 @@ app.MapPut("/users/{id:int}", (int id, User user, BlogDb db) =>
     db.Users.Update(user); // ZgDbNotFoundException (404) when there is no such user
     return Results.Ok(user);
 });
-app.MapGet("/users", (BlogDb db, int? minAge) =>
-    db.Users.Where(u => u.Age >= (minAge ?? 0)).OrderBy(u => u.Name).ToList());
+app.MapGet("/users", async (BlogDb db, int? minAge, CancellationToken cancellationToken) =>
+    await db.Users.Where(u => u.Age >= (minAge ?? 0)).OrderBy(u => u.Name).ToListAsync(cancellationToken));
 
 app.MapPost("/posts", (Post post, BlogDb db) =>
 {

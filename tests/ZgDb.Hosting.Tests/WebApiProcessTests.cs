@@ -65,6 +65,14 @@ public sealed class WebApiProcessTests : IDisposable
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
 
             Stop(process, output);
+
+            // The OpenTelemetry SDK's console exporter printed ZgDb's spans and metrics (docs/TELEMETRY.md).
+            var printed = output.ToString();
+            Assert.Contains("insert Users", printed);
+            Assert.Contains("query Posts", printed);
+            Assert.Contains("db.system.name: zgdb", printed);
+            Assert.Contains("db.client.operation.duration", printed);
+            Assert.Contains("zgdb.collection.documents", printed);
         }
         finally
         {
@@ -98,7 +106,7 @@ public sealed class WebApiProcessTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { dll, "--urls", $"http://127.0.0.1:{port}", $"--ZgDb:Directory={directory}" }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { dll, "--urls", $"http://127.0.0.1:{port}", $"--ZgDb:Directory={directory}", "--Telemetry:Console=true", "--Telemetry:MetricsIntervalMilliseconds=300" }) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var log = new StringWriter();
         var process = Process.Start(info)!;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Xunit;
 using Xunit.Abstractions;
+using ZgDb.Linq;
 
 namespace ZgDb.Reliability;
 

@@ -20,9 +20,16 @@ internal sealed class QueryContext(ZgDatabase database, DatabaseState state, obj
     {
         if (_snapshots.TryGetValue(typeof(T), out var existing)) return (ICollectionSnapshot<T>)existing;
         var snapshot = Database.Engine.Store<T>().Snapshot(State);
+        if (Cancellation.CanBeCanceled) snapshot = new CancellableSnapshot<T>(snapshot, Cancellation);
         _snapshots[typeof(T)] = snapshot;
         return snapshot;
     }
+
+    /// <summary>
+    /// The token of the asynchronous operator that runs this execution (<see cref="QueryCancellation"/>): when it can be
+    /// cancelled, every snapshot checks it between stored rows and index entries.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
 
     /// <summary>The named index of <typeparamref name="T"/>'s collection as of this state, or null when there is none.</summary>
     public IIndexSnapshot? Index<T>(string name) where T : class => Snapshot<T>().GetIndex(name);

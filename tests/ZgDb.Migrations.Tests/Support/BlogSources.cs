@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ZgDb.Migrations.EfCore;
 using Ef = Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions;
-using Zg = ZgDb.IncludeExtensions;
+using Zg = ZgDb.Linq.IncludeExtensions;
 
 namespace ZgDb.Migrations.Tests.Support;
 

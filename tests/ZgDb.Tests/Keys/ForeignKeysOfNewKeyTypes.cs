@@ -1,4 +1,5 @@
 using ZgDb.Tests.Support;
+using ZgDb.Linq;
 
 namespace ZgDb.Tests.Keys;
 
