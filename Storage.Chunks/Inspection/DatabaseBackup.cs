@@ -100,21 +100,16 @@ internal static class DatabaseBackup
         var set = new HeldGeneration { Source = source };
         try
         {
-            foreach (var name in fs.ListFiles(source, "manifest-*.zgm").Reverse())
+            // The generation the engine would open: the newest that decodes (a damaged newest one falls back).
+            var read = (string path) => ReadAll(set.Hold(fs.Open(path, FileMode.Open, FileAccess.Read, Shared)));
+            foreach (var generation in ManifestStore.Generations(fs, source, read))
             {
-                var path = Path.Combine(source, name);
-                var data = ReadAll(set.Hold(fs.Open(path, FileMode.Open, FileAccess.Read, Shared)));
-                try
-                {
-                    ManifestLayout.Validate(data, path);
-                }
-                catch (ZgDbCorruptFileException)
-                {
-                    continue; // a damaged newest manifest: the engine falls back to the previous one, and so does the copy
-                }
-                set.ManifestName = name;
-                set.ManifestBytes = data;
-                set.Manifest = ManifestStore.Decode(data, path);
+                if (generation.Error is { } error and not ZgDbCorruptFileException)
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                if (generation.Manifest is null) continue;
+                set.ManifestName = generation.Name;
+                set.ManifestBytes = generation.Bytes;
+                set.Manifest = generation.Manifest;
                 break;
             }
             // Chunk files and index files alike are immutable and kept while a kept manifest generation lists them.

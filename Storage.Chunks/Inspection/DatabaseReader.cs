@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ZgDb.Storage.Chunks;
 using ZgDb.Storage.Format;
+using ZgDb.Storage.Indexes;
 using ZgDb.Storage.IO;
 using ZgDb.Storage.Manifests;
 using ZgDb.Storage.Wal;
@@ -106,38 +107,33 @@ internal sealed class DatabaseReader
 
     private void LoadManifest()
     {
-        var names = FileSystem.ListFiles(Directory, "manifest-*.zgm").Reverse().ToArray();
-        foreach (var name in names)
+        string? newest = null;
+        foreach (var generation in ManifestStore.Generations(FileSystem, Directory))
         {
-            var path = Path.Combine(Directory, name);
-            try
+            newest ??= generation.Path;
+            if (generation.Manifest is { } manifest)
             {
-                var manifest = ManifestStore.Read(FileSystem, path);
                 if (Manifest is null)
                 {
                     Manifest = manifest;
-                    ManifestFile = path;
+                    ManifestFile = generation.Path;
                 }
                 else
                 {
                     PreviousManifest ??= manifest;
                 }
+                continue;
             }
-            catch (ZgDbCorruptFileException e)
-            {
-                // The engine falls back to the previous generation (strict mode does too); verify reports the damage.
-                if (_strict) continue;
+            // The engine falls back to the previous generation (strict mode does too); verify reports the damage.
+            if (_strict) continue;
+            if (generation.Error is ZgDbCorruptFileException e)
                 Report(e.File, e.Offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                if (_strict) continue;
-                Report(path, 0, null, null, "cannot read the manifest: " + e.Message);
-            }
+            else
+                Report(generation.Path, 0, null, null, "cannot read the manifest: " + generation.Error!.Message);
         }
         if (Manifest is null)
         {
-            if (names.Length > 0 && _strict) throw new ZgDbCorruptFileException(Path.Combine(Directory, names[0]), 0, "no manifest generation is readable.");
+            if (newest is not null && _strict) throw new ZgDbCorruptFileException(newest, 0, "no manifest generation is readable.");
             return;
         }
         foreach (var (name, value) in Manifest.Metadata) Metadata[name] = value;
@@ -252,9 +248,9 @@ internal sealed class DatabaseReader
     }
 
     /// <summary>
-    /// Checks the collection's index files as the manifest lists them: present, header (magic, version, checksum,
-    /// the index's identity and column count), body checksum, decompressed length, and one entry per document of
-    /// the checkpoint. Returns how many were checked.
+    /// Checks the collection's index files as the manifest lists them: present, decoded by the engine's decoder
+    /// (<see cref="IndexFile.Decode"/>: header, body checksum, decompressed length, every stored value, nothing
+    /// after the last entry), entries in index order, and one entry per document of the checkpoint. Returns how many were checked.
     /// </summary>
     public int CheckIndexFiles(InspectedCollection collection)
     {
@@ -265,15 +261,10 @@ internal sealed class DatabaseReader
             try
             {
                 var data = FileSystem.ReadAllBytes(path);
-                var identity = System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes($"{collection.Name}/{index.Name}/{index.Signature}"));
-                int columns = index.Signature.Split(';')[0].Split(',').Length;
-                var header = IndexHeader.Validate(data, path, identity, columns);
-                var raw = new byte[header.RawLength];
-                using (var decompressor = new ZstdSharp.Decompressor())
-                {
-                    if (decompressor.Unwrap(data.AsSpan(IndexHeader.Length), raw) != raw.Length)
-                        Report(path, IndexHeader.Length, collection.Name, null, $"index '{index.Name}': the body does not decompress to the {raw.Length} bytes the header says.");
-                }
+                var identity = IndexSignature.Identity(collection.Name, index.Name, index.Signature);
+                var body = IndexFile.Decode(data, path, identity, IndexSignature.ColumnCount(index.Signature));
+                IndexFile.CheckValueOrder(body, path);
+                var header = body.Header;
                 if (collection.Stored is { } stored && header.EntryCount != stored.Count)
                     Report(path, 8, collection.Name, null, $"index '{index.Name}' holds {header.EntryCount} entries but the checkpoint holds {stored.Count} documents.");
                 if (data.Length != index.Bytes)
@@ -287,10 +278,6 @@ internal sealed class DatabaseReader
             catch (ZgDbCorruptFileException e)
             {
                 Report(e.File, e.Offset, collection.Name, null, $"index '{index.Name}': " + e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
-            }
-            catch (ZstdSharp.ZstdException e)
-            {
-                Report(path, IndexHeader.Length, collection.Name, null, $"index '{index.Name}': the body is not a valid zstd frame: {e.Message}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
             {
