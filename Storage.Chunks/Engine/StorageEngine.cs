@@ -696,29 +696,12 @@ internal sealed class StorageEngine : IDisposable
 
     internal long NextChunkId() => Interlocked.Increment(ref _nextChunkId) - 1;
 
-    private HashSet<string> ReferencedChunks()
-    {
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var manifest in new[] { _manifests?.Current, _manifests?.Previous })
-            if (manifest is not null)
-            {
-                foreach (var chunk in manifest.Collections.SelectMany(c => c.Chunks)) referenced.Add(chunk.File);
-                foreach (var index in manifest.Collections.SelectMany(c => c.Indexes)) referenced.Add(index.File);
-            }
-        return referenced;
-    }
+    private HashSet<string> ReferencedChunks() => DatabaseFiles.Referenced(_manifests?.Current, _manifests?.Previous);
+
+    private DatabaseFiles Files => new(FileSystem, ChunkDirectory);
 
     /// <summary>Chunk files a crashed checkpoint left behind (written, but no durable manifest lists them).</summary>
-    private void DeleteUnreferencedChunks()
-    {
-        var referenced = ReferencedChunks();
-        foreach (var name in StoredFiles())
-        {
-            if (referenced.Contains(name)) continue;
-            FileSystem.Delete(ChunkPath(name));
-            if (ParseChunkId(name) is { } id && id >= _nextChunkId) _nextChunkId = id + 1;
-        }
-    }
+    private void DeleteUnreferencedChunks() => _nextChunkId = Files.DeleteAllBut(ReferencedChunks(), _nextChunkId);
 
     /// <summary>
     /// Files of superseded states (chunks and index bases a checkpoint replaced), each with the object every read of
@@ -751,24 +734,9 @@ internal sealed class StorageEngine : IDisposable
     {
         var referenced = ReferencedChunks();
         referenced.UnionWith(FilesOfLiveReaders());
-        foreach (var name in StoredFiles())
-        {
-            if (referenced.Contains(name)) continue;
-            FileSystem.Delete(ChunkPath(name));
-            Cache.Remove(name);
-        }
+        Files.DeleteAllBut(referenced, 0, Cache.Remove);
         // The WAL is kept back to the previous manifest's checkpoint, so a damaged newest manifest can fall back.
         _wal?.DeleteSegmentsUpTo(_manifests!.Previous?.CheckpointLsn ?? 0);
-    }
-
-    /// <summary>Chunk files (<c>*.zgc</c>) and index files (<c>*.zgi</c>) in <c>chunks/</c>; both share the id counter.</summary>
-    private IEnumerable<string> StoredFiles() =>
-        FileSystem.ListFiles(ChunkDirectory, "*.zgc").Concat(FileSystem.ListFiles(ChunkDirectory, "*.zgi"));
-
-    private static long? ParseChunkId(string name)
-    {
-        int dash = name.LastIndexOf('-');
-        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length).TrimStart('i'), out var id) ? id : null;
     }
 
     private sealed class FileChunkSink(StorageEngine engine) : ChunkSink
@@ -777,7 +745,7 @@ internal sealed class StorageEngine : IDisposable
 
         public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json)
         {
-            var name = $"{store.Name}-{engine.NextChunkId():D8}.zgc";
+            var name = DatabaseFiles.ChunkFileName(store.Name, engine.NextChunkId());
             var (fileBytes, rawBytes) = ChunkFile.WriteRaw(engine.FileSystem, engine.ChunkPath(name), store.Name, documents.Length, json,
                 store.Keys.ToJson(keys[0]), store.Keys.ToJson(keys[^1]));
             var chunk = new ChunkRef<TKey>(name, keys.Length, keys[0], keys[^1], fileBytes);
@@ -787,7 +755,7 @@ internal sealed class StorageEngine : IDisposable
 
         public override Func<byte[], (string File, long Bytes)> IndexWriter(string collection) => content =>
         {
-            var name = $"{collection}-i{engine.NextChunkId():D8}.zgi";
+            var name = DatabaseFiles.IndexFileName(collection, engine.NextChunkId());
             IndexFile.Write(engine.FileSystem, engine.ChunkPath(name), content);
             return (name, content.Length);
         };

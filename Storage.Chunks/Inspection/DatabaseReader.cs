@@ -357,72 +357,63 @@ internal sealed class DatabaseReader
     private void ReadWal(WalWriteAssembler assembler)
     {
         LastLsn = CheckpointLsn;
-        var names = FileSystem.ListFiles(WalDirectory, "*.zgw");
-        long expected = -1;
-        for (int s = 0; s < names.Length; s++)
+        var segments = FileSystem.ListFiles(WalDirectory, "*.zgw").Select(name => Path.Combine(WalDirectory, name))
+            .Select(path => new WalSegmentSource(path, () => ReadSegment(path))).ToArray();
+        try
         {
-            var path = Path.Combine(WalDirectory, names[s]);
-            bool isLast = s == names.Length - 1;
-            byte[] data;
-            try
+            foreach (var record in WalReader.Read(segments, CheckpointLsn, skipFolded: false, new CollectingSink(this)))
             {
-                data = FileSystem.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Report(path, 0, null, null, "cannot read the WAL segment: " + e.Message);
-                return;
-            }
-            long firstLsn;
-            try
-            {
-                firstLsn = WalLayout.ValidateSegmentHeader(data, path);
-            }
-            catch (ZgDbCorruptFileException e)
-            {
-                if (isLast && data.Length <= WalLayout.SegmentHeaderLength)
-                {
-                    WalSegments.Add(new WalSegmentInfo(names[s], data.Length, 0));
-                    TornTailBytes = data.Length;
-                    Report(path, 0, null, null, "a WAL segment whose header was never completed (a crash while creating it); opening the database removes it.", warning: true);
-                    return;
-                }
-                Report(e.File, e.Offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
-                return;
-            }
-            WalSegments.Add(new WalSegmentInfo(names[s], data.Length, firstLsn));
-            if (expected == -1 && firstLsn > CheckpointLsn + 1)
-                Report(path, 8, null, null, $"the log starts at LSN {firstLsn} but the checkpoint holds only up to LSN {CheckpointLsn}: records {CheckpointLsn + 1}..{firstLsn - 1} are missing.");
-            else if (expected != -1 && firstLsn != expected)
-                Report(path, 8, null, null, $"the segment starts at LSN {firstLsn} but the previous segment ended before LSN {expected}.");
-            expected = firstLsn;
-            int offset = WalLayout.SegmentHeaderLength;
-            var span = data.AsSpan();
-            while (offset < data.Length)
-            {
-                if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var kind, out var payload) || lsn != expected)
-                {
-                    bool lsnOnly = WalLayout.TryReadRecord(span, offset, out _, out _);
-                    if (!isLast || lsnOnly || !WalRecovery.IsTornTail(span, offset + 1, expected, out _))
-                    {
-                        Report(path, offset, null, null, lsnOnly
-                            ? $"a record carries LSN {lsn} where LSN {expected} was expected."
-                            : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones of a later flush: the log is damaged, not torn.");
-                        return;
-                    }
-                    TornTailBytes = data.Length - offset;
-                    Report(path, offset, null, null, $"a torn record of {TornTailBytes} bytes ends the log (a write interrupted by a crash, never acknowledged); opening the database cuts it off.", warning: true);
-                    return;
-                }
                 WalRecords++;
-                if (lsn > CheckpointLsn) WalRecordsAfterCheckpoint++;
-                if (assembler.Add(kind, lsn, data.AsMemory(offset + WalLayout.RecordHeaderLength, payload.Length), path, offset) is { } parts && lsn > CheckpointLsn)
-                    foreach (var part in parts) Apply(part.File, part.Offset, lsn, part.Ops.Span);
-                LastLsn = Math.Max(LastLsn, lsn);
-                expected = lsn + 1;
-                offset += WalLayout.RecordHeaderLength + payload.Length;
+                if (record.Lsn > CheckpointLsn) WalRecordsAfterCheckpoint++;
+                if (assembler.Add(record.Kind, record.Lsn, record.Payload, record.Path, record.Offset) is { } parts && record.Lsn > CheckpointLsn)
+                    foreach (var part in parts) Apply(part.File, part.Offset, record.Lsn, part.Ops.Span);
+                LastLsn = Math.Max(LastLsn, record.Lsn);
             }
         }
+        catch (WalReadException e)
+        {
+            Report(e.Path, 0, null, null, "cannot read the WAL segment: " + e.InnerException!.Message);
+        }
+    }
+
+    private byte[] ReadSegment(string path)
+    {
+        try
+        {
+            return FileSystem.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WalReadException(path, e);
+        }
+    }
+
+    /// <summary><c>zgdb verify</c>'s rules for the WAL: damage and a torn tail are reported, and reading stops there.</summary>
+    private sealed class CollectingSink(DatabaseReader reader) : IWalProblemSink
+    {
+        public void Corrupt(ZgDbCorruptFileException problem) =>
+            reader.Report(problem.File, problem.Offset, null, null, problem.Message.Substring(problem.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+
+        public void IncompleteSegment(string path, int bytes)
+        {
+            reader.WalSegments.Add(new WalSegmentInfo(Path.GetFileName(path), bytes, 0));
+            reader.TornTailBytes = bytes;
+            reader.Report(path, 0, null, null, "a WAL segment whose header was never completed (a crash while creating it); opening the database removes it.", warning: true);
+        }
+
+        public void TornTail(string path, int offset, int bytes, int sameGroup)
+        {
+            reader.TornTailBytes = bytes;
+            reader.Report(path, offset, null, null, $"a torn record of {bytes} bytes ends the log (a write interrupted by a crash, never acknowledged); opening the database cuts it off.", warning: true);
+        }
+
+        public void Segment(string path, int bytes, long firstLsn) => reader.WalSegments.Add(new WalSegmentInfo(Path.GetFileName(path), bytes, firstLsn));
+    }
+
+    /// <summary>A WAL segment that could not be read (carries the I/O error out of the reader's enumeration).</summary>
+    private sealed class WalReadException(string path, Exception inner) : Exception(inner.Message, inner)
+    {
+        public string Path { get; } = path;
     }
 
     private void Apply(string path, long offset, long lsn, ReadOnlySpan<byte> payload)

@@ -58,4 +58,24 @@ public sealed class FileRulesDriftTests : IDisposable
         Assert.Contains(Path.GetFileName(index), result.ToString());
         Assert.Contains("follow the last entry", result.ToString());
     }
+
+    [Fact]
+    public void Backup_copied_a_damaged_wal_cut_short_where_opening_refuses_it()
+    {
+        var db = _temp["db"];
+        Data.Seed(db);
+        // The first record after the checkpoint is damaged, and records of a later flush follow: corruption, not a torn tail.
+        var segment = Directory.GetFiles(Path.Combine(db, "wal"), "*.zgw").Order(StringComparer.Ordinal).Last();
+        var bytes = File.ReadAllBytes(segment);
+        bytes[WalLayout.SegmentHeaderLength + WalLayout.RecordHeaderLength + 2] ^= 0x40;
+        File.WriteAllBytes(segment, bytes);
+        Assert.Throws<ZgDbCorruptFileException>(() => Data.Snapshot(db));
+
+        // The backup must refuse it too, naming the segment, instead of copying a log that silently lost acknowledged writes.
+        var backup = _temp["backup"];
+        var result = Tool.Run("backup", db, backup);
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains(Path.GetFileName(segment), result.Error);
+        Assert.False(Directory.Exists(backup) && Directory.EnumerateFileSystemEntries(backup).Any());
+    }
 }
