@@ -304,35 +304,17 @@ internal sealed class DatabaseReader
     }
 
     /// <summary>Every document of the collection after the WAL, in key order: its chunks (one at a time) merged with the delta.</summary>
-    public IEnumerable<RawDocument> Scan(InspectedCollection collection, CancellationToken cancel = default)
+    public IEnumerable<RawDocument> Scan(InspectedCollection collection, CancellationToken cancel = default) =>
+        SortedFold.Merge(StoredDocuments(collection, cancel), collection.Delta, Comparer<StoredKey>.Default).Select(d => d.Value);
+
+    /// <summary>The documents of the collection's chunks, loaded one chunk at a time (an unreadable chunk is skipped, reported).</summary>
+    private IEnumerable<KeyValuePair<StoredKey, RawDocument>> StoredDocuments(InspectedCollection collection, CancellationToken cancel)
     {
-        using var delta = collection.Delta.GetEnumerator();
-        bool hasDelta = delta.MoveNext();
         foreach (var chunk in collection.Chunks)
         {
             cancel.ThrowIfCancellationRequested();
-            var documents = LoadChunk(collection, chunk);
-            if (documents is null) continue;
-            foreach (var document in documents)
-            {
-                while (hasDelta && delta.Current.Key < document.Key)
-                {
-                    if (delta.Current.Value is { } inserted) yield return inserted;
-                    hasDelta = delta.MoveNext();
-                }
-                if (hasDelta && delta.Current.Key == document.Key)
-                {
-                    if (delta.Current.Value is { } replaced) yield return replaced;
-                    hasDelta = delta.MoveNext();
-                    continue;
-                }
-                yield return document;
-            }
-        }
-        while (hasDelta)
-        {
-            if (delta.Current.Value is { } inserted) yield return inserted;
-            hasDelta = delta.MoveNext();
+            foreach (var document in LoadChunk(collection, chunk) ?? [])
+                yield return KeyValuePair.Create(document.Key, document);
         }
     }
 

@@ -127,56 +127,22 @@ internal sealed class DatabaseWriter : IDisposable
         var changes = collection.Delta.ToArray();
         var chunks = collection.Chunks;
         var result = new List<ManifestChunk>();
-        int next = 0;
-        for (int c = 0; c < chunks.Count; c++)
+        var plan = SortedFold.Plan(chunks.Select(c => (c.Min, c.Max, c.Stored.Count)).ToArray(), changes.Select(c => c.Key).ToArray(), Comparer<StoredKey>.Default, chunkDocuments);
+        foreach (var step in plan)
         {
             cancel.ThrowIfCancellationRequested();
-            int end = next;
-            bool last = c == chunks.Count - 1;
-            while (end < changes.Length && (last || changes[end].Key < chunks[c + 1].Min)) end++;
-            if (end == next)
-            {
-                result.Add(chunks[c].Stored);
-                continue;
-            }
-            var segment = changes.AsSpan(next, end - next);
-            if (last && chunks[c].Stored.Count >= chunkDocuments && changes[next].Key > chunks[c].Max)
-            {
-                result.Add(chunks[c].Stored);
-                result.AddRange(WriteDense(collection, MergeChanges([], segment.ToArray()), chunkDocuments, NoProgress.Instance, cancel));
-            }
-            else
-            {
-                var loaded = Reader.LoadChunk(collection, chunks[c])!;
-                result.AddRange(WriteDense(collection, MergeChanges(loaded, segment.ToArray()), chunkDocuments, NoProgress.Instance, cancel));
-            }
-            task.Advance(end - next);
-            next = end;
-        }
-        if (next < changes.Length)
-        {
-            result.AddRange(WriteDense(collection, MergeChanges([], changes[next..]), chunkDocuments, NoProgress.Instance, cancel));
-            task.Advance(changes.Length - next);
+            var range = changes.AsSpan(step.FirstChange, step.Changes).ToArray();
+            if (step.Kind is FoldStepKind.Keep or FoldStepKind.KeepAndAppend) result.Add(chunks[step.Chunk].Stored);
+            if (step.Kind == FoldStepKind.Keep) continue;
+            var stored = step.Kind == FoldStepKind.Rewrite ? Reader.LoadChunk(collection, chunks[step.Chunk])! : [];
+            result.AddRange(WriteDense(collection, MergeChanges(stored, range), chunkDocuments, NoProgress.Instance, cancel));
+            task.Advance(step.Changes);
         }
         return result;
     }
 
-    private static IEnumerable<RawDocument> MergeChanges(List<RawDocument> documents, KeyValuePair<StoredKey, RawDocument?>[] changes)
-    {
-        int i = 0, j = 0;
-        while (i < documents.Count || j < changes.Length)
-        {
-            int order = i >= documents.Count ? 1 : j >= changes.Length ? -1 : documents[i].Key.CompareTo(changes[j].Key);
-            if (order < 0)
-            {
-                yield return documents[i++];
-                continue;
-            }
-            if (changes[j].Value is { } document) yield return document;
-            if (order == 0) i++;
-            j++;
-        }
-    }
+    private static IEnumerable<RawDocument> MergeChanges(List<RawDocument> documents, KeyValuePair<StoredKey, RawDocument?>[] changes) =>
+        SortedFold.Merge(documents.Select(d => KeyValuePair.Create(d.Key, d)), changes, Comparer<StoredKey>.Default).Select(d => d.Value);
 
     /// <summary>
     /// Makes the new chunk lists durable: flushes the chunk directory, writes <paramref name="generations"/> new
