@@ -3,25 +3,6 @@ using ZgDb.Storage.Chunks;
 
 namespace ZgDb.Storage.Engine;
 
-/// <summary>Where a checkpoint puts the chunks it builds: new files on disk, or pinned in memory for an in-memory database.</summary>
-internal abstract class ChunkSink
-{
-    /// <summary>
-    /// Writes one chunk. <paramref name="json"/> is the documents' JSON array (what the file holds) when
-    /// <see cref="NeedsJson"/>, else empty.
-    /// </summary>
-    public abstract ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json) where TKey : notnull where T : class;
-
-    /// <summary>Whether chunks are stored as JSON (on disk), so the merger sizes them by bytes as well as by count.</summary>
-    public abstract bool NeedsJson { get; }
-
-    /// <summary>
-    /// Writes an encoded index file (<see cref="Indexes.IndexFile"/>) of <paramref name="collection"/> and returns its
-    /// name and size; null when indexes live only in memory (then nothing is encoded).
-    /// </summary>
-    public abstract Func<byte[], (string File, long Bytes)>? IndexWriter(string collection);
-}
-
 /// <summary>
 /// Folds a collection's delta into its chunks, copy-on-write: a chunk no change touches is kept as it is; a
 /// touched chunk is loaded, merged with its changes and written anew (split when it outgrows the chunk size);
@@ -41,56 +22,39 @@ internal sealed class ChunkMerger<TKey, T>(CollectionStore<TKey, T> store, Chunk
         if (state.Delta.Count == 0) return state;
         var changes = state.Delta.ToArray(); // sorted by key
         var result = new List<ChunkRef<TKey>>(state.Chunks.Length + 1);
-        int next = 0; // the first change not yet placed
         var chunks = state.Chunks;
-        for (int c = 0; c < chunks.Length; c++)
+        foreach (var step in SortedFold.Plan(chunks.Select(c => (c.Min, c.Max, c.Count)).ToArray(), changes.Select(c => c.Key).ToArray(), _comparer, _target))
         {
-            // Changes below the next chunk's first key belong to this chunk (the first chunk also takes keys below it).
-            int end = next;
-            bool last = c == chunks.Length - 1;
-            while (end < changes.Length && (last || _comparer.Compare(changes[end].Key, chunks[c + 1].Min) < 0)) end++;
-            if (end == next)
+            var range = new ArraySegment<KeyValuePair<TKey, DeltaEntry<T>>>(changes, step.FirstChange, step.Changes);
+            switch (step.Kind)
             {
-                result.Add(chunks[c]);
-                continue;
+                case FoldStepKind.Keep:
+                    result.Add(chunks[step.Chunk]);
+                    break;
+                case FoldStepKind.KeepAndAppend:
+                    result.Add(chunks[step.Chunk]); // a full last chunk stays; appends start new chunks
+                    Emit(result, [], [], range);
+                    break;
+                case FoldStepKind.Rewrite:
+                    var loaded = store.Load(chunks[step.Chunk]);
+                    Emit(result, loaded.Keys, loaded.Documents, range);
+                    break;
+                default:
+                    Emit(result, [], [], range);
+                    break;
             }
-            if (last && chunks[c].Count >= _target && _comparer.Compare(changes[next].Key, chunks[c].Max) > 0)
-            {
-                result.Add(chunks[c]); // a full last chunk stays; appends start new chunks
-                Emit(result, [], [], changes.AsSpan(next, end - next));
-            }
-            else
-            {
-                var loaded = store.Load(chunks[c]);
-                Emit(result, loaded.Keys, loaded.Documents, changes.AsSpan(next, end - next));
-            }
-            next = end;
         }
-        if (next < changes.Length) Emit(result, [], [], changes.AsSpan(next));
         return new CollectionState<TKey, T>(result.ToArray(), state.Delta.Clear(), state.Count, state.NextKey, state.Indexes);
     }
 
-    private void Emit(List<ChunkRef<TKey>> result, TKey[] keys, T[] documents, ReadOnlySpan<KeyValuePair<TKey, DeltaEntry<T>>> changes)
+    private void Emit(List<ChunkRef<TKey>> result, TKey[] keys, T[] documents, ArraySegment<KeyValuePair<TKey, DeltaEntry<T>>> changes)
     {
-        var mergedKeys = new List<TKey>(keys.Length + changes.Length);
-        var mergedDocs = new List<T>(keys.Length + changes.Length);
-        int i = 0, j = 0;
-        while (i < keys.Length || j < changes.Length)
+        var mergedKeys = new List<TKey>(keys.Length + changes.Count);
+        var mergedDocs = new List<T>(keys.Length + changes.Count);
+        foreach (var (key, document) in SortedFold.Merge(keys.Select((k, i) => KeyValuePair.Create(k, documents[i])), changes.Select(c => KeyValuePair.Create(c.Key, c.Value.Document)), _comparer))
         {
-            int order = i >= keys.Length ? 1 : j >= changes.Length ? -1 : _comparer.Compare(keys[i], changes[j].Key);
-            if (order < 0)
-            {
-                mergedKeys.Add(keys[i]);
-                mergedDocs.Add(documents[i++]);
-                continue;
-            }
-            if (changes[j].Value.Document is { } document)
-            {
-                mergedKeys.Add(changes[j].Key);
-                mergedDocs.Add(document);
-            }
-            if (order == 0) i++;
-            j++;
+            mergedKeys.Add(key);
+            mergedDocs.Add(document);
         }
         if (!sink.NeedsJson)
         {

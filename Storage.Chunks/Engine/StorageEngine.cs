@@ -579,7 +579,7 @@ internal sealed class StorageEngine : IDisposable
                 foreach (var i in changed)
                 {
                     states[i] = _stores[i].Rebase(now.Collections[i], snapshot.Collections[i], written[i], snapshot.Lsn);
-                    if (!IsInMemory) Retire(_stores[i], now.Collections[i], states[i]);
+                    if (!IsInMemory) _retired.Retire(_stores[i], now.Collections[i], states[i]);
                 }
                 var rebased = new DatabaseState(states, now.Lsn, now.Metadata);
                 Volatile.Write(ref _state, rebased);
@@ -696,111 +696,23 @@ internal sealed class StorageEngine : IDisposable
 
     internal long NextChunkId() => Interlocked.Increment(ref _nextChunkId) - 1;
 
-    private HashSet<string> ReferencedChunks()
-    {
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var manifest in new[] { _manifests?.Current, _manifests?.Previous })
-            if (manifest is not null)
-            {
-                foreach (var chunk in manifest.Collections.SelectMany(c => c.Chunks)) referenced.Add(chunk.File);
-                foreach (var index in manifest.Collections.SelectMany(c => c.Indexes)) referenced.Add(index.File);
-            }
-        return referenced;
-    }
+    private HashSet<string> ReferencedChunks() => DatabaseFiles.Referenced(_manifests?.Current, _manifests?.Previous);
+
+    private DatabaseFiles Files => new(FileSystem, ChunkDirectory);
 
     /// <summary>Chunk files a crashed checkpoint left behind (written, but no durable manifest lists them).</summary>
-    private void DeleteUnreferencedChunks()
-    {
-        var referenced = ReferencedChunks();
-        foreach (var name in StoredFiles())
-        {
-            if (referenced.Contains(name)) continue;
-            FileSystem.Delete(ChunkPath(name));
-            if (ParseChunkId(name) is { } id && id >= _nextChunkId) _nextChunkId = id + 1;
-        }
-    }
+    private void DeleteUnreferencedChunks() => _nextChunkId = Files.DeleteAllBut(ReferencedChunks(), _nextChunkId);
 
-    /// <summary>
-    /// Files of superseded states (chunks and index bases a checkpoint replaced), each with the object every read of
-    /// it goes through (its <c>ChunkRef</c>, its index base source). A reader holding an old state (a lazy query, a
-    /// scan, a point or navigation lookup, even mid-load when it holds only the chunk's ref) keeps that object
-    /// reachable, so its file stays on disk however many checkpoints pass; once the last reader is done and the
-    /// object is collected, the next checkpoint deletes the file.
-    /// </summary>
-    private readonly List<(WeakReference Holder, string[] Files)> _retired = [];
-
-    private void Retire(ICollectionStore store, CollectionState old, CollectionState now)
-    {
-        var kept = store.FileHolders(now).Select(h => h.Holder).ToHashSet(ReferenceEqualityComparer.Instance);
-        lock (_retired)
-            foreach (var (holder, files) in store.FileHolders(old))
-                if (files.Length > 0 && !kept.Contains(holder)) _retired.Add((new WeakReference(holder), files));
-    }
-
-    /// <summary>Files that a state still reachable by a reader refers to (pruning the entries of collected states).</summary>
-    private IEnumerable<string> FilesOfLiveReaders()
-    {
-        lock (_retired)
-        {
-            _retired.RemoveAll(r => !r.Holder.IsAlive);
-            return _retired.SelectMany(r => r.Files).ToList();
-        }
-    }
+    /// <summary>Files of superseded states that a reader may still hold (kept on disk until it is done).</summary>
+    private readonly RetiredFiles _retired = new();
 
     private void DeleteObsoleteFiles()
     {
         var referenced = ReferencedChunks();
-        referenced.UnionWith(FilesOfLiveReaders());
-        foreach (var name in StoredFiles())
-        {
-            if (referenced.Contains(name)) continue;
-            FileSystem.Delete(ChunkPath(name));
-            Cache.Remove(name);
-        }
+        referenced.UnionWith(_retired.FilesOfLiveReaders());
+        Files.DeleteAllBut(referenced, 0, Cache.Remove);
         // The WAL is kept back to the previous manifest's checkpoint, so a damaged newest manifest can fall back.
         _wal?.DeleteSegmentsUpTo(_manifests!.Previous?.CheckpointLsn ?? 0);
-    }
-
-    /// <summary>Chunk files (<c>*.zgc</c>) and index files (<c>*.zgi</c>) in <c>chunks/</c>; both share the id counter.</summary>
-    private IEnumerable<string> StoredFiles() =>
-        FileSystem.ListFiles(ChunkDirectory, "*.zgc").Concat(FileSystem.ListFiles(ChunkDirectory, "*.zgi"));
-
-    private static long? ParseChunkId(string name)
-    {
-        int dash = name.LastIndexOf('-');
-        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length).TrimStart('i'), out var id) ? id : null;
-    }
-
-    private sealed class FileChunkSink(StorageEngine engine) : ChunkSink
-    {
-        public override bool NeedsJson => true;
-
-        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json)
-        {
-            var name = $"{store.Name}-{engine.NextChunkId():D8}.zgc";
-            var (fileBytes, rawBytes) = ChunkFile.WriteRaw(engine.FileSystem, engine.ChunkPath(name), store.Name, documents.Length, json,
-                store.Keys.ToJson(keys[0]), store.Keys.ToJson(keys[^1]));
-            var chunk = new ChunkRef<TKey>(name, keys.Length, keys[0], keys[^1], fileBytes);
-            engine.Cache.Add(chunk, new LoadedChunk<TKey, T>(keys, documents, ChunkFile.EstimateBytes(rawBytes, documents.Length)));
-            return chunk;
-        }
-
-        public override Func<byte[], (string File, long Bytes)> IndexWriter(string collection) => content =>
-        {
-            var name = $"{collection}-i{engine.NextChunkId():D8}.zgi";
-            IndexFile.Write(engine.FileSystem, engine.ChunkPath(name), content);
-            return (name, content.Length);
-        };
-    }
-
-    private sealed class PinnedChunkSink(StorageEngine engine) : ChunkSink
-    {
-        public override bool NeedsJson => false;
-
-        public override ChunkRef<TKey> Write<TKey, T>(CollectionStore<TKey, T> store, TKey[] keys, T[] documents, byte[] json) =>
-            new($"memory-{engine.NextChunkId()}", keys.Length, keys[0], keys[^1], 0, new LoadedChunk<TKey, T>(keys, documents, 0));
-
-        public override Func<byte[], (string File, long Bytes)>? IndexWriter(string collection) => null;
     }
 
     // ---- shutdown ----------------------------------------------------------------------------------------

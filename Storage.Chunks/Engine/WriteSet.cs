@@ -2,17 +2,6 @@ using System.Collections.Immutable;
 
 namespace ZgDb.Storage.Engine;
 
-/// <summary>One immutable version of the whole database: a state per collection and the LSN it includes.</summary>
-internal sealed class DatabaseState(CollectionState[] collections, long lsn, System.Collections.Immutable.ImmutableSortedDictionary<string, string>? metadata = null)
-{
-    public CollectionState[] Collections { get; } = collections;
-    public long Lsn { get; } = lsn;
-
-    /// <summary>Database-wide entries written atomically with data (the schema version of explicit migrations).</summary>
-    public System.Collections.Immutable.ImmutableSortedDictionary<string, string> Metadata { get; } =
-        metadata ?? System.Collections.Immutable.ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// The changes of one atomic write (a single call, a batch, a transaction) being built under the engine's write
 /// lock: private copies of the touched collections' states and the WAL operations that describe them. Nothing is

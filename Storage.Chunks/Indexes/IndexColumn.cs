@@ -72,6 +72,18 @@ internal sealed class IndexColumn
     }
 
     /// <summary>
+    /// Orders two values as an index file stores them (an enum as its integer): null first, strings ordinal, the
+    /// rest by their own order, the same order <see cref="Compare"/> gives the column's typed values.
+    /// </summary>
+    public static int CompareStored(object? a, object? b)
+    {
+        if (a is null) return b is null ? 0 : -1;
+        if (b is null) return 1;
+        if (a is string x && b is string y) return string.CompareOrdinal(x, y);
+        return ((IComparable)a).CompareTo(b);
+    }
+
+    /// <summary>
     /// Brings a caller's value (a query constant) to the column's type: the same value of another integral type
     /// (an enum's number, an int for a long column), exactly. Throws <see cref="ArgumentException"/> for a value
     /// that has no exact equivalent in the column's type (25.5 for an int column): the caller must widen its bound.

@@ -1,6 +1,3 @@
-using System.IO.Hashing;
-using System.Text;
-
 namespace ZgDb.Storage.Indexes;
 
 /// <summary>
@@ -20,9 +17,8 @@ internal sealed class IndexDefinition<TKey, T> where TKey : notnull where T : cl
         Comparer = new IndexEntryComparer<TKey>(Columns, keys);
         KeyKind = entity.HasCompositeKey ? IndexValueKind.Composite : IndexColumn.KindOf(typeof(TKey))!.Value;
         KeyParts = IndexKeyParts.Of(entity);
-        Signature = string.Join(",", Columns.Select(c => c.TypeName)) + ";key:" + entity.KeyKind
-            + (entity.HasCompositeKey ? "(" + string.Join(",", entity.KeyPartKinds) + ")" : "");
-        Identity = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes($"{collection}/{index.Name}/{Signature}"));
+        Signature = IndexSignature.Of(Columns.Select(c => c.TypeName), entity);
+        Identity = IndexSignature.Identity(collection, index.Name, Signature);
     }
 
     public EntityIndex Index { get; }

@@ -99,7 +99,52 @@ internal static class IndexFile
             throw new ZgDbCorruptFileException(path, 0, "the index file the manifest lists is missing.", e);
         }
         var columns = comparer.Columns;
-        var header = IndexHeader.Validate(data, path, identity, columns.Length);
+        var body = Decode(data, path, identity, columns.Length);
+        for (int c = 0; c < columns.Length; c++)
+            if (body.ColumnKinds[c] != columns[c].Kind)
+                throw Corrupt(path, c + 1, $"column {c} ({columns[c].Path.Name}) is not stored as {columns[c].Kind}.");
+        if (body.KeyKind != keyKind) throw Corrupt(path, columns.Length + 1, $"the primary keys are not stored as {keyKind}.");
+        if (keyKind == IndexValueKind.Composite)
+        {
+            if (body.KeyPartKinds!.Length != keyParts!.Kinds.Length) throw Corrupt(path, columns.Length + 2, $"the composite primary keys are not stored with {keyParts.Kinds.Length} parts.");
+            for (int p = 0; p < keyParts.Kinds.Length; p++)
+                if (body.KeyPartKinds[p] != keyParts.Kinds[p]) throw Corrupt(path, columns.Length + 3 + p, $"part {p} of the composite primary keys is not stored as {keyParts.Kinds[p]}.");
+        }
+        for (int c = 0; c < columns.Length; c++)
+            if (columns[c].ValueType.IsEnum)
+            {
+                var target = body.Values[c];
+                for (int row = 0; row < target.Length; row++)
+                    if (target[row] is { } value) target[row] = Enum.ToObject(columns[c].ValueType, value);
+            }
+        var keys = new TKey[body.Keys.Length];
+        for (int row = 0; row < keys.Length; row++)
+        {
+            if (keyKind != IndexValueKind.Composite) keys[row] = (TKey)(typeof(TKey).IsEnum ? Enum.ToObject(typeof(TKey), body.Keys[row]) : body.Keys[row]);
+            else
+            {
+                var parts = (object[])body.Keys[row];
+                for (int p = 0; p < parts.Length; p++)
+                    if (keyParts!.Types[p].IsEnum) parts[p] = Enum.ToObject(keyParts.Types[p], parts[p]);
+                keys[row] = (TKey)(object)new CompositeKey(parts);
+            }
+        }
+        var result = new IndexBase<TKey>(comparer, body.Values, keys);
+        for (int row = 1; row < keys.Length; row++)
+            if (result.CompareRows(row - 1, row) >= 0)
+                throw OutOfOrder(path, row);
+        return result;
+    }
+
+    /// <summary>
+    /// Decodes an index file without the application's types: the header (<see cref="IndexHeader.Validate"/>), the
+    /// body's checksum and decompressed length, the stored kinds, every value and that nothing follows the last
+    /// entry. Values are as stored (an enum as its underlying integer; a composite key as its parts). The one
+    /// decoder behind the engine's <see cref="Read{TKey}"/> and <c>zgdb verify</c>.
+    /// </summary>
+    public static IndexFileBody Decode(byte[] data, string path, ulong identity, int expectedColumns)
+    {
+        var header = IndexHeader.Validate(data, path, identity, expectedColumns);
         var raw = new byte[header.RawLength];
         try
         {
@@ -114,48 +159,63 @@ internal static class IndexFile
         }
 
         var reader = new Reader(raw, path);
-        for (int c = 0; c < columns.Length; c++)
-            if (reader.Byte() != (byte)columns[c].Kind)
-                throw reader.Corrupt($"column {c} ({columns[c].Path.Name}) is not stored as {columns[c].Kind}.");
-        if (reader.Byte() != (byte)keyKind) throw reader.Corrupt($"the primary keys are not stored as {keyKind}.");
+        var kinds = new IndexValueKind[header.ColumnCount];
+        for (int c = 0; c < kinds.Length; c++) kinds[c] = (IndexValueKind)reader.Byte();
+        var keyKind = (IndexValueKind)reader.Byte();
+        IndexValueKind[]? partKinds = null;
         if (keyKind == IndexValueKind.Composite)
         {
-            if (reader.Byte() != keyParts!.Kinds.Length) throw reader.Corrupt($"the composite primary keys are not stored with {keyParts.Kinds.Length} parts.");
-            for (int p = 0; p < keyParts.Kinds.Length; p++)
-                if (reader.Byte() != (byte)keyParts.Kinds[p]) throw reader.Corrupt($"part {p} of the composite primary keys is not stored as {keyParts.Kinds[p]}.");
+            partKinds = new IndexValueKind[reader.Byte()];
+            for (int p = 0; p < partKinds.Length; p++) partKinds[p] = (IndexValueKind)reader.Byte();
         }
         int count = (int)header.EntryCount;
-        var values = new object?[columns.Length][];
-        for (int c = 0; c < columns.Length; c++)
+        var values = new object?[kinds.Length][];
+        for (int c = 0; c < kinds.Length; c++)
         {
-            var column = columns[c];
             var target = values[c] = new object?[count];
             for (int row = 0; row < count; row++)
             {
                 byte present = reader.Byte();
                 if (present > 1) throw reader.Corrupt($"bad presence flag {present}.");
-                if (present == 1) target[row] = reader.Value(column.Kind, column.ValueType);
+                if (present == 1) target[row] = reader.Value(kinds[c]);
             }
         }
-        var keys = new TKey[count];
+        var keys = new object[count];
         for (int row = 0; row < count; row++)
         {
-            if (keyKind != IndexValueKind.Composite) keys[row] = (TKey)reader.Value(keyKind, typeof(TKey));
+            if (partKinds is null) keys[row] = reader.Value(keyKind);
             else
             {
-                var parts = new object[keyParts!.Kinds.Length];
-                for (int p = 0; p < parts.Length; p++) parts[p] = reader.Value(keyParts.Kinds[p], keyParts.Types[p]);
-                keys[row] = (TKey)(object)new CompositeKey(parts);
+                var parts = new object[partKinds.Length];
+                for (int p = 0; p < parts.Length; p++) parts[p] = reader.Value(partKinds[p]);
+                keys[row] = parts;
             }
         }
         if (reader.Remaining != 0) throw reader.Corrupt($"{reader.Remaining} bytes follow the last entry.");
-
-        var result = new IndexBase<TKey>(comparer, values, keys);
-        for (int row = 1; row < count; row++)
-            if (result.CompareRows(row - 1, row) >= 0)
-                throw new ZgDbCorruptFileException(path, IndexHeader.Length, $"entry {row} is out of index order.");
-        return result;
+        return new IndexFileBody(header, kinds, keyKind, partKinds, values, keys);
     }
+
+    /// <summary>
+    /// Checks, without the application's types, that the decoded entries are in index order by their values (null
+    /// first, strings ordinal, everything else by its own order: <see cref="IndexColumn.Compare"/>'s rule); the
+    /// typed <see cref="Read{TKey}"/> also orders equal values by primary key.
+    /// </summary>
+    public static void CheckValueOrder(IndexFileBody body, string path)
+    {
+        for (int row = 1; row < body.Keys.Length; row++)
+            for (int c = 0; c < body.Values.Length; c++)
+            {
+                int order = IndexColumn.CompareStored(body.Values[c][row - 1], body.Values[c][row]);
+                if (order < 0) break;
+                if (order > 0) throw OutOfOrder(path, row);
+            }
+    }
+
+    private static ZgDbCorruptFileException OutOfOrder(string path, int row) =>
+        new(path, IndexHeader.Length, $"entry {row} is out of index order.");
+
+    private static ZgDbCorruptFileException Corrupt(string path, int bodyOffset, string message) =>
+        new(path, IndexHeader.Length, $"at byte {bodyOffset} of the decompressed body: {message}");
 
     private static void WriteByte(ArrayBufferWriter<byte> w, byte value)
     {
@@ -236,8 +296,7 @@ internal static class IndexFile
 
         public readonly int Remaining => _data.Length - _offset;
 
-        public readonly ZgDbCorruptFileException Corrupt(string message) =>
-            new(file, IndexHeader.Length, $"at byte {_offset} of the decompressed body: {message}");
+        public readonly ZgDbCorruptFileException Corrupt(string message) => IndexFile.Corrupt(file, _offset, message);
 
         private ReadOnlySpan<byte> Take(int length)
         {
@@ -249,9 +308,9 @@ internal static class IndexFile
 
         public byte Byte() => Take(1)[0];
 
-        public object Value(IndexValueKind kind, Type type)
+        public object Value(IndexValueKind kind)
         {
-            object value = kind switch
+            return kind switch
             {
                 IndexValueKind.Boolean => Take(1)[0] switch { 0 => false, 1 => true, var b => throw Corrupt($"bad boolean {b}.") },
                 IndexValueKind.Byte => Take(1)[0],
@@ -276,7 +335,6 @@ internal static class IndexFile
                 IndexValueKind.DateOnly => ReadDateOnly(),
                 _ => throw Corrupt($"unknown value kind {kind}."),
             };
-            return type.IsEnum ? Enum.ToObject(type, value) : value;
         }
 
         private decimal ReadDecimal()
@@ -345,3 +403,9 @@ internal sealed record IndexKeyParts(IndexValueKind[] Kinds, Type[] Types)
         ? new IndexKeyParts(entity.KeyParts.Select(p => IndexColumn.KindOf(p.ClrType)!.Value).ToArray(), entity.KeyParts.Select(p => p.ClrType).ToArray())
         : null;
 }
+
+/// <summary>
+/// An index file decoded by <see cref="IndexFile.Decode"/>: its header, the stored kinds, each column's values
+/// (<c>Values[column][row]</c>, null where absent) and each entry's primary key (a composite key as its parts).
+/// </summary>
+internal sealed record IndexFileBody(IndexHeader Header, IndexValueKind[] ColumnKinds, IndexValueKind KeyKind, IndexValueKind[]? KeyPartKinds, object?[][] Values, object[] Keys);

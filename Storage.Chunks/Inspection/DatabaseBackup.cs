@@ -1,6 +1,7 @@
 using ZgDb.Storage.Format;
 using ZgDb.Storage.IO;
 using ZgDb.Storage.Manifests;
+using ZgDb.Storage.Wal;
 
 namespace ZgDb.Storage.Inspection;
 
@@ -100,21 +101,16 @@ internal static class DatabaseBackup
         var set = new HeldGeneration { Source = source };
         try
         {
-            foreach (var name in fs.ListFiles(source, "manifest-*.zgm").Reverse())
+            // The generation the engine would open: the newest that decodes (a damaged newest one falls back).
+            var read = (string path) => ReadAll(set.Hold(fs.Open(path, FileMode.Open, FileAccess.Read, Shared)));
+            foreach (var generation in ManifestStore.Generations(fs, source, read))
             {
-                var path = Path.Combine(source, name);
-                var data = ReadAll(set.Hold(fs.Open(path, FileMode.Open, FileAccess.Read, Shared)));
-                try
-                {
-                    ManifestLayout.Validate(data, path);
-                }
-                catch (ZgDbCorruptFileException)
-                {
-                    continue; // a damaged newest manifest: the engine falls back to the previous one, and so does the copy
-                }
-                set.ManifestName = name;
-                set.ManifestBytes = data;
-                set.Manifest = ManifestStore.Decode(data, path);
+                if (generation.Error is { } error and not ZgDbCorruptFileException)
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                if (generation.Manifest is null) continue;
+                set.ManifestName = generation.Name;
+                set.ManifestBytes = generation.Bytes;
+                set.Manifest = generation.Manifest;
                 break;
             }
             // Chunk files and index files alike are immutable and kept while a kept manifest generation lists them.
@@ -126,8 +122,7 @@ internal static class DatabaseBackup
             var segments = fs.ListFiles(Path.Combine(source, "wal"), "*.zgw");
             for (int i = 0; i < segments.Length; i++)
             {
-                bool needed = i == segments.Length - 1
-                    || !long.TryParse(Path.GetFileNameWithoutExtension(segments[i + 1]), out var nextFirst) || nextFirst - 1 > checkpoint;
+                bool needed = i == segments.Length - 1 || !WalReader.HoldsOnlyFolded(segments[i + 1], checkpoint);
                 if (needed) set.Segments.Add((segments[i], set.Hold(fs.Open(Path.Combine(source, "wal", segments[i]), FileMode.Open, FileAccess.Read, Shared))));
             }
             if (set.Segments.Count > 0 && long.TryParse(Path.GetFileNameWithoutExtension(set.Segments[0].Name), out var first) && first > checkpoint + 1)
@@ -173,37 +168,41 @@ internal static class DatabaseBackup
             bytes += Write(fs, Path.Combine(temp, "chunks", chunk.File), data);
             task.Advance(data.Length);
         }
-        // The WAL from the checkpoint on; the segment being appended is copied up to its last whole record.
+        // The WAL from the checkpoint on, read by the engine's rules (damage refuses the backup); the segment being
+        // appended is copied up to its last whole record.
         long checkpoint = set.Manifest?.CheckpointLsn ?? 0;
         long lastLsn = checkpoint;
-        int copied = 0;
-        long expectedFirst = -1;
-        for (int i = 0; i < set.Segments.Count; i++)
+        var walBytes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var sources = set.Segments.Select(s => new WalSegmentSource(Path.Combine(set.Source, "wal", s.Name), () => walBytes[Path.Combine(set.Source, "wal", s.Name)] = ReadAll(s.File))).ToArray();
+        var ends = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var record in WalReader.Read(sources, checkpoint, skipFolded: false, new BackupSink(ends)))
         {
-            var (name, file) = set.Segments[i];
-            var path = Path.Combine(set.Source, "wal", name);
-            var data = ReadAll(file);
-            if (data.Length <= WalLayout.SegmentHeaderLength && i == set.Segments.Count - 1) break; // being created
-            long first = WalLayout.ValidateSegmentHeader(data, path);
-            if (expectedFirst != -1 && first != expectedFirst)
-                throw new ZgDbCorruptFileException(path, 8, $"the segment starts at LSN {first}, but the previous segment ends before LSN {expectedFirst}.");
-            int end = WalLayout.SegmentHeaderLength;
-            long expected = first;
-            while (WalLayout.TryReadRecord(data, end, out var lsn, out var payload) && lsn == expected)
-            {
-                end += WalLayout.RecordHeaderLength + payload.Length;
-                lastLsn = Math.Max(lastLsn, lsn);
-                expected++;
-            }
-            expectedFirst = expected;
-            bytes += Write(fs, Path.Combine(temp, "wal", name), data.AsSpan(0, end));
+            ends[record.Path] = record.End;
+            lastLsn = Math.Max(lastLsn, record.Lsn);
+        }
+        int copied = 0;
+        foreach (var source in sources)
+        {
+            if (!ends.TryGetValue(source.Path, out var end)) continue; // a last segment still being created
+            bytes += Write(fs, Path.Combine(temp, "wal", Path.GetFileName(source.Path)), walBytes[source.Path].AsSpan(0, end));
             copied++;
-            if (end < data.Length) break; // the tail was being written: nothing after it can be whole
         }
         fs.FlushDirectory(Path.Combine(temp, "chunks"));
         fs.FlushDirectory(Path.Combine(temp, "wal"));
         fs.FlushDirectory(temp);
         return new BackupResult(set.Manifest?.Generation ?? 0, checkpoint, lastLsn, set.Chunks.Count, copied, bytes, attempt);
+    }
+
+    /// <summary>A backup's rules for the WAL: damage refuses the copy; a torn or incomplete end is left out of it.</summary>
+    private sealed class BackupSink(Dictionary<string, int> ends) : IWalProblemSink
+    {
+        public void Corrupt(ZgDbCorruptFileException problem) => throw problem;
+
+        public void IncompleteSegment(string path, int bytes) { }
+
+        public void TornTail(string path, int offset, int bytes, int sameGroup) { }
+
+        public void Segment(string path, int bytes, long firstLsn) => ends[path] = WalLayout.SegmentHeaderLength;
     }
 
     private static long Write(IStorageFileSystem fs, string path, ReadOnlySpan<byte> data)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ZgDb.Storage.Chunks;
 using ZgDb.Storage.Format;
+using ZgDb.Storage.Indexes;
 using ZgDb.Storage.IO;
 using ZgDb.Storage.Manifests;
 using ZgDb.Storage.Wal;
@@ -106,38 +107,33 @@ internal sealed class DatabaseReader
 
     private void LoadManifest()
     {
-        var names = FileSystem.ListFiles(Directory, "manifest-*.zgm").Reverse().ToArray();
-        foreach (var name in names)
+        string? newest = null;
+        foreach (var generation in ManifestStore.Generations(FileSystem, Directory))
         {
-            var path = Path.Combine(Directory, name);
-            try
+            newest ??= generation.Path;
+            if (generation.Manifest is { } manifest)
             {
-                var manifest = ManifestStore.Read(FileSystem, path);
                 if (Manifest is null)
                 {
                     Manifest = manifest;
-                    ManifestFile = path;
+                    ManifestFile = generation.Path;
                 }
                 else
                 {
                     PreviousManifest ??= manifest;
                 }
+                continue;
             }
-            catch (ZgDbCorruptFileException e)
-            {
-                // The engine falls back to the previous generation (strict mode does too); verify reports the damage.
-                if (_strict) continue;
+            // The engine falls back to the previous generation (strict mode does too); verify reports the damage.
+            if (_strict) continue;
+            if (generation.Error is ZgDbCorruptFileException e)
                 Report(e.File, e.Offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                if (_strict) continue;
-                Report(path, 0, null, null, "cannot read the manifest: " + e.Message);
-            }
+            else
+                Report(generation.Path, 0, null, null, "cannot read the manifest: " + generation.Error!.Message);
         }
         if (Manifest is null)
         {
-            if (names.Length > 0 && _strict) throw new ZgDbCorruptFileException(Path.Combine(Directory, names[0]), 0, "no manifest generation is readable.");
+            if (newest is not null && _strict) throw new ZgDbCorruptFileException(newest, 0, "no manifest generation is readable.");
             return;
         }
         foreach (var (name, value) in Manifest.Metadata) Metadata[name] = value;
@@ -252,9 +248,9 @@ internal sealed class DatabaseReader
     }
 
     /// <summary>
-    /// Checks the collection's index files as the manifest lists them: present, header (magic, version, checksum,
-    /// the index's identity and column count), body checksum, decompressed length, and one entry per document of
-    /// the checkpoint. Returns how many were checked.
+    /// Checks the collection's index files as the manifest lists them: present, decoded by the engine's decoder
+    /// (<see cref="IndexFile.Decode"/>: header, body checksum, decompressed length, every stored value, nothing
+    /// after the last entry), entries in index order, and one entry per document of the checkpoint. Returns how many were checked.
     /// </summary>
     public int CheckIndexFiles(InspectedCollection collection)
     {
@@ -265,15 +261,10 @@ internal sealed class DatabaseReader
             try
             {
                 var data = FileSystem.ReadAllBytes(path);
-                var identity = System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes($"{collection.Name}/{index.Name}/{index.Signature}"));
-                int columns = index.Signature.Split(';')[0].Split(',').Length;
-                var header = IndexHeader.Validate(data, path, identity, columns);
-                var raw = new byte[header.RawLength];
-                using (var decompressor = new ZstdSharp.Decompressor())
-                {
-                    if (decompressor.Unwrap(data.AsSpan(IndexHeader.Length), raw) != raw.Length)
-                        Report(path, IndexHeader.Length, collection.Name, null, $"index '{index.Name}': the body does not decompress to the {raw.Length} bytes the header says.");
-                }
+                var identity = IndexSignature.Identity(collection.Name, index.Name, index.Signature);
+                var body = IndexFile.Decode(data, path, identity, IndexSignature.ColumnCount(index.Signature));
+                IndexFile.CheckValueOrder(body, path);
+                var header = body.Header;
                 if (collection.Stored is { } stored && header.EntryCount != stored.Count)
                     Report(path, 8, collection.Name, null, $"index '{index.Name}' holds {header.EntryCount} entries but the checkpoint holds {stored.Count} documents.");
                 if (data.Length != index.Bytes)
@@ -287,10 +278,6 @@ internal sealed class DatabaseReader
             catch (ZgDbCorruptFileException e)
             {
                 Report(e.File, e.Offset, collection.Name, null, $"index '{index.Name}': " + e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
-            }
-            catch (ZstdSharp.ZstdException e)
-            {
-                Report(path, IndexHeader.Length, collection.Name, null, $"index '{index.Name}': the body is not a valid zstd frame: {e.Message}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
             {
@@ -317,35 +304,17 @@ internal sealed class DatabaseReader
     }
 
     /// <summary>Every document of the collection after the WAL, in key order: its chunks (one at a time) merged with the delta.</summary>
-    public IEnumerable<RawDocument> Scan(InspectedCollection collection, CancellationToken cancel = default)
+    public IEnumerable<RawDocument> Scan(InspectedCollection collection, CancellationToken cancel = default) =>
+        SortedFold.Merge(StoredDocuments(collection, cancel), collection.Delta, Comparer<StoredKey>.Default).Select(d => d.Value);
+
+    /// <summary>The documents of the collection's chunks, loaded one chunk at a time (an unreadable chunk is skipped, reported).</summary>
+    private IEnumerable<KeyValuePair<StoredKey, RawDocument>> StoredDocuments(InspectedCollection collection, CancellationToken cancel)
     {
-        using var delta = collection.Delta.GetEnumerator();
-        bool hasDelta = delta.MoveNext();
         foreach (var chunk in collection.Chunks)
         {
             cancel.ThrowIfCancellationRequested();
-            var documents = LoadChunk(collection, chunk);
-            if (documents is null) continue;
-            foreach (var document in documents)
-            {
-                while (hasDelta && delta.Current.Key < document.Key)
-                {
-                    if (delta.Current.Value is { } inserted) yield return inserted;
-                    hasDelta = delta.MoveNext();
-                }
-                if (hasDelta && delta.Current.Key == document.Key)
-                {
-                    if (delta.Current.Value is { } replaced) yield return replaced;
-                    hasDelta = delta.MoveNext();
-                    continue;
-                }
-                yield return document;
-            }
-        }
-        while (hasDelta)
-        {
-            if (delta.Current.Value is { } inserted) yield return inserted;
-            hasDelta = delta.MoveNext();
+            foreach (var document in LoadChunk(collection, chunk) ?? [])
+                yield return KeyValuePair.Create(document.Key, document);
         }
     }
 
@@ -370,72 +339,63 @@ internal sealed class DatabaseReader
     private void ReadWal(WalWriteAssembler assembler)
     {
         LastLsn = CheckpointLsn;
-        var names = FileSystem.ListFiles(WalDirectory, "*.zgw");
-        long expected = -1;
-        for (int s = 0; s < names.Length; s++)
+        var segments = FileSystem.ListFiles(WalDirectory, "*.zgw").Select(name => Path.Combine(WalDirectory, name))
+            .Select(path => new WalSegmentSource(path, () => ReadSegment(path))).ToArray();
+        try
         {
-            var path = Path.Combine(WalDirectory, names[s]);
-            bool isLast = s == names.Length - 1;
-            byte[] data;
-            try
+            foreach (var record in WalReader.Read(segments, CheckpointLsn, skipFolded: false, new CollectingSink(this)))
             {
-                data = FileSystem.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Report(path, 0, null, null, "cannot read the WAL segment: " + e.Message);
-                return;
-            }
-            long firstLsn;
-            try
-            {
-                firstLsn = WalLayout.ValidateSegmentHeader(data, path);
-            }
-            catch (ZgDbCorruptFileException e)
-            {
-                if (isLast && data.Length <= WalLayout.SegmentHeaderLength)
-                {
-                    WalSegments.Add(new WalSegmentInfo(names[s], data.Length, 0));
-                    TornTailBytes = data.Length;
-                    Report(path, 0, null, null, "a WAL segment whose header was never completed (a crash while creating it); opening the database removes it.", warning: true);
-                    return;
-                }
-                Report(e.File, e.Offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
-                return;
-            }
-            WalSegments.Add(new WalSegmentInfo(names[s], data.Length, firstLsn));
-            if (expected == -1 && firstLsn > CheckpointLsn + 1)
-                Report(path, 8, null, null, $"the log starts at LSN {firstLsn} but the checkpoint holds only up to LSN {CheckpointLsn}: records {CheckpointLsn + 1}..{firstLsn - 1} are missing.");
-            else if (expected != -1 && firstLsn != expected)
-                Report(path, 8, null, null, $"the segment starts at LSN {firstLsn} but the previous segment ended before LSN {expected}.");
-            expected = firstLsn;
-            int offset = WalLayout.SegmentHeaderLength;
-            var span = data.AsSpan();
-            while (offset < data.Length)
-            {
-                if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var kind, out var payload) || lsn != expected)
-                {
-                    bool lsnOnly = WalLayout.TryReadRecord(span, offset, out _, out _);
-                    if (!isLast || lsnOnly || !WalRecovery.IsTornTail(span, offset + 1, expected, out _))
-                    {
-                        Report(path, offset, null, null, lsnOnly
-                            ? $"a record carries LSN {lsn} where LSN {expected} was expected."
-                            : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones of a later flush: the log is damaged, not torn.");
-                        return;
-                    }
-                    TornTailBytes = data.Length - offset;
-                    Report(path, offset, null, null, $"a torn record of {TornTailBytes} bytes ends the log (a write interrupted by a crash, never acknowledged); opening the database cuts it off.", warning: true);
-                    return;
-                }
                 WalRecords++;
-                if (lsn > CheckpointLsn) WalRecordsAfterCheckpoint++;
-                if (assembler.Add(kind, lsn, data.AsMemory(offset + WalLayout.RecordHeaderLength, payload.Length), path, offset) is { } parts && lsn > CheckpointLsn)
-                    foreach (var part in parts) Apply(part.File, part.Offset, lsn, part.Ops.Span);
-                LastLsn = Math.Max(LastLsn, lsn);
-                expected = lsn + 1;
-                offset += WalLayout.RecordHeaderLength + payload.Length;
+                if (record.Lsn > CheckpointLsn) WalRecordsAfterCheckpoint++;
+                if (assembler.Add(record.Kind, record.Lsn, record.Payload, record.Path, record.Offset) is { } parts && record.Lsn > CheckpointLsn)
+                    foreach (var part in parts) Apply(part.File, part.Offset, record.Lsn, part.Ops.Span);
+                LastLsn = Math.Max(LastLsn, record.Lsn);
             }
         }
+        catch (WalReadException e)
+        {
+            Report(e.Path, 0, null, null, "cannot read the WAL segment: " + e.InnerException!.Message);
+        }
+    }
+
+    private byte[] ReadSegment(string path)
+    {
+        try
+        {
+            return FileSystem.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WalReadException(path, e);
+        }
+    }
+
+    /// <summary><c>zgdb verify</c>'s rules for the WAL: damage and a torn tail are reported, and reading stops there.</summary>
+    private sealed class CollectingSink(DatabaseReader reader) : IWalProblemSink
+    {
+        public void Corrupt(ZgDbCorruptFileException problem) =>
+            reader.Report(problem.File, problem.Offset, null, null, problem.Message.Substring(problem.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+
+        public void IncompleteSegment(string path, int bytes)
+        {
+            reader.WalSegments.Add(new WalSegmentInfo(Path.GetFileName(path), bytes, 0));
+            reader.TornTailBytes = bytes;
+            reader.Report(path, 0, null, null, "a WAL segment whose header was never completed (a crash while creating it); opening the database removes it.", warning: true);
+        }
+
+        public void TornTail(string path, int offset, int bytes, int sameGroup)
+        {
+            reader.TornTailBytes = bytes;
+            reader.Report(path, offset, null, null, $"a torn record of {bytes} bytes ends the log (a write interrupted by a crash, never acknowledged); opening the database cuts it off.", warning: true);
+        }
+
+        public void Segment(string path, int bytes, long firstLsn) => reader.WalSegments.Add(new WalSegmentInfo(Path.GetFileName(path), bytes, firstLsn));
+    }
+
+    /// <summary>A WAL segment that could not be read (carries the I/O error out of the reader's enumeration).</summary>
+    private sealed class WalReadException(string path, Exception inner) : Exception(inner.Message, inner)
+    {
+        public string Path { get; } = path;
     }
 
     private void Apply(string path, long offset, long lsn, ReadOnlySpan<byte> payload)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ZgDb.Storage.Chunks;
 using ZgDb.Storage.Format;
 
 namespace ZgDb.Storage.Inspection;
@@ -38,14 +39,8 @@ internal static class DatabaseVerifier
             problems.Add(new InspectionProblem(reader.Directory, -1, null, null, "no manifest yet (the database was never checkpointed): documents in the WAL are checked for checksums only.", IsWarning: true));
 
         // Reachability: files the manifest lists exist (checked when loading); files no manifest lists are leftovers.
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var manifest in new[] { reader.Manifest, reader.PreviousManifest })
-            foreach (var collection in manifest?.Collections ?? [])
-            {
-                foreach (var chunk in collection.Chunks) referenced.Add(chunk.File);
-                foreach (var index in collection.Indexes) referenced.Add(index.File);
-            }
-        foreach (var name in reader.FileSystem.ListFiles(reader.ChunkDirectory, "*.zgc").Concat(reader.FileSystem.ListFiles(reader.ChunkDirectory, "*.zgi")))
+        var referenced = DatabaseFiles.Referenced(reader.Manifest, reader.PreviousManifest);
+        foreach (var name in new DatabaseFiles(reader.FileSystem, reader.ChunkDirectory).Stored())
             if (!referenced.Contains(name))
                 problems.Add(new InspectionProblem(Path.Combine(reader.ChunkDirectory, name), -1, null, null, "no manifest lists this file (left by an interrupted checkpoint); opening the database deletes it.", IsWarning: true));
         foreach (var chunk in reader.PreviousManifest?.Collections.SelectMany(c => c.Chunks) ?? [])

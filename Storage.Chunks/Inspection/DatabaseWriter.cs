@@ -3,6 +3,8 @@ using ZgDb.Storage.Chunks;
 using ZgDb.Storage.IO;
 using ZgDb.Storage.Manifests;
 
+using ZgDb.Storage.Wal;
+
 namespace ZgDb.Storage.Inspection;
 
 /// <summary>
@@ -52,34 +54,16 @@ internal sealed class DatabaseWriter : IDisposable
         }
     }
 
+    private DatabaseFiles Files => new(Fs, Reader.ChunkDirectory);
+
     /// <summary>Chunk files no kept manifest lists (an interrupted checkpoint's): deleted, as the engine does on open.</summary>
-    private void DeleteUnreferencedChunks()
-    {
-        var referenced = Referenced(Reader.Manifest, Reader.PreviousManifest);
-        foreach (var name in StoredFiles())
-        {
-            if (ParseChunkId(name) is { } id && id >= _nextChunkId) _nextChunkId = id + 1;
-            if (!referenced.Contains(name)) Fs.Delete(Path.Combine(Reader.ChunkDirectory, name));
-        }
-    }
-
-    /// <summary>Chunk files (<c>*.zgc</c>) and index files (<c>*.zgi</c>) in <c>chunks/</c>; both share the id counter.</summary>
-    private IEnumerable<string> StoredFiles() => Fs.ListFiles(Reader.ChunkDirectory, "*.zgc").Concat(Fs.ListFiles(Reader.ChunkDirectory, "*.zgi"));
-
-    private static HashSet<string> Referenced(params Manifest?[] manifests) =>
-        manifests.Where(m => m is not null).SelectMany(m => m!.Collections)
-            .SelectMany(c => c.Chunks.Select(k => k.File).Concat(c.Indexes.Select(i => i.File))).ToHashSet(StringComparer.Ordinal);
-
-    private static long? ParseChunkId(string name)
-    {
-        int dash = name.LastIndexOf('-');
-        return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length).TrimStart('i'), out var id) ? id : null;
-    }
+    private void DeleteUnreferencedChunks() =>
+        _nextChunkId = Files.DeleteAllBut(DatabaseFiles.Referenced(Reader.Manifest, Reader.PreviousManifest), _nextChunkId);
 
     /// <summary>Writes one chunk file from documents sorted by key.</summary>
     public ManifestChunk WriteChunk(InspectedCollection collection, IReadOnlyList<RawDocument> documents)
     {
-        var name = $"{collection.Name}-{_nextChunkId++:D8}.zgc";
+        var name = DatabaseFiles.ChunkFileName(collection.Name, _nextChunkId++);
         var path = Path.Combine(Reader.ChunkDirectory, name);
         _written.Add(path);
         var (fileBytes, _) = ChunkFile.WriteRaw(Fs, path, collection.Name, documents.Count, DocumentJson.JoinArray(documents),
@@ -143,56 +127,22 @@ internal sealed class DatabaseWriter : IDisposable
         var changes = collection.Delta.ToArray();
         var chunks = collection.Chunks;
         var result = new List<ManifestChunk>();
-        int next = 0;
-        for (int c = 0; c < chunks.Count; c++)
+        var plan = SortedFold.Plan(chunks.Select(c => (c.Min, c.Max, c.Stored.Count)).ToArray(), changes.Select(c => c.Key).ToArray(), Comparer<StoredKey>.Default, chunkDocuments);
+        foreach (var step in plan)
         {
             cancel.ThrowIfCancellationRequested();
-            int end = next;
-            bool last = c == chunks.Count - 1;
-            while (end < changes.Length && (last || changes[end].Key < chunks[c + 1].Min)) end++;
-            if (end == next)
-            {
-                result.Add(chunks[c].Stored);
-                continue;
-            }
-            var segment = changes.AsSpan(next, end - next);
-            if (last && chunks[c].Stored.Count >= chunkDocuments && changes[next].Key > chunks[c].Max)
-            {
-                result.Add(chunks[c].Stored);
-                result.AddRange(WriteDense(collection, MergeChanges([], segment.ToArray()), chunkDocuments, NoProgress.Instance, cancel));
-            }
-            else
-            {
-                var loaded = Reader.LoadChunk(collection, chunks[c])!;
-                result.AddRange(WriteDense(collection, MergeChanges(loaded, segment.ToArray()), chunkDocuments, NoProgress.Instance, cancel));
-            }
-            task.Advance(end - next);
-            next = end;
-        }
-        if (next < changes.Length)
-        {
-            result.AddRange(WriteDense(collection, MergeChanges([], changes[next..]), chunkDocuments, NoProgress.Instance, cancel));
-            task.Advance(changes.Length - next);
+            var range = changes.AsSpan(step.FirstChange, step.Changes).ToArray();
+            if (step.Kind is FoldStepKind.Keep or FoldStepKind.KeepAndAppend) result.Add(chunks[step.Chunk].Stored);
+            if (step.Kind == FoldStepKind.Keep) continue;
+            var stored = step.Kind == FoldStepKind.Rewrite ? Reader.LoadChunk(collection, chunks[step.Chunk])! : [];
+            result.AddRange(WriteDense(collection, MergeChanges(stored, range), chunkDocuments, NoProgress.Instance, cancel));
+            task.Advance(step.Changes);
         }
         return result;
     }
 
-    private static IEnumerable<RawDocument> MergeChanges(List<RawDocument> documents, KeyValuePair<StoredKey, RawDocument?>[] changes)
-    {
-        int i = 0, j = 0;
-        while (i < documents.Count || j < changes.Length)
-        {
-            int order = i >= documents.Count ? 1 : j >= changes.Length ? -1 : documents[i].Key.CompareTo(changes[j].Key);
-            if (order < 0)
-            {
-                yield return documents[i++];
-                continue;
-            }
-            if (changes[j].Value is { } document) yield return document;
-            if (order == 0) i++;
-            j++;
-        }
-    }
+    private static IEnumerable<RawDocument> MergeChanges(List<RawDocument> documents, KeyValuePair<StoredKey, RawDocument?>[] changes) =>
+        SortedFold.Merge(documents.Select(d => KeyValuePair.Create(d.Key, d)), changes, Comparer<StoredKey>.Default).Select(d => d.Value);
 
     /// <summary>
     /// Makes the new chunk lists durable: flushes the chunk directory, writes <paramref name="generations"/> new
@@ -240,9 +190,7 @@ internal sealed class DatabaseWriter : IDisposable
             store.Write(manifest);
         }
         _committed = true;
-        var referenced = Referenced(store.Current, store.Previous);
-        foreach (var name in StoredFiles())
-            if (!referenced.Contains(name)) Fs.Delete(Path.Combine(Reader.ChunkDirectory, name));
+        Files.DeleteAllBut(DatabaseFiles.Referenced(store.Current, store.Previous), _nextChunkId);
         // Both kept generations hold everything (sealed, as the engine seals at close): no fallback needs the log.
         var segments = Fs.ListFiles(Reader.WalDirectory, "*.zgw");
         if (store.Previous?.CheckpointLsn == manifest.CheckpointLsn && manifest.CheckpointLsn == Reader.LastLsn)
@@ -255,7 +203,7 @@ internal sealed class DatabaseWriter : IDisposable
             long keepFrom = store.Previous?.CheckpointLsn ?? 0;
             for (int i = 0; i + 1 < segments.Length; i++)
             {
-                if (!long.TryParse(Path.GetFileNameWithoutExtension(segments[i + 1]), out var nextFirst) || nextFirst - 1 > keepFrom) break;
+                if (!WalReader.HoldsOnlyFolded(segments[i + 1], keepFrom)) break;
                 Fs.Delete(Path.Combine(Reader.WalDirectory, segments[i]));
             }
         }

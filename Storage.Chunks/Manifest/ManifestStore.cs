@@ -23,27 +23,66 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
     /// </summary>
     public Manifest? Load()
     {
-        var names = fs.ListFiles(directory, "manifest-*.zgm").Reverse().ToArray();
         ZgDbCorruptFileException? newestError = null;
-        foreach (var name in names)
+        Current = Previous = null;
+        foreach (var generation in Generations(fs, directory))
+        {
+            if (generation.Error is { } error and not ZgDbCorruptFileException)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            if (generation.Manifest is not { } manifest)
+            {
+                if (Current is null) newestError ??= (ZgDbCorruptFileException)generation.Error!;
+                continue;
+            }
+            if (Current is not null)
+            {
+                Previous = manifest;
+                break;
+            }
+            if (newestError is not null)
+                logger.LogWarning(ZgDbEvents.ManifestFallback, newestError, "ZgDb recovery: the newest manifest is damaged; opened the previous checkpoint '{File}' and replayed the WAL from there.", generation.Path);
+            Current = manifest;
+        }
+        if (Current is null && newestError is not null) throw newestError;
+        return Current;
+    }
+
+    /// <summary>
+    /// Every manifest file of <paramref name="directory"/>, newest first, each with its verdict: decoded, or the
+    /// reason it is not used (a <see cref="ZgDbCorruptFileException"/>, or the I/O error reading it). The one rule
+    /// for which generation a database opens at: the first that decodes. Lazy: a caller stops where it has enough.
+    /// <paramref name="read"/> reads a file's bytes (default: <see cref="IStorageFileSystem.ReadAllBytes"/>; the
+    /// backup reads through handles it keeps open).
+    /// </summary>
+    public static IEnumerable<ManifestGeneration> Generations(IStorageFileSystem fs, string directory, Func<string, byte[]>? read = null)
+    {
+        read ??= fs.ReadAllBytes;
+        foreach (var name in fs.ListFiles(directory, "manifest-*.zgm").Reverse())
         {
             var path = Path.Combine(directory, name);
-            try
-            {
-                var manifest = Read(path);
-                if (newestError is not null)
-                    logger.LogWarning(ZgDbEvents.ManifestFallback, newestError, "ZgDb recovery: the newest manifest is damaged; opened the previous checkpoint '{File}' and replayed the WAL from there.", path);
-                Current = manifest;
-                Previous = names.SkipWhile(n => n != name).Skip(1).Select(n => TryRead(Path.Combine(directory, n))).FirstOrDefault(m => m is not null);
-                return manifest;
-            }
-            catch (ZgDbCorruptFileException e)
-            {
-                newestError ??= e;
-            }
+            yield return Judge(path, read);
         }
-        if (newestError is not null) throw newestError;
-        return null;
+    }
+
+    private static ManifestGeneration Judge(string path, Func<string, byte[]> read)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = read(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ManifestGeneration(path, null, null, e);
+        }
+        try
+        {
+            return new ManifestGeneration(path, bytes, Decode(bytes, path), null);
+        }
+        catch (ZgDbCorruptFileException e)
+        {
+            return new ManifestGeneration(path, bytes, null, e);
+        }
     }
 
     public static Manifest Read(IStorageFileSystem fs, string path) => Decode(fs.ReadAllBytes(path), path);
@@ -66,14 +105,6 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
         {
             throw new ZgDbCorruptFileException(path, ManifestLayout.HeaderLength, "the manifest body is not valid: " + e.Message, e);
         }
-    }
-
-    private Manifest Read(string path) => Read(fs, path);
-
-    private Manifest? TryRead(string path)
-    {
-        try { return Read(path); }
-        catch (ZgDbCorruptFileException) { return null; }
     }
 
     /// <summary>Writes <paramref name="manifest"/> as the new current generation, durably, then drops generations older than the previous one.</summary>
@@ -115,4 +146,13 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
             logger.LogWarning(ZgDbEvents.OldManifestsNotRemoved, e, "ZgDb: manifest generation {Generation} is durable, but removing older generations failed.", manifest.Generation);
         }
     }
+}
+
+/// <summary>
+/// One manifest file as <see cref="ManifestStore.Generations"/> found it: its bytes (null when they could not be
+/// read) and either the decoded <see cref="Manifest"/> or the <see cref="Error"/> that keeps it from being used.
+/// </summary>
+internal sealed record ManifestGeneration(string Path, byte[]? Bytes, Manifest? Manifest, Exception? Error)
+{
+    public string Name => System.IO.Path.GetFileName(Path);
 }

@@ -5,9 +5,9 @@ using ZgDb.Storage.IO;
 namespace ZgDb.Storage.Wal;
 
 /// <summary>
-/// Replays the write-ahead log on open. Every record is checked (length, kind, checksum, LSN one more than the
-/// previous). An invalid record is a torn tail, cut off and logged, only if it is in the last segment and no
-/// valid record follows it (a crash mid-append); anything else is corruption, reported with the file and offset.
+/// Replays the write-ahead log on open, through the one <see cref="WalReader"/>: damage throws
+/// <see cref="ZgDbCorruptFileException"/> with the file and offset; a torn tail (a crash mid-append) is cut off and
+/// logged; an incomplete last segment is removed.
 /// </summary>
 internal static class WalRecovery
 {
@@ -42,82 +42,51 @@ internal static class WalRecovery
     private static Result Replay(IStorageFileSystem fs, string directory, long checkpointLsn, ILogger logger,
         WalWriteAssembler assembler, Action<long, IReadOnlyList<WalPart>> apply)
     {
-        var names = fs.ListFiles(directory, "*.zgw");
+        var segments = fs.ListFiles(directory, "*.zgw").Select(name => Path.Combine(directory, name))
+            .Select(path => new WalSegmentSource(path, () => fs.ReadAllBytes(path))).ToArray();
+        var sink = new RecoverySink(fs, directory, logger);
         long lastLsn = checkpointLsn;
-        long expected = -1; // the LSN the next record must carry; -1 until the first record is read
         int applied = 0;
-        string? previous = null; // the segment before this one, and where it ended
-        long previousEnd = 0;
-        for (int s = 0; s < names.Length; s++)
+        foreach (var record in WalReader.Read(segments, checkpointLsn, skipFolded: true, sink))
         {
-            var path = Path.Combine(directory, names[s]);
-            bool isLast = s == names.Length - 1;
-            if (!isLast && expected == -1 && long.TryParse(Path.GetFileNameWithoutExtension(names[s + 1]), out var nextFirst) && nextFirst - 1 <= checkpointLsn)
-                continue; // every record here is already in the chunks (kept only for a manifest fallback): not read
-            var data = fs.ReadAllBytes(path);
-            long firstLsn;
-            try
+            if (assembler.Add(record.Kind, record.Lsn, record.Payload, record.Path, record.Offset) is { } parts && record.Lsn > checkpointLsn)
             {
-                firstLsn = WalLayout.ValidateSegmentHeader(data, path);
+                apply(record.Lsn, parts);
+                applied++;
             }
-            catch (ZgDbCorruptFileException) when (isLast && data.Length <= WalLayout.SegmentHeaderLength)
-            {
-                // A crash while the segment was being created: it holds no record. Remove it.
-                logger.LogWarning(ZgDbEvents.IncompleteSegmentRemoved, "ZgDb recovery: removed WAL segment '{File}' whose header was never completed ({Bytes} bytes).", path, data.Length);
-                fs.Delete(path);
-                fs.FlushDirectory(directory);
-                return new Result(lastLsn, applied, data.Length, path, 0);
-            }
-            if (expected == -1)
-            {
-                if (firstLsn > checkpointLsn + 1)
-                    throw new ZgDbCorruptFileException(path, 8, $"the log starts at LSN {firstLsn} but the checkpoint holds only up to LSN {checkpointLsn}: records {checkpointLsn + 1}..{firstLsn - 1} are missing.");
-            }
-            else if (firstLsn != expected)
-            {
-                // The damage is where the log stops too early (or runs on too far): the end of the previous segment.
-                throw new ZgDbCorruptFileException(previous!, previousEnd, firstLsn > expected
-                    ? $"the segment ends before LSN {expected}, but the next segment '{path}' starts at LSN {firstLsn}: records {expected}..{firstLsn - 1} are missing (this segment was cut short, or a segment was removed)."
-                    : $"the segment runs to LSN {expected - 1}, but the next segment '{path}' starts at LSN {firstLsn}: the segments overlap.");
-            }
-            expected = firstLsn;
-
-            int offset = WalLayout.SegmentHeaderLength;
-            var span = data.AsSpan();
-            while (offset < data.Length)
-            {
-                if (!WalLayout.TryReadRecord(span, offset, out var lsn, out var kind, out var payload) || lsn != expected)
-                {
-                    bool lsnOnly = WalLayout.TryReadRecord(span, offset, out _, out _);
-                    int sameGroup = 0;
-                    if (!isLast || lsnOnly || !IsTornTail(span, offset + 1, expected, out sameGroup))
-                        throw new ZgDbCorruptFileException(path, offset, lsnOnly
-                            ? $"a record carries LSN {lsn} where LSN {expected} was expected."
-                            : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones of a later flush: the log is damaged, not torn.");
-                    long cut = data.Length - offset;
-                    using (var file = fs.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-                    {
-                        file.SetLength(offset);
-                        file.FlushToDisk();
-                    }
-                    logger.LogWarning(ZgDbEvents.TornTailCut, "ZgDb recovery: cut off a torn WAL tail of {Bytes} bytes at offset {Offset} of '{File}' (a write interrupted by a crash; it was never acknowledged durable){Group}.", cut, offset, path,
-                        sameGroup > 0 ? $"; {sameGroup} intact records after it belong to the same unflushed group, torn out of order by a power cut, and were cut too" : "");
-                    return new Result(lastLsn, applied, cut, path, offset);
-                }
-                if (assembler.Add(kind, lsn, data.AsMemory(offset + WalLayout.RecordHeaderLength, payload.Length), path, offset) is { } parts
-                    && lsn > checkpointLsn)
-                {
-                    apply(lsn, parts);
-                    applied++;
-                }
-                lastLsn = Math.Max(lastLsn, lsn);
-                expected = lsn + 1;
-                offset += WalLayout.RecordHeaderLength + payload.Length;
-            }
-            previous = path;
-            previousEnd = data.Length;
+            lastLsn = Math.Max(lastLsn, record.Lsn);
         }
-        return new Result(lastLsn, applied, 0, null, 0);
+        return new Result(lastLsn, applied, sink.CutBytes, sink.CutFile, sink.CutOffset);
+    }
+
+    /// <summary>Opening's rules: damage throws; an incomplete last segment is removed and a torn tail cut off, both logged.</summary>
+    private sealed class RecoverySink(IStorageFileSystem fs, string directory, ILogger logger) : IWalProblemSink
+    {
+        public long CutBytes { get; private set; }
+        public string? CutFile { get; private set; }
+        public long CutOffset { get; private set; }
+
+        public void Corrupt(ZgDbCorruptFileException problem) => throw problem;
+
+        public void IncompleteSegment(string path, int bytes)
+        {
+            logger.LogWarning(ZgDbEvents.IncompleteSegmentRemoved, "ZgDb recovery: removed WAL segment '{File}' whose header was never completed ({Bytes} bytes).", path, bytes);
+            fs.Delete(path);
+            fs.FlushDirectory(directory);
+            (CutBytes, CutFile, CutOffset) = (bytes, path, 0);
+        }
+
+        public void TornTail(string path, int offset, int bytes, int sameGroup)
+        {
+            using (var file = fs.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                file.SetLength(offset);
+                file.FlushToDisk();
+            }
+            logger.LogWarning(ZgDbEvents.TornTailCut, "ZgDb recovery: cut off a torn WAL tail of {Bytes} bytes at offset {Offset} of '{File}' (a write interrupted by a crash; it was never acknowledged durable){Group}.", (long)bytes, offset, path,
+                sameGroup > 0 ? $"; {sameGroup} intact records after it belong to the same unflushed group, torn out of order by a power cut, and were cut too" : "");
+            (CutBytes, CutFile, CutOffset) = (bytes, path, offset);
+        }
     }
 
     /// <summary>

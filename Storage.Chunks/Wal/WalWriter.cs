@@ -125,7 +125,7 @@ internal sealed class WalWriter : IDisposable
             for (int i = 0; i + 1 < names.Length; i++)
             {
                 if (_segment is not null && Path.GetFileName(_segment.Path) == names[i]) break;
-                if (!long.TryParse(Path.GetFileNameWithoutExtension(names[i + 1]), out var nextFirst) || nextFirst - 1 > lsn) break;
+                if (!WalReader.HoldsOnlyFolded(names[i + 1], lsn)) break;
                 _fs.Delete(Path.Combine(_directory, names[i]));
             }
         }
