@@ -23,6 +23,9 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     private bool _rewrite;
     private ZgDatabase? _database;
 
+    /// <summary>When set (by <see cref="ZgQuery"/>'s compiled queries), the node each parameter value was read from, in slot order.</summary>
+    private List<Expression>? _slotNodes;
+
     /// <summary>The query sources evaluated (<see cref="TryEvaluateSource"/>), in order: evaluated by Analyze, reused by Rewrite.</summary>
     private List<object?> _sources = [];
     private int _nextSource;
@@ -32,9 +35,9 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     /// and the query sources it evaluated (calls such as <c>db.Set&lt;Order&gt;()</c> inside it; pass them to <see cref="Rewrite"/>).
     /// </summary>
     /// <exception cref="NotSupportedException">The query reads a collection of another database.</exception>
-    public static (string Key, object?[] Values, IReadOnlyList<object?> Sources) Analyze(Expression query, ZgDatabase database)
+    public static (string Key, object?[] Values, IReadOnlyList<object?> Sources) Analyze(Expression query, ZgDatabase database, List<Expression>? slotNodes = null)
     {
-        var visitor = new QueryParameterizer { _database = database };
+        var visitor = new QueryParameterizer { _database = database, _slotNodes = slotNodes };
         visitor.Visit(query);
         return (visitor._key.ToString(), visitor._values.ToArray(), visitor._sources);
     }
@@ -93,6 +96,7 @@ internal sealed class QueryParameterizer : ExpressionVisitor
             if (!_rewrite)
             {
                 _values.Add(value);
+                _slotNodes?.Add(node);
                 return node;
             }
             var parameter = Expression.Parameter(node.Type, "@p" + _parameters!.Count);

@@ -52,7 +52,8 @@ internal sealed class QueryPipeline
         return Lookup(shape, query, sources).Explain(parameters);
     }
 
-    private CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources)
+    /// <summary>The plan of a query shape: from the cache, or parsed, planned and compiled once (also for <see cref="ZgQuery"/>).</summary>
+    internal CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources)
     {
         if (_cache.TryGetValue(shape, out var compiled)) return compiled;
         compiled = Compile(query, sources);
