@@ -16,7 +16,7 @@ internal sealed class QueryPipeline
 {
     private const int CacheLimit = 2048;
     private static readonly ConditionalWeakTable<ZgDatabase, QueryPipeline> Pipelines = new();
-    private readonly ConcurrentDictionary<string, CompiledQuery> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ShapeKey, CompiledQuery> _cache = new();
     private readonly ZgDatabase _database;
 
     private QueryPipeline(ZgDatabase database) => _database = database;
@@ -53,12 +53,12 @@ internal sealed class QueryPipeline
     }
 
     /// <summary>The plan of a query shape: from the cache, or parsed, planned and compiled once (also for <see cref="ZgQuery"/>).</summary>
-    internal CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources)
+    internal CompiledQuery Lookup(ShapeKey shape, Expression query, IReadOnlyList<object?> sources)
     {
         if (_cache.TryGetValue(shape, out var compiled)) return compiled;
         compiled = Compile(query, sources);
         if (_cache.Count >= CacheLimit) _cache.Clear();
-        return _cache.GetOrAdd(shape, compiled);
+        return _cache.GetOrAdd(shape.Detached(), compiled);
     }
 
     private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters);
