@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Text;
 
 namespace ZgDb.Query;
 
 /// <summary>
 /// Phase 1 of every query (<see cref="QueryPipeline"/>): walks the expression once, without re-linq, and computes
-/// its shape (the plan cache's key) and its parameter values. Constants and captured variables become parameters
+/// its shape (the plan cache's key, a <see cref="ShapeKey"/>) and its parameter values. Constants and captured variables become parameters
 /// <c>@p0, @p1...</c> in order of appearance; collection roots (including captured ones, such as <c>db.Orders</c>
 /// inside a lambda) are part of the shape; <c>null</c> constants are part of the shape too.
 /// </summary>
@@ -16,12 +15,15 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     private static readonly ConcurrentDictionary<MemberInfo, int> MemberIds = new();
     private static int _nextMemberId;
 
-    private readonly StringBuilder _key = new(256);
+    private ShapeKeyBuilder _key = new();
     private readonly List<object?> _values = [];
     private readonly List<ParameterExpression> _lambdaParameters = [];
     private List<ParameterExpression>? _parameters;
     private bool _rewrite;
     private ZgDatabase? _database;
+
+    /// <summary>When set (by <see cref="ZgQuery"/>'s compiled queries), the node each parameter value was read from, in slot order.</summary>
+    private List<Expression>? _slotNodes;
 
     /// <summary>The query sources evaluated (<see cref="TryEvaluateSource"/>), in order: evaluated by Analyze, reused by Rewrite.</summary>
     private List<object?> _sources = [];
@@ -32,11 +34,11 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     /// and the query sources it evaluated (calls such as <c>db.Set&lt;Order&gt;()</c> inside it; pass them to <see cref="Rewrite"/>).
     /// </summary>
     /// <exception cref="NotSupportedException">The query reads a collection of another database.</exception>
-    public static (string Key, object?[] Values, IReadOnlyList<object?> Sources) Analyze(Expression query, ZgDatabase database)
+    public static (ShapeKey Key, object?[] Values, IReadOnlyList<object?> Sources) Analyze(Expression query, ZgDatabase database, List<Expression>? slotNodes = null)
     {
-        var visitor = new QueryParameterizer { _database = database };
+        var visitor = new QueryParameterizer { _database = database, _slotNodes = slotNodes };
         visitor.Visit(query);
-        return (visitor._key.ToString(), visitor._values.ToArray(), visitor._sources);
+        return (visitor._key.ToKey(), visitor._values.ToArray(), visitor._sources);
     }
 
     /// <summary>
@@ -59,7 +61,7 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     {
         if (node is null)
         {
-            _key.Append('~');
+            _key.Add(ShapeToken.Null);
             return null;
         }
         bool evaluated = false;
@@ -69,34 +71,35 @@ internal sealed class QueryParameterizer : ExpressionVisitor
             if (value is IZgCollection collection)
             {
                 CheckDatabase(collection.Database, node);
-                _key.Append("Q(").Append(collection.ElementType.TypeHandle.Value).Append(')');
+                _key.Add(ShapeToken.Root, collection.ElementType.TypeHandle.Value);
                 return _rewrite ? Expression.Constant(value, node.Type) : node;
             }
             if (value is IQueryable { Provider: ZgQueryProvider provider } query)
             {
                 // a query of ZgDb captured or returned inside this one (var big = db.Orders.Where(..); GetOrders()): its operators join this query
                 CheckDatabase(provider.Database, node);
-                _key.Append("I(");
+                _key.Add(ShapeToken.InlineStart);
                 var inlined = Visit(query.Expression);
-                _key.Append(')');
+                _key.Add(ShapeToken.InlineEnd);
                 return _rewrite ? inlined : node;
             }
-            if (evaluated && !_rewrite) _key.Append('E');
+            if (evaluated && !_rewrite) _key.Add(ShapeToken.Evaluated);
             if (value is StringComparison comparison && node is ConstantExpression)
             {
                 // part of the shape: the planner serves an Ordinal comparison from an index, not a culture one
-                _key.Append("S(").Append((int)comparison).Append(')');
+                _key.Add(ShapeToken.Comparison, (long)comparison);
                 return node;
             }
             if (value is null && node is ConstantExpression)
             {
-                _key.Append("N(").Append(node.Type.TypeHandle.Value).Append(')');
+                _key.Add(ShapeToken.NullConstant, node.Type.TypeHandle.Value);
                 return node;
             }
-            _key.Append("P(").Append(node.Type.TypeHandle.Value).Append(')');
+            _key.Add(ShapeToken.Parameter, node.Type.TypeHandle.Value);
             if (!_rewrite)
             {
                 _values.Add(value);
+                _slotNodes?.Add(node);
                 return node;
             }
             var parameter = Expression.Parameter(node.Type, "@p" + _parameters!.Count);
@@ -104,9 +107,9 @@ internal sealed class QueryParameterizer : ExpressionVisitor
             _literals?.Add(node is ConstantExpression);
             return parameter;
         }
-        _key.Append((int)node.NodeType).Append(':').Append(node.Type.TypeHandle.Value).Append('(');
+        _key.Add(ShapeToken.NodeStart, (long)node.NodeType, node.Type.TypeHandle.Value);
         var result = base.Visit(node);
-        _key.Append(')');
+        _key.Add(ShapeToken.NodeEnd);
         return result;
     }
 
@@ -238,7 +241,7 @@ internal sealed class QueryParameterizer : ExpressionVisitor
 
     protected override Expression VisitParameter(ParameterExpression node)
     {
-        _key.Append('$').Append(_lambdaParameters.LastIndexOf(node));
+        _key.Add(ShapeToken.LambdaParameter, _lambdaParameters.LastIndexOf(node));
         return node;
     }
 
@@ -287,7 +290,7 @@ internal sealed class QueryParameterizer : ExpressionVisitor
 
     protected override MemberBinding VisitMemberBinding(MemberBinding node)
     {
-        _key.Append('b').Append((int)node.BindingType);
+        _key.Add(ShapeToken.Binding, (long)node.BindingType);
         AppendMember(node.Member);
         return base.VisitMemberBinding(node);
     }
@@ -307,13 +310,13 @@ internal sealed class QueryParameterizer : ExpressionVisitor
     protected override Expression VisitBinary(BinaryExpression node)
     {
         if (node.Method is not null) AppendMember(node.Method);
-        if (node.IsLiftedToNull) _key.Append('L');
+        if (node.IsLiftedToNull) _key.Add(ShapeToken.Lifted);
         return base.VisitBinary(node);
     }
 
     protected override Expression VisitTypeBinary(TypeBinaryExpression node)
     {
-        _key.Append('T').Append(node.TypeOperand.TypeHandle.Value);
+        _key.Add(ShapeToken.TypeTest, node.TypeOperand.TypeHandle.Value);
         return base.VisitTypeBinary(node);
     }
 
@@ -322,9 +325,9 @@ internal sealed class QueryParameterizer : ExpressionVisitor
 
     private void AppendMember(MemberInfo member)
     {
-        // A member's identity: reflection hands out one object per member (and per generic instantiation), and
-        // its interned number is cheaper to print than its name.
+        // A member's identity: reflection hands out one object per member (and per generic instantiation); its
+        // interned number is one token.
         int id = MemberIds.GetOrAdd(member, static _ => Interlocked.Increment(ref _nextMemberId));
-        _key.Append('m').Append(id);
+        _key.Add(ShapeToken.Member, id);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class QueryPipeline
 {
     private const int CacheLimit = 2048;
     private static readonly ConditionalWeakTable<ZgDatabase, QueryPipeline> Pipelines = new();
-    private readonly ConcurrentDictionary<string, CompiledQuery> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ShapeKey, CompiledQuery> _cache = new();
     private readonly ZgDatabase _database;
 
     private QueryPipeline(ZgDatabase database) => _database = database;
@@ -64,15 +64,16 @@ internal sealed class QueryPipeline
         return Lookup(shape, query, sources, parameters).Explain(parameters);
     }
 
-    private CompiledQuery Lookup(string shape, Expression query, IReadOnlyList<object?> sources, object?[] values)
+    /// <summary>The plan of a query shape: from the cache, or parsed, planned and compiled once (also for <see cref="ZgQuery"/>).</summary>
+    internal CompiledQuery Lookup(ShapeKey shape, Expression query, IReadOnlyList<object?> sources, object?[] values)
     {
         if (_cache.TryGetValue(shape, out var compiled)) return compiled;
         compiled = Compile(query, sources, out var parameterized, out var parameters, out var literals);
         // The options' observer sees each shape once, before it runs; when it throws, the plan is not cached.
         if (_database.Engine.Options.QueryObserver is { } observer)
-            observer.OnCompiled(new CompiledQueryEvent(_database, _database.Model, shape, parameterized, parameters, literals, values, compiled.Explain(values)));
+            observer.OnCompiled(new CompiledQueryEvent(_database, _database.Model, shape.ToString(), parameterized, parameters, literals, values, compiled.Explain(values)));
         if (_cache.Count >= CacheLimit) _cache.Clear();
-        return _cache.GetOrAdd(shape, compiled);
+        return _cache.GetOrAdd(shape.Detached(), compiled);
     }
 
     private QueryContext NewContext(object?[] parameters) => new(_database, _database.Engine.ReadState(), parameters);

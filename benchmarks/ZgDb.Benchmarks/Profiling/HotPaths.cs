@@ -175,6 +175,24 @@ public static class HotPaths
         Row("  LoadedChunk.IndexOf (Array.BinarySearch + comparer)", i => chunk.IndexOf(chunk.Keys[i % chunk.Keys.Length], comparer));
         Row("  deep copy of the found document (DocumentCloner)", i => store.Copy(stored[i & 0xFFFF]).Id);
         Row("Dictionary<int, User> lookup (the ceiling)", i => dictionary[ids[i & 0xFFFF]].Id);
+        // LINQ: the ad hoc lookup, its phase 1 (the shape key and the values, QueryParameterizer.Analyze), and the compiled query
+        int current = 0;
+        var query = ((System.Linq.Expressions.Expression<Func<User?>>)(() => db.Users.FirstOrDefault(u => u.Id == current))).Body;
+        var compiled = ZgQuery.Compile((BenchDb d, int id) => d.Users.FirstOrDefault(u => u.Id == id));
+        Func<int, User?> adHoc = id => db.Users.FirstOrDefault(u => u.Id == id); // as W2-linq
+        Row("FirstOrDefault(u => u.Id == id), ad hoc", i => adHoc(ids[i & 0xFFFF])!.Id);
+        Row("  the same with the key computed in the tree (u.Id == ids[i & 0xFFFF])", i => db.Users.FirstOrDefault(u => u.Id == ids[i & 0xFFFF])!.Id);
+        Row("  QueryParameterizer.Analyze (shape key + parameter values)", i =>
+        {
+            current = ids[i & 0xFFFF];
+            return ZgDb.Query.QueryParameterizer.Analyze(query, db).Values.Length;
+        });
+        Row("  building the call's expression tree (C# compiler's code)", i =>
+        {
+            current = ids[i & 0xFFFF];
+            return ((System.Linq.Expressions.Expression<Func<User?>>)(() => db.Users.FirstOrDefault(u => u.Id == current))).Parameters.Count;
+        });
+        Row("FirstOrDefault(u => u.Id == id), compiled (ZgQuery.Compile)", i => compiled(db, ids[i & 0xFFFF])!.Id);
         Console.WriteLine($"  chunk cache: {db.GetStatistics().CachedChunks} chunks, {db.GetStatistics().CachedBytes / 1048576.0:F0} MB estimated");
     }
 

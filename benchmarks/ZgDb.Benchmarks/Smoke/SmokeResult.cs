@@ -19,6 +19,7 @@ public static class Workloads
         ("W1", "bulk insert + durable flush (docs/s)"),
         ("W2", "primary-key lookup, key API (lookups/s)"),
         ("W2-linq", "primary-key lookup, LINQ FirstOrDefault (lookups/s)"),
+        ("W2-compiled", "primary-key lookup, compiled LINQ FirstOrDefault (lookups/s)"),
         ("W3", "indexed equality, ~2% of users materialized (queries/s)"),
         ("W4", "indexed range + order + take 10 (queries/s)"),
         ("W5", "full scan, string predicate, counted (queries/s)"),

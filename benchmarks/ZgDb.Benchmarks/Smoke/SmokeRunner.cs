@@ -88,6 +88,7 @@ public sealed class SmokeRunner(SmokeOptions options)
         {
             Interleaved(stores, "W2", "lookups/s", s => i => s.Find(_ids[i & 0xFFFF])?.Id ?? 0, warmup: 1000);
             Interleaved(stores, "W2-linq", "lookups/s", s => s.LinqFind is { } find ? i => find(_ids[i & 0xFFFF])?.Id ?? 0 : null);
+            Interleaved(stores, "W2-compiled", "lookups/s", s => s.CompiledFind is { } find ? i => find(_ids[i & 0xFFFF])?.Id ?? 0 : null);
         }
         // W3-W5: a checksum over a fixed set of inputs first (untimed; it also warms the store up), then the timed rounds.
         if (options.Runs("W3"))

@@ -26,6 +26,9 @@ public abstract class BenchStore : IDisposable
     /// <summary>W2 (LINQ): the same lookup written as <c>FirstOrDefault(u =&gt; u.Id == id)</c>, or null if the store has no LINQ.</summary>
     public virtual Func<int, User?>? LinqFind => null;
 
+    /// <summary>W2 (compiled): the LINQ lookup as a compiled query (ZgQuery.Compile, EF Core's EF.CompileQuery), or null if the store has none.</summary>
+    public virtual Func<int, User?>? CompiledFind => null;
+
     /// <summary>W3: every user of <paramref name="city"/> (about 1/50 of them), materialized.</summary>
     public abstract List<User> ByCity(string city);
 

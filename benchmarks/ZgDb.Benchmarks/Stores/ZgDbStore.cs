@@ -47,6 +47,10 @@ public sealed class ZgDbStore : BenchStore
 
     public override Func<int, User?> LinqFind => id => Db.Users.FirstOrDefault(u => u.Id == id);
 
+    private static readonly Func<BenchDb, int, User?> CompiledById = ZgQuery.Compile((BenchDb db, int id) => db.Users.FirstOrDefault(u => u.Id == id));
+
+    public override Func<int, User?> CompiledFind => id => CompiledById(Db, id);
+
     public override List<User> ByCity(string city) => Db.Users.Where(u => u.City == city).ToList();
 
     public override List<User> CreatedFromTop10(DateTime from) =>
