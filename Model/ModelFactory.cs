@@ -9,7 +9,7 @@ namespace ZgDb;
 /// Builds a <see cref="DatabaseModel"/> from the collections of a database class: conventions first, then
 /// attributes, then the fluent <see cref="ModelBuilder"/>; then checks every type can be stored.
 /// </summary>
-public static class ModelFactory
+internal static class ModelFactory
 {
     /// <summary>
     /// Builds the model for the given collections (name and CLR type, in declaration order), applying

@@ -1,7 +1,7 @@
 namespace ZgDb;
 
 /// <summary>What changed between the model stored with the data and the model of the running application.</summary>
-public enum SchemaChangeKind
+internal enum SchemaChangeKind
 {
     /// <summary>A collection the stored model did not have (it starts empty).</summary>
     CollectionAdded,
@@ -48,7 +48,7 @@ public enum SchemaChangeKind
 /// <param name="Collection">The collection.</param>
 /// <param name="Property">The property (dotted for nested ones), when the change is about one.</param>
 /// <param name="Detail">A readable description, e.g. <c>int32 -&gt; int64</c>.</param>
-public sealed record SchemaChange(SchemaChangeKind Kind, string Collection, string? Property, string Detail)
+internal sealed record SchemaChange(SchemaChangeKind Kind, string Collection, string? Property, string Detail)
 {
     /// <summary>Whether this change stops the database from opening.</summary>
     public bool IsRefused => Kind is SchemaChangeKind.TypeChangeRefused or SchemaChangeKind.KeyChangeRefused or SchemaChangeKind.RenameRefused
@@ -64,7 +64,7 @@ public sealed record SchemaChange(SchemaChangeKind Kind, string Collection, stri
 /// current property reads (its own and its former names) is judged against every shape stored documents may hold
 /// under it: the stored property and the stored model's history (<see cref="StoredModel.RemovedProperties"/>).
 /// </summary>
-public static class SchemaDiff
+internal static class SchemaDiff
 {
     /// <summary>Every difference between <paramref name="stored"/> and <paramref name="current"/>.</summary>
     public static IReadOnlyList<SchemaChange> Compare(StoredModel stored, DatabaseModel current)
