@@ -130,15 +130,15 @@ internal sealed class DocumentCloner
     /// <summary>How deep nested objects may go: the JSON form's limit, so a cycle stops here, not in a stack overflow.</summary>
     public const int MaxDepth = 64;
 
-    [ThreadStatic] private static int t_depth;
+    [ThreadStatic] private static int _threadDepth;
 
     private TNested? CopyNested<TNested>(TNested? value) where TNested : class => value is null ? null : CopyDeeper(value);
 
     private T CopyDeeper<T>(T value)
     {
-        if (++t_depth > MaxDepth)
+        if (++_threadDepth > MaxDepth)
         {
-            t_depth--;
+            _threadDepth--;
             throw new DocumentTooDeepException();
         }
         try
@@ -147,7 +147,7 @@ internal sealed class DocumentCloner
         }
         finally
         {
-            t_depth--;
+            _threadDepth--;
         }
     }
 

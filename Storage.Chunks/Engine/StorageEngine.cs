@@ -168,7 +168,7 @@ internal sealed class StorageEngine : IDisposable
             transaction.Apply(write);
             return;
         }
-        if (t_writing is { } outer && outer.Engine == this)
+        if (_threadWriting is { } outer && outer.Engine == this)
         {
             // A write from inside another write's callback (an UpdateMany action, a DeleteMany predicate) on this
             // thread: the gate is already ours, so it joins the outer write as one atomic unit, undone alone if it throws.
@@ -178,11 +178,11 @@ internal sealed class StorageEngine : IDisposable
         long lsn;
         EnterGate("a write");
         var set = new WriteSet(_state, _lastLsn + 1);
-        var previous = t_writing;
+        var previous = _threadWriting;
         try
         {
             ThrowIfNotWritable();
-            t_writing = (this, set);
+            _threadWriting = (this, set);
             write(set);
             if (set.Ops.Count == 0) return;
             lsn = Publish(set);
@@ -194,17 +194,17 @@ internal sealed class StorageEngine : IDisposable
         }
         finally
         {
-            t_writing = previous;
+            _threadWriting = previous;
             ExitGate();
         }
         AfterPublish(lsn);
     }
 
     /// <summary>The write this thread is building under the gate, if any (callbacks of that write run on it).</summary>
-    [ThreadStatic] private static (StorageEngine Engine, WriteSet Set)? t_writing;
+    [ThreadStatic] private static (StorageEngine Engine, WriteSet Set)? _threadWriting;
 
     /// <summary>Whether this thread is inside a write's callback (where waiting for the gate would wait for itself).</summary>
-    private bool InsideWrite => t_writing is { } w && w.Engine == this;
+    private bool InsideWrite => _threadWriting is { } w && w.Engine == this;
 
     private static void ApplyNested(WriteSet set, Action<WriteSet> write)
     {

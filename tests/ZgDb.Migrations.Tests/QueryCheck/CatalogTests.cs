@@ -73,7 +73,7 @@ public abstract class CatalogSuite(ExportBackend backend, ITestOutputHelper outp
             Assert.True(shapes.Count == seen + 1, $"{name}: one new shape expected, {shapes.Count - seen} seen");
             seen = shapes.Count;
             var shape = shapes.Last(); // the shapes of the two databases: only one of them grew
-            shape = EfCoreCheck.Report(blog).Shapes.Concat(EfCoreCheck.Report(readings).Shapes).Single(s => !Checked.Contains(s.Key) && Checked.Add(s.Key));
+            shape = EfCoreCheck.Report(blog).Shapes.Concat(EfCoreCheck.Report(readings).Shapes).Single(s => !_checked.Contains(s.Key) && _checked.Add(s.Key));
             var verdict = shape.Verdicts.Single(v => v.Target == Target);
             bool refused = refusedBy.HasFlag(Target);
             foreach (var other in shape.Verdicts)
@@ -100,7 +100,7 @@ public abstract class CatalogSuite(ExportBackend backend, ITestOutputHelper outp
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    private readonly HashSet<string> Checked = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _checked = new(StringComparer.Ordinal);
 
     /// <summary>EF Core's message without the printed expression (whose captured values the check names differently).</summary>
     private static string Explanation(string message)
