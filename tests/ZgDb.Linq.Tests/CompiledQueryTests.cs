@@ -60,6 +60,8 @@ public static class CompiledQueryCatalog
         One("constant inside", (ShopDb db) => db.People.Count(p => p.Age > 50 && p.Active)),
         One("captured variable", (ShopDb db, string city) => db.People.Count(p => p.City == city && p.Age > CapturedMinimumAge), "Paris", "London"),
         One("string length of a parameter", (ShopDb db, string prefix) => db.People.Count(p => p.Name.Length > prefix.Length), "Karl", "", null!),
+        // LINQ-to-Objects never reads prefix.Length here (no person is over 1,000): a null prefix must not throw.
+        One("null parameter read only after a condition no row meets", (ShopDb db, string prefix) => db.People.Count(p => p.Age > 1000 && p.Name.Length > prefix.Length), "Ka", null!),
         One("StartsWith ordinal", (ShopDb db, string prefix) => db.People.Count(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)), "Ka", "", "Ω", null!),
         One("orders Sum", (ShopDb db, int person) => db.Orders.Where(o => o.PersonId == person).Sum(o => o.Amount), 1, 2, 99999),
         One("product by code", (ShopDb db, string code) => db.Products.FirstOrDefault(p => p.Code == code), "P0001", "P0499", "nope"),

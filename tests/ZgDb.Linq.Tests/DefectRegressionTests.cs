@@ -162,7 +162,7 @@ public abstract class DefectRegressionSuite<TShop, TIdentity>(TShop shop, TIdent
         P("MinBy_where_every_key_is_null_is_the_first_in_key_order", p => p.Where(x => x.Score == null).MinBy(x => x.Score), null),
         P("MaxBy_where_every_key_is_null_is_the_first_in_key_order", p => p.Where(x => x.Score == null).MaxBy(x => x.Score), null),
         P("MinBy_over_an_index_range", p => p.Where(x => x.Born > new DateTime(1990, 1, 1)).MinBy(x => x.Born), "MINBY"),
-        P("MinBy_of_nothing_is_null", p => p.Where(x => x.Age > 1000).MinBy(x => x.Age), "MINBY"),
+        P("MinBy_of_nothing_is_null", p => p.Where(x => x.Id < -1000).MinBy(x => x.Age), "MINBY"),
         P("MaxBy_by_primary_key", p => p.Where(x => x.City == "Paris").MaxBy(x => x.Id), "MAXBY"),
         P("ElementAt_over_an_ordered_index_path", p => p.OrderBy(x => x.Age).ElementAt(17), "SKIP 17 -> TAKE 1 -> ELEMENTAT 17"),
         P("ElementAt_over_a_descending_index_path", p => p.OrderByDescending(x => x.Born).Select(x => x.Id).ElementAt(3), "ELEMENTAT"),
@@ -213,6 +213,42 @@ public abstract class DefectRegressionSuite<TShop, TIdentity>(TShop shop, TIdent
     [Fact]
     public void Unknown_operator_inside_a_subquery_predicate_runs_as_LINQ_to_Objects() => Same((p, o) =>
         p.Where(x => x.Id < 300 && o.Where(y => y.PersonId == x.Id).DistinctBy(y => y.Product).Count() > 1).Select(x => x.Id).ToList(), shop);
+
+    // 5. Messages: re-linq parses First(p) as Where(p).First(), whose exception said "Sequence contains no elements"
+
+    [Fact]
+    public void First_Single_Last_with_a_predicate_said_no_elements_where_LINQ_says_no_matching_element()
+    {
+        Func<IQueryable<Person>, object?>[] queries =
+        [
+            p => p.First(x => x.Id < -1000),
+            p => p.Last(x => x.Id < -1000),
+            p => p.Single(x => x.Id < -1000),
+            p => p.Single(x => x.Id > 0),
+            p => p.SingleOrDefault(x => x.Id > 0),
+            p => p.Where(x => x.Id > 0).First(x => x.Id < -1000),
+            p => p.OrderBy(x => x.Age).First(x => x.Id < -1000),
+            p => p.First(x => x.Id == -5),
+        ];
+        foreach (var query in queries)
+        {
+            string expected = Message(() => query(shop.People.AsQueryable()));
+            Assert.StartsWith("InvalidOperationException", expected);
+            Assert.Equal(expected, Message(() => query(shop.Db.People)));
+        }
+
+        static string Message(Func<object?> run)
+        {
+            try
+            {
+                return "no exception: " + Canonical.Print(run());
+            }
+            catch (Exception e)
+            {
+                return e.GetType().Name + ": " + e.Message;
+            }
+        }
+    }
 }
 
 public sealed class InMemoryDefectRegressionTests(InMemoryBackend shop, InMemoryIdentityBackend identity)

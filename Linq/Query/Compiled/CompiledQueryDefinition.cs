@@ -36,8 +36,9 @@ internal sealed class CompiledQueryDefinition
         ArgumentNullException.ThrowIfNull(database);
         database.ThrowIfDisposed();
         var prepared = _prepared.GetValue(database, Prepare);
-        if (prepared.Plan is null) return AdHoc(database, arguments);
-        var parameters = prepared.Bind(arguments);
+        // A parameter read through a null (prefix.Length with prefix null) runs ad hoc: LINQ-to-Objects raises the
+        // NullReferenceException only if a row reaches that read, and the ad hoc plan reads it per row, as LINQ does.
+        if (prepared.Plan is null || prepared.Bind(arguments) is not { } parameters) return AdHoc(database, arguments);
         var context = new QueryContext(database, database.Engine.ReadState(), parameters) { ResolvesIdentity = prepared.Plan.ResolvesIdentity, Includes = prepared.Includes };
         var result = prepared.Plan.Run(context);
         return prepared.Includes is null ? result : prepared.Includes.ApplyTo(result, context);
@@ -146,14 +147,29 @@ internal sealed class PreparedQuery(CompiledQuery? plan, object?[] template, Slo
     public CompiledQuery? Plan { get; } = plan;
     public IncludeProcessor? Includes { get; } = includes;
 
-    /// <summary>The plan's parameter values for one call (a new array: calls may run at once).</summary>
-    public object?[] Bind(object?[] arguments)
+    /// <summary>
+    /// The plan's parameter values for one call (a new array: calls may run at once), or null when a value read through
+    /// a member of a null argument (the call then runs ad hoc, where the read happens per row as in LINQ-to-Objects).
+    /// </summary>
+    public object?[]? Bind(object?[] arguments)
     {
         var values = new object?[template.Length];
         for (int i = 0; i < values.Length; i++)
         {
             var binding = bindings[i];
-            values[i] = binding.Argument >= 0 ? arguments[binding.Argument] : binding.Evaluate is { } evaluate ? evaluate(arguments) : template[i];
+            if (binding.Argument >= 0) values[i] = arguments[binding.Argument];
+            else if (binding.Evaluate is { } evaluate)
+            {
+                try
+                {
+                    values[i] = evaluate(arguments);
+                }
+                catch (NullReferenceException)
+                {
+                    return null;
+                }
+            }
+            else values[i] = template[i];
         }
         return values;
     }

@@ -63,7 +63,7 @@ internal static class RelinqFrontEnd
         if (query is MethodCallExpression call && IsQueryOperator(call) && !IsTranslated(call)) return LiftToObjects(call);
         try
         {
-            return Parse(Lift(query));
+            return MatchingTerminal(query, Parse(Lift(query)));
         }
         catch (NotSupportedException original) when (query is MethodCallExpression top && IsQueryOperator(top))
         {
@@ -79,6 +79,28 @@ internal static class RelinqFrontEnd
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// re-linq parses <c>First(p)</c>, <c>Single(p)</c>, <c>SingleOrDefault(p)</c> and <c>Last(p)</c> as <c>Where(p)</c> and the
+    /// operator without a predicate, whose exceptions say "Sequence contains no elements" where LINQ-to-Objects says
+    /// "no matching element" (and "more than one matching element"). The normalized operator takes the predicate
+    /// overload with <c>_ => true</c> over the filtered rows, so its message is LINQ's own; the filter stays in the plan.
+    /// </summary>
+    private static Expression MatchingTerminal(Expression query, Expression normalized)
+    {
+        if (query is not MethodCallExpression { Arguments.Count: 2 } top || top.Method.DeclaringType != typeof(Queryable)
+            || top.Method.Name is not (nameof(Queryable.First) or nameof(Queryable.Single) or nameof(Queryable.SingleOrDefault) or nameof(Queryable.Last))
+            || normalized is not MethodCallExpression { Arguments.Count: 1 } terminal || terminal.Method.DeclaringType != typeof(Enumerable)
+            || terminal.Method.Name != top.Method.Name || !terminal.Method.IsGenericMethod)
+            return normalized;
+        var element = terminal.Method.GetGenericArguments()[0];
+        var withPredicate = typeof(Enumerable).GetMethods()
+            .Single(m => m.Name == terminal.Method.Name && m.GetParameters() is [_, { ParameterType: { IsGenericType: true } predicate }]
+                         && predicate.GetGenericTypeDefinition() == typeof(Func<,>))
+            .MakeGenericMethod(element);
+        var row = Expression.Parameter(element, "_");
+        return Expression.Call(withPredicate, terminal.Arguments[0], Expression.Lambda(Expression.Constant(true), row));
     }
 
     private static Expression Parse(Expression query)
