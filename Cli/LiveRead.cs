@@ -33,5 +33,5 @@ internal static class LiveRead
         }
     }
 
-    private static bool IsReplacedUnderTheRead(Exception e) => e is ZgDbCorruptFileException or IOException;
+    private static bool IsReplacedUnderTheRead(Exception e) => e is ZgDbCorruptFileException or ZgDbIOException or IOException;
 }

@@ -84,6 +84,9 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <summary>The document with this primary key, or null. Synchronous; loads at most one chunk.</summary>
     /// <exception cref="ArgumentNullException">The key is null.</exception>
     /// <exception cref="ZgDbValidationException">The key is not of the key's type.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public T? Find(object key)
     {
         if (RemoteCollection is { } remote) return remote.Find(key ?? throw new ArgumentNullException(nameof(key)));
@@ -99,6 +102,9 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <exception cref="ArgumentException">A composite key given with too few or too many values, or a value of the wrong type; the message names the entity, its key parts and their types.</exception>
     /// <exception cref="ArgumentNullException">The key is null.</exception>
     /// <exception cref="ZgDbValidationException">A single key that is not of the key's type.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public T? Find(params object[] keyValues) => RemoteCollection is { } remote ? remote.Find(KeyFrom(keyValues)) : Store.Find(KeyFrom(keyValues));
 
     /// <summary>Deletes the document with this key, given as <see cref="Find(object[])"/> takes it; returns whether there was one.</summary>
@@ -123,6 +129,10 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <exception cref="ZgDbDuplicateKeyException">The key exists already.</exception>
     /// <exception cref="ArgumentNullException">The document is null.</exception>
     /// <exception cref="ZgDbValidationException">The document is too large or breaks a rule of the model.</exception>
+    /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public void Insert(T document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -138,6 +148,10 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <summary>Inserts documents as one atomic write: all of them or, if any is refused, none.</summary>
     /// <exception cref="ArgumentNullException">The sequence is null.</exception>
     /// <exception cref="ArgumentException">The sequence holds a null (nothing is inserted).</exception>
+    /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public void InsertMany(IEnumerable<T> documents)
     {
         var remote = RemoteCollection;
@@ -158,6 +172,10 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// <summary>Replaces the stored document that has <paramref name="document"/>'s key.</summary>
     /// <exception cref="ArgumentNullException">The document is null.</exception>
     /// <exception cref="ZgDbNotFoundException">No document has that key.</exception>
+    /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public void Update(T document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -172,6 +190,10 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
 
     /// <summary>Inserts the document, or replaces the one with the same key.</summary>
     /// <exception cref="ArgumentNullException">The document is null.</exception>
+    /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public void Upsert(T document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -186,6 +208,10 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
 
     /// <summary>Deletes the document with this key; returns whether there was one.</summary>
     /// <exception cref="ArgumentNullException">The key is null.</exception>
+    /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public bool Delete(object key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -195,6 +221,11 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     }
 
     /// <summary>Deletes every document matching <paramref name="predicate"/> as one atomic write; returns how many.</summary>
+    /// <exception cref="ArgumentNullException">The predicate is null.</exception>
+    /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public int DeleteMany(Expression<Func<T, bool>> predicate)
     {
         var store = Store;
@@ -206,6 +237,11 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// Applies <paramref name="update"/> to a copy of every document matching <paramref name="predicate"/> and stores
     /// them, as one atomic write; returns how many. The update may not change keys.
     /// </summary>
+    /// <exception cref="ArgumentNullException">The predicate is null.</exception>
+    /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public int UpdateMany(Expression<Func<T, bool>> predicate, Action<T> update)
     {
         var store = Store;
@@ -229,6 +265,9 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     public IQueryProvider Provider { get; }
 
     /// <summary>Enumerates copies of every document of a snapshot, in key order.</summary>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
+    /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public IEnumerator<T> GetEnumerator() => RemoteCollection is { } remote ? remote.Scan().GetEnumerator() : Rows(Store);
 
     /// <summary>Copies of the stored documents, checking before each step that the database is still open.</summary>

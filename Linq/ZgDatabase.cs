@@ -29,7 +29,10 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// </summary>
     /// <exception cref="ZgDbModelException">The model cannot be stored (names the entity and property).</exception>
     /// <exception cref="ZgDbLockedException">Another process or open database holds the directory.</exception>
-    /// <exception cref="ZgDbCorruptFileException">A file failed its checks (names the file and offset).</exception>
+    /// <exception cref="ZgDbCorruptFileException">A file failed its checks (names the file and offset; <see cref="ZgDbCorruptFileException.Reason"/> says what is wrong).</exception>
+    /// <exception cref="ZgDbUnsupportedVersionException">A manifest or WAL segment is of a format version this build does not read.</exception>
+    /// <exception cref="ZgDbSchemaMismatchException">The stored model cannot be read with this one.</exception>
+    /// <exception cref="ZgDbIOException">An I/O failure while opening (the directory, the lock file, a manifest, the WAL); nothing was changed and no lock is held.</exception>
     public static TDb Open<TDb>(string directory, ZgDbOptions? options = null) where TDb : ZgDatabase, new()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -199,6 +202,10 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// Folds every change into chunk files and writes a new manifest, so reopening replays nothing. Runs
     /// automatically by <see cref="ZgDbOptions.Checkpoint"/>; writers are not blocked while it runs.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called inside a transaction or inside the callback of a write.</exception>
+    /// <exception cref="ZgDbFaultedException">The checkpoint could not write its files (its inner <see cref="ZgDbIOException"/> says which operation), or an earlier one failed.</exception>
+    /// <exception cref="ZgDbLockedException">The lock file was replaced while open and another process holds the new one.</exception>
+    /// <exception cref="ZgDbCorruptFileException">A chunk or index file it folds failed its checks.</exception>
     public void Checkpoint() => Engine.Checkpoint();
 
     /// <summary>
@@ -208,6 +215,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// makes <see cref="Dispose"/> wait until it ends, and its own calls throw <see cref="ObjectDisposedException"/>
     /// from then on (so it can only roll back).
     /// </summary>
+    /// <exception cref="InvalidOperationException">A transaction is already open on this flow, or called inside the callback of a write.</exception>
     public ZgTransaction BeginTransaction()
     {
         ThrowIfDisposed();
@@ -238,6 +246,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// for. Every later call on the database throws <see cref="ObjectDisposedException"/>; calling Dispose again does
     /// nothing.
     /// </summary>
+    /// <exception cref="ZgDbFaultedException">The final WAL flush or checkpoint failed; the lock is released anyway (reopen to recover).</exception>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

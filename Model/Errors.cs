@@ -152,15 +152,43 @@ public sealed class ZgDbNotFoundException : ZgDbException
     public object Key { get; }
 }
 
-/// <summary>A file of the database failed its checks (magic, version, length, checksum): it is never read as data.</summary>
+/// <summary>What <see cref="ZgDbCorruptFileException"/> found wrong with a file.</summary>
+public enum ZgDbCorruptionReason
+{
+    /// <summary>The file does not start with the magic number of its kind: it is not a ZgDb file of that kind.</summary>
+    BadMagic,
+
+    /// <summary>A checksum (of a header, a body or a WAL record) does not match the bytes.</summary>
+    Checksum,
+
+    /// <summary>The file is shorter (or longer) than its header says: cut off, or extended.</summary>
+    Truncated,
+
+    /// <summary>The bytes pass their checksums but do not decode, or contradict each other or the model: a field out
+    /// of range, documents out of key order, a body that is not valid JSON or zstd, a file that belongs to another
+    /// collection or index.</summary>
+    Malformed,
+
+    /// <summary>Something the database needs is not there: a chunk or index file the manifest lists, WAL records
+    /// between the checkpoint and the log, a readable manifest generation.</summary>
+    Missing,
+}
+
+/// <summary>
+/// A file of the database failed its checks (magic, length, checksum, decoding; <see cref="Reason"/> says which): it
+/// is never read as data. A file of a format version this build does not read is not corrupt: that is
+/// <see cref="ZgDbUnsupportedVersionException"/>.
+/// </summary>
 public sealed class ZgDbCorruptFileException : ZgDbException
 {
     /// <summary>Creates the error.</summary>
-    public ZgDbCorruptFileException(string file, long offset, string message, Exception? inner = null)
+    public ZgDbCorruptFileException(string file, long offset, ZgDbCorruptionReason reason, string message, Exception? inner = null)
         : base($"Corrupt file '{file}' at offset {offset}: {message}", inner)
     {
         File = file;
         Offset = offset;
+        Reason = reason;
+        Detail = message;
     }
 
     /// <summary>The path of the damaged file.</summary>
@@ -168,6 +196,67 @@ public sealed class ZgDbCorruptFileException : ZgDbException
 
     /// <summary>The byte offset where the damage was found.</summary>
     public long Offset { get; }
+
+    /// <summary>What is wrong with the file.</summary>
+    public ZgDbCorruptionReason Reason { get; }
+
+    /// <summary>What was found, without the file and offset that <see cref="Exception.Message"/> starts with.</summary>
+    public string Detail { get; }
+}
+
+/// <summary>
+/// A file of the database is of a format version this build does not read (written by a newer ZgDb, most likely):
+/// not corruption, the file passed its checksum. Nothing was read or changed; open the database with a build that
+/// reads <see cref="FoundVersion"/>. Kept apart from <see cref="ZgDbCorruptFileException"/> as bbolt keeps
+/// <c>ErrVersionMismatch</c> apart from <c>ErrChecksum</c>.
+/// </summary>
+public sealed class ZgDbUnsupportedVersionException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbUnsupportedVersionException(string file, string format, int foundVersion, IReadOnlyList<int> supportedVersions)
+        : base($"Unsupported file '{file}' at offset 4: {format} format version {foundVersion} is not supported (this build reads version {string.Join(", ", supportedVersions)}).")
+    {
+        File = file;
+        Format = format;
+        FoundVersion = foundVersion;
+        SupportedVersions = supportedVersions;
+    }
+
+    /// <summary>The path of the file.</summary>
+    public string File { get; }
+
+    /// <summary>The kind of file (<c>chunk</c>, <c>index</c>, <c>manifest</c>, <c>WAL</c>).</summary>
+    public string Format { get; }
+
+    /// <summary>The format version the file says it is.</summary>
+    public int FoundVersion { get; }
+
+    /// <summary>The format versions of that kind this build reads.</summary>
+    public IReadOnlyList<int> SupportedVersions { get; }
+}
+
+/// <summary>
+/// Reading or writing a file of the database failed in the operating system (permission denied, a read-only file
+/// system, a missing directory, a device error): <see cref="Exception.InnerException"/> is the
+/// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> .NET raised. Thrown by opening a database
+/// (nothing was changed), by reads of chunk and index files, and by backups. A failed write or flush of the WAL or of
+/// a checkpoint also faults the database: that is <see cref="ZgDbFaultedException"/>, with this as its inner error.
+/// </summary>
+public sealed class ZgDbIOException : ZgDbException
+{
+    /// <summary>Creates the error.</summary>
+    public ZgDbIOException(string path, string operation, Exception inner)
+        : base($"Cannot {operation} '{path}': {inner.Message}", inner)
+    {
+        Path = path;
+        Operation = operation;
+    }
+
+    /// <summary>The file or directory the operation was on.</summary>
+    public string Path { get; }
+
+    /// <summary>What was being done (<c>open the database directory</c>, <c>read the chunk file</c>, ...).</summary>
+    public string Operation { get; }
 }
 
 /// <summary>Another process (or another open database in this process) holds the directory's lock file.</summary>

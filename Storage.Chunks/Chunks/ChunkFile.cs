@@ -66,7 +66,7 @@ internal static class ChunkFile
         var (header, raw) = ReadRaw(fs, path);
         var headerLength = header.Length;
         if (header.Collection != collection)
-            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, $"the chunk belongs to collection '{header.Collection}', not '{collection}'.");
+            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, ZgDbCorruptionReason.Malformed, $"the chunk belongs to collection '{header.Collection}', not '{collection}'.");
         T[] documents;
         try
         {
@@ -74,17 +74,17 @@ internal static class ChunkFile
         }
         catch (JsonException e)
         {
-            throw new ZgDbCorruptFileException(path, headerLength, $"the documents do not decode as {typeof(T).Name}: {e.Message}", e);
+            throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, $"the documents do not decode as {typeof(T).Name}: {e.Message}", e);
         }
         if (documents.Length != header.DocumentCount || documents.Length == 0)
-            throw new ZgDbCorruptFileException(path, 8, $"the header says {header.DocumentCount} documents but the body holds {documents.Length}.");
+            throw new ZgDbCorruptFileException(path, 8, ZgDbCorruptionReason.Malformed, $"the header says {header.DocumentCount} documents but the body holds {documents.Length}.");
         var chunkKeys = new TKey[documents.Length];
         for (int i = 0; i < documents.Length; i++)
         {
-            if (documents[i] is null) throw new ZgDbCorruptFileException(path, headerLength, $"document {i} is null.");
+            if (documents[i] is null) throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, $"document {i} is null.");
             chunkKeys[i] = keyOf(documents[i]);
             if (i > 0 && keys.Comparer.Compare(chunkKeys[i - 1], chunkKeys[i]) >= 0)
-                throw new ZgDbCorruptFileException(path, headerLength, $"document {i} is out of key order.");
+                throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, $"document {i} is out of key order.");
         }
         TKey min, max;
         try
@@ -94,10 +94,10 @@ internal static class ChunkFile
         }
         catch (JsonException e)
         {
-            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, "the key range in the header does not decode: " + e.Message, e);
+            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, ZgDbCorruptionReason.Malformed, "the key range in the header does not decode: " + e.Message, e);
         }
         if (min is null || max is null || keys.Comparer.Compare(chunkKeys[0], min) != 0 || keys.Comparer.Compare(chunkKeys[^1], max) != 0)
-            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, "the key range in the header does not match the documents.");
+            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, ZgDbCorruptionReason.Malformed, "the key range in the header does not match the documents.");
         return new LoadedChunk<TKey, T>(chunkKeys, documents, EstimateBytes(header.RawLength, documents.Length));
     }
 
@@ -112,26 +112,30 @@ internal static class ChunkFile
         {
             data = fs.ReadAllBytes(path);
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ZgDbCorruptFileException(path, 0, "the chunk file the manifest lists is missing.", e);
+            throw new ZgDbCorruptFileException(path, 0, ZgDbCorruptionReason.Missing, "the chunk file the manifest lists is missing.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ZgDbIOException(path, "read the chunk file", e);
         }
         var header = ChunkHeader.Validate(data, path);
         var headerLength = header.Length;
         var body = data.AsSpan(headerLength);
         if (XxHash64.HashToUInt64(body) != header.BodyHash)
-            throw new ZgDbCorruptFileException(path, headerLength, "body checksum mismatch.");
+            throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Checksum, "body checksum mismatch.");
         var raw = new byte[header.RawLength];
         var decompressor = Decompressors.Get();
         try
         {
             int written = decompressor.Unwrap(body, raw);
             if (written != raw.Length)
-                throw new ZgDbCorruptFileException(path, headerLength, $"the body decompresses to {written} bytes, not the {raw.Length} the header says.");
+                throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, $"the body decompresses to {written} bytes, not the {raw.Length} the header says.");
         }
         catch (ZstdException e)
         {
-            throw new ZgDbCorruptFileException(path, headerLength, "the body is not a valid zstd frame: " + e.Message, e);
+            throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, "the body is not a valid zstd frame: " + e.Message, e);
         }
         finally
         {

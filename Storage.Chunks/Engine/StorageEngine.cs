@@ -66,7 +66,14 @@ internal sealed class StorageEngine : IDisposable
             return;
         }
 
-        FileSystem.CreateDirectory(Directory);
+        try
+        {
+            FileSystem.CreateDirectory(Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ZgDbIOException(Directory, "create the database directory", e);
+        }
         _lock = LockFile.Acquire(Directory);
         try
         {
@@ -93,6 +100,13 @@ internal sealed class StorageEngine : IDisposable
             _state = _visible = new DatabaseState(_state.Collections, _lastLsn, _state.Metadata);
             MakeRecoveredFilesDurable();
             _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.LoggerFor(ZgDbLogCategories.Wal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The boundary of open: whatever file failed (a manifest, a WAL segment, a chunk while checking a unique
+            // index, a flush), the caller sees the catalog's I/O error with the operating system's error inside.
+            _lock.Dispose();
+            throw new ZgDbIOException(Directory, "open the database", e);
         }
         catch
         {
@@ -387,7 +401,7 @@ internal sealed class StorageEngine : IDisposable
         }
         catch (Exception e) when (manifest is not null && e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {
-            throw new ZgDbCorruptFileException(Path.Combine(Directory!, Format.ManifestLayout.FileName(manifest.Generation)), Format.ManifestLayout.HeaderLength,
+            throw new ZgDbCorruptFileException(Path.Combine(Directory!, Format.ManifestLayout.FileName(manifest.Generation)), Format.ManifestLayout.HeaderLength, ZgDbCorruptionReason.Malformed,
                 $"the chunk list of collection '{store.Name}' does not decode: {e.Message}", e);
         }
     }
@@ -459,7 +473,7 @@ internal sealed class StorageEngine : IDisposable
                 }
                 catch (System.Text.Json.JsonException e)
                 {
-                    throw new ZgDbCorruptFileException(file, offset, $"a document of collection '{op.Collection}' in the log does not decode: {e.Message}", e);
+                    throw new ZgDbCorruptFileException(file, offset, ZgDbCorruptionReason.Malformed, $"a document of collection '{op.Collection}' in the log does not decode: {e.Message}", e);
                 }
             }
             state = set.Build();
@@ -564,11 +578,12 @@ internal sealed class StorageEngine : IDisposable
                     });
                 }
             }
-            catch (Exception e) when (!IsInMemory && e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (!IsInMemory && e is IOException or UnauthorizedAccessException or ZgDbIOException)
             {
                 _checkpointFault = e;
                 Options.LoggerFor(ZgDbLogCategories.Storage).LogError(ZgDbEvents.CheckpointFailed, e, "ZgDb: checkpoint failed; the database stops accepting writes. Reopening recovers from the last manifest and the WAL.");
-                throw new ZgDbFaultedException("The checkpoint could not write its files: " + e.Message + ". The database no longer accepts writes; reopen it to recover.", e);
+                throw new ZgDbFaultedException("The checkpoint could not write its files: " + e.Message + ". The database no longer accepts writes; reopen it to recover.",
+                    e as ZgDbIOException ?? new ZgDbIOException(Directory!, "write the checkpoint's files of", e));
             }
             // The files are durable: this swap must happen, however long a transaction holds the gate.
             _writeGate.Wait();

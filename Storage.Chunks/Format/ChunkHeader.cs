@@ -46,22 +46,27 @@ internal sealed record ChunkHeader(string Collection, int DocumentCount, int Raw
         BinaryPrimitives.WriteUInt64LittleEndian(target[offset..], XxHash64.HashToUInt64(target[..offset]));
     }
 
-    /// <summary>Reads and checks a header: magic, version, lengths, header checksum. Throws naming the file and offset.</summary>
+    /// <summary>
+    /// Reads and checks a header: magic, header length, header checksum, then the version (which the checksum covers,
+    /// so a damaged version byte is <see cref="ZgDbCorruptFileException"/> and only a sound header of another version
+    /// is <see cref="ZgDbUnsupportedVersionException"/>; every version keeps the magic, the version at 04 and the
+    /// header length and checksum where version 1 has them). Throws naming the file and offset.
+    /// </summary>
     public static ChunkHeader Validate(ReadOnlySpan<byte> data, string file)
     {
         if (data.Length < FixedLength + 6 + ChecksumLength)
-            throw new ZgDbCorruptFileException(file, 0, $"the file is {data.Length} bytes, shorter than a chunk header.");
+            throw new ZgDbCorruptFileException(file, 0, ZgDbCorruptionReason.Truncated, $"the file is {data.Length} bytes, shorter than a chunk header.");
         if (BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
-            throw new ZgDbCorruptFileException(file, 0, "bad magic: this is not a ZgDb chunk file.");
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        if (version != FormatVersion)
-            throw new ZgDbCorruptFileException(file, 4, $"chunk format version {version} is not supported (this build reads version {FormatVersion}).");
+            throw new ZgDbCorruptFileException(file, 0, ZgDbCorruptionReason.BadMagic, "bad magic: this is not a ZgDb chunk file.");
         int length = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]);
         if (length < FixedLength + 6 + ChecksumLength || length > data.Length)
-            throw new ZgDbCorruptFileException(file, 6, $"header length {length} is impossible for a file of {data.Length} bytes.");
+            throw new ZgDbCorruptFileException(file, 6, ZgDbCorruptionReason.Malformed, $"header length {length} is impossible for a file of {data.Length} bytes.");
         var stored = BinaryPrimitives.ReadUInt64LittleEndian(data[(length - ChecksumLength)..]);
         if (XxHash64.HashToUInt64(data[..(length - ChecksumLength)]) != stored)
-            throw new ZgDbCorruptFileException(file, length - ChecksumLength, "header checksum mismatch.");
+            throw new ZgDbCorruptFileException(file, length - ChecksumLength, ZgDbCorruptionReason.Checksum, "header checksum mismatch.");
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
+        if (version != FormatVersion) // after the checksum, which covers it: a damaged version byte is corruption
+            throw new ZgDbUnsupportedVersionException(file, "chunk", version, [FormatVersion]);
         int offset = FixedLength;
         var name = ReadField(data, ref offset, length, file);
         var min = ReadField(data, ref offset, length, file);
@@ -70,9 +75,9 @@ internal sealed record ChunkHeader(string Collection, int DocumentCount, int Raw
             BinaryPrimitives.ReadInt32LittleEndian(data[12..]), BinaryPrimitives.ReadInt32LittleEndian(data[16..]),
             BinaryPrimitives.ReadUInt64LittleEndian(data[20..]), min.ToArray(), max.ToArray());
         if (header.DocumentCount < 0 || header.RawLength < 0 || header.CompressedLength < 0)
-            throw new ZgDbCorruptFileException(file, 8, "negative count or length in the header.");
+            throw new ZgDbCorruptFileException(file, 8, ZgDbCorruptionReason.Malformed, "negative count or length in the header.");
         if ((long)length + header.CompressedLength != data.Length)
-            throw new ZgDbCorruptFileException(file, length, $"the body should be {header.CompressedLength} bytes but the file holds {data.Length - length} after the header (truncated or extended).");
+            throw new ZgDbCorruptFileException(file, length, ZgDbCorruptionReason.Truncated, $"the body should be {header.CompressedLength} bytes but the file holds {data.Length - length} after the header (truncated or extended).");
         return header;
     }
 
@@ -87,7 +92,7 @@ internal sealed record ChunkHeader(string Collection, int DocumentCount, int Raw
     {
         int n = BinaryPrimitives.ReadUInt16LittleEndian(data[offset..]);
         if (offset + 2 + n > headerLength - ChecksumLength)
-            throw new ZgDbCorruptFileException(file, offset, "a header field runs past the header.");
+            throw new ZgDbCorruptFileException(file, offset, ZgDbCorruptionReason.Malformed, "a header field runs past the header.");
         var value = data.Slice(offset + 2, n);
         offset += 2 + n;
         return value;

@@ -40,21 +40,22 @@ internal readonly record struct IndexHeader(int ColumnCount, long EntryCount, in
     }
 
     /// <summary>
-    /// Reads and checks a header: magic, version, header checksum, lengths against the file's size, the body
+    /// Reads and checks a header: magic, header checksum, version (after the checksum that covers it, so only a sound
+    /// header of another version is <see cref="ZgDbUnsupportedVersionException"/>), lengths against the file's size, the body
     /// checksum, and that the file belongs to the expected index. Throws <see cref="ZgDbCorruptFileException"/>
     /// naming the file and offset.
     /// </summary>
     public static IndexHeader Validate(ReadOnlySpan<byte> data, string file, ulong expectedIdentity, int expectedColumns)
     {
         if (data.Length < Length)
-            throw new ZgDbCorruptFileException(file, 0, $"the file is {data.Length} bytes, shorter than an index header ({Length}).");
+            throw new ZgDbCorruptFileException(file, 0, ZgDbCorruptionReason.Truncated, $"the file is {data.Length} bytes, shorter than an index header ({Length}).");
         if (BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
-            throw new ZgDbCorruptFileException(file, 0, "bad magic: this is not a ZgDb index file.");
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
-        if (version != FormatVersion)
-            throw new ZgDbCorruptFileException(file, 4, $"index format version {version} is not supported (this build reads version {FormatVersion}).");
+            throw new ZgDbCorruptFileException(file, 0, ZgDbCorruptionReason.BadMagic, "bad magic: this is not a ZgDb index file.");
         if (XxHash64.HashToUInt64(data[..ChecksumOffset]) != BinaryPrimitives.ReadUInt64LittleEndian(data[ChecksumOffset..]))
-            throw new ZgDbCorruptFileException(file, ChecksumOffset, "header checksum mismatch.");
+            throw new ZgDbCorruptFileException(file, ChecksumOffset, ZgDbCorruptionReason.Checksum, "header checksum mismatch.");
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
+        if (version != FormatVersion) // after the checksum, which covers it: a damaged version byte is corruption
+            throw new ZgDbUnsupportedVersionException(file, "index", version, [FormatVersion]);
         var header = new IndexHeader(
             BinaryPrimitives.ReadUInt16LittleEndian(data[6..]),
             BinaryPrimitives.ReadInt64LittleEndian(data[8..]),
@@ -63,17 +64,17 @@ internal readonly record struct IndexHeader(int ColumnCount, long EntryCount, in
             BinaryPrimitives.ReadUInt64LittleEndian(data[24..]),
             BinaryPrimitives.ReadUInt64LittleEndian(data[IdentityOffset..]));
         if (header.Identity != expectedIdentity)
-            throw new ZgDbCorruptFileException(file, IdentityOffset, "the file belongs to another index (or another version of this index's columns).");
+            throw new ZgDbCorruptFileException(file, IdentityOffset, ZgDbCorruptionReason.Malformed, "the file belongs to another index (or another version of this index's columns).");
         if (header.ColumnCount != expectedColumns)
-            throw new ZgDbCorruptFileException(file, 6, $"the header says {header.ColumnCount} columns but the index has {expectedColumns}.");
+            throw new ZgDbCorruptFileException(file, 6, ZgDbCorruptionReason.Malformed, $"the header says {header.ColumnCount} columns but the index has {expectedColumns}.");
         if (header.EntryCount is < 0 or > int.MaxValue)
-            throw new ZgDbCorruptFileException(file, 8, $"impossible entry count {header.EntryCount}.");
+            throw new ZgDbCorruptFileException(file, 8, ZgDbCorruptionReason.Malformed, $"impossible entry count {header.EntryCount}.");
         if (header.RawLength < 0 || header.CompressedLength < 0)
-            throw new ZgDbCorruptFileException(file, 16, "negative body length in the header.");
+            throw new ZgDbCorruptFileException(file, 16, ZgDbCorruptionReason.Malformed, "negative body length in the header.");
         if ((long)Length + header.CompressedLength != data.Length)
-            throw new ZgDbCorruptFileException(file, Length, $"the body should be {header.CompressedLength} bytes but the file holds {data.Length - Length} after the header (truncated or extended).");
+            throw new ZgDbCorruptFileException(file, Length, ZgDbCorruptionReason.Truncated, $"the body should be {header.CompressedLength} bytes but the file holds {data.Length - Length} after the header (truncated or extended).");
         if (XxHash64.HashToUInt64(data[Length..]) != header.BodyHash)
-            throw new ZgDbCorruptFileException(file, Length, "body checksum mismatch.");
+            throw new ZgDbCorruptFileException(file, Length, ZgDbCorruptionReason.Checksum, "body checksum mismatch.");
         return header;
     }
 }

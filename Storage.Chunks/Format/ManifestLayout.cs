@@ -39,24 +39,24 @@ internal static class ManifestLayout
         return bytes;
     }
 
-    /// <summary>Checks magic, version, length and checksum; returns the generation and the JSON body.</summary>
+    /// <summary>Checks magic, length, checksum, then the version the checksum covers (a sound manifest of another version is <see cref="ZgDbUnsupportedVersionException"/>); returns the generation and the JSON body.</summary>
     public static (long Generation, ReadOnlyMemory<byte> Body) Validate(byte[] data, string file)
     {
         if (data.Length < HeaderLength)
-            throw new ZgDbCorruptFileException(file, 0, $"the file is {data.Length} bytes, shorter than a manifest header.");
+            throw new ZgDbCorruptFileException(file, 0, ZgDbCorruptionReason.Truncated, $"the file is {data.Length} bytes, shorter than a manifest header.");
         if (BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
-            throw new ZgDbCorruptFileException(file, 0, "bad magic: this is not a ZgDb manifest.");
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(4));
-        if (version != FormatVersion)
-            throw new ZgDbCorruptFileException(file, 4, $"manifest format version {version} is not supported (this build reads version {FormatVersion}).");
+            throw new ZgDbCorruptFileException(file, 0, ZgDbCorruptionReason.BadMagic, "bad magic: this is not a ZgDb manifest.");
         int length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(16));
         if (length < 0 || HeaderLength + (long)length != data.Length)
-            throw new ZgDbCorruptFileException(file, 16, $"the body should be {length} bytes but the file holds {data.Length - HeaderLength}.");
+            throw new ZgDbCorruptFileException(file, 16, ZgDbCorruptionReason.Truncated, $"the body should be {length} bytes but the file holds {data.Length - HeaderLength}.");
         var hash = new XxHash64();
         hash.Append(data.AsSpan(0, 24));
         hash.Append(data.AsSpan(HeaderLength));
         if (hash.GetCurrentHashAsUInt64() != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(24)))
-            throw new ZgDbCorruptFileException(file, 24, "checksum mismatch.");
+            throw new ZgDbCorruptFileException(file, 24, ZgDbCorruptionReason.Checksum, "checksum mismatch.");
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(4));
+        if (version != FormatVersion) // after the checksum, which covers it: a damaged version byte is corruption
+            throw new ZgDbUnsupportedVersionException(file, "manifest", version, [FormatVersion]);
         return (BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(8)), data.AsMemory(HeaderLength));
     }
 }

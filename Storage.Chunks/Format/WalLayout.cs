@@ -57,14 +57,14 @@ internal static class WalLayout
     public static long ValidateSegmentHeader(ReadOnlySpan<byte> data, string file)
     {
         if (data.Length < SegmentHeaderLength)
-            throw new ZgDbCorruptFileException(file, 0, $"the file is {data.Length} bytes, shorter than a WAL segment header.");
+            throw new ZgDbCorruptFileException(file, 0, ZgDbCorruptionReason.Truncated, $"the file is {data.Length} bytes, shorter than a WAL segment header.");
         if (BinaryPrimitives.ReadUInt32LittleEndian(data) != SegmentMagic)
-            throw new ZgDbCorruptFileException(file, 0, "bad magic: this is not a ZgDb WAL segment.");
+            throw new ZgDbCorruptFileException(file, 0, ZgDbCorruptionReason.BadMagic, "bad magic: this is not a ZgDb WAL segment.");
         if (XxHash64.HashToUInt64(data[..24]) != BinaryPrimitives.ReadUInt64LittleEndian(data[24..]))
-            throw new ZgDbCorruptFileException(file, 24, "segment header checksum mismatch.");
+            throw new ZgDbCorruptFileException(file, 24, ZgDbCorruptionReason.Checksum, "segment header checksum mismatch.");
         var version = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
         if (version != FormatVersion)
-            throw new ZgDbCorruptFileException(file, 4, $"WAL format version {version} is not supported (this build reads version {FormatVersion}).");
+            throw new ZgDbUnsupportedVersionException(file, "WAL", version, [FormatVersion]);
         return BinaryPrimitives.ReadInt64LittleEndian(data[8..]);
     }
 

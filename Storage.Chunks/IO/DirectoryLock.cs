@@ -20,7 +20,8 @@ internal sealed partial class DirectoryLock : IDisposable
 
     /// <summary>
     /// The lock on <paramref name="directory"/>, or null when another open file description holds it. A file system
-    /// without flock support (an errno other than EWOULDBLOCK) is not refused, as .NET does for its own lock.
+    /// without flock support (an errno other than EWOULDBLOCK) is not refused, as .NET does for its own lock. A
+    /// directory that cannot be opened throws <see cref="ZgDbIOException"/>.
     /// </summary>
     public static DirectoryLock? TryTake(string directory)
     {
@@ -28,7 +29,10 @@ internal sealed partial class DirectoryLock : IDisposable
         int closeOnExec = OperatingSystem.IsMacOS() ? 0x0100_0000 : 0x0008_0000; // O_CLOEXEC
         int fd = Open(directory, closeOnExec /* | O_RDONLY (0) */);
         if (fd < 0)
-            throw new IOException($"Cannot open the database directory '{directory}' to lock it (errno {Marshal.GetLastPInvokeError()}).");
+        {
+            int openError = Marshal.GetLastPInvokeError();
+            throw new ZgDbIOException(directory, "lock the database directory", new IOException($"open(2) of the directory failed (errno {openError}).", openError));
+        }
         if (Flock(fd, LockExclusive | LockNonBlocking) == 0) return new DirectoryLock(fd);
         int errno = Marshal.GetLastPInvokeError();
         int wouldBlock = OperatingSystem.IsMacOS() ? 35 : 11; // EWOULDBLOCK (= EAGAIN)

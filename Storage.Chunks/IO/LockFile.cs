@@ -81,14 +81,29 @@ internal sealed class LockFile : IDisposable
             stream.Flush();
             return stream;
         }
-        catch (IOException e)
+        catch (IOException e) when (IsHeldByAnother(e))
         {
             throw new ZgDbLockedException(path, "another process or another open database in this process", e);
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ZgDbLockedException(path, "nobody this process may override (access denied)", e);
+            // Not a lock someone holds: the lock file cannot be created or opened at all (permission denied, a
+            // read-only file system, a missing directory, a directory in its place, a device error).
+            throw new ZgDbIOException(path, "create or open the lock file", e);
         }
+    }
+
+    /// <summary>
+    /// Whether opening the lock file failed because another open file description holds it: .NET reports flock's
+    /// EWOULDBLOCK (Linux and macOS) and Windows' sharing and lock violations with those codes as the HResult. Every
+    /// other failure is an I/O error, not a held lock.
+    /// </summary>
+    internal static bool IsHeldByAnother(IOException e)
+    {
+        const int sharingViolation = unchecked((int)0x80070020), lockViolation = unchecked((int)0x80070021);
+        int wouldBlock = OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? 35 : 11; // EWOULDBLOCK (= EAGAIN)
+        return e.GetType() == typeof(IOException)
+            && (OperatingSystem.IsWindows() ? e.HResult is sharingViolation or lockViolation : e.HResult == wouldBlock);
     }
 
     /// <summary>

@@ -85,7 +85,8 @@ internal static class IndexFile
     /// <summary>
     /// Reads an index file, checking the header and body checksums (before decompressing), the column and key
     /// kinds, every length, and that the entries are in strict index order. Any failure is a
-    /// <see cref="ZgDbCorruptFileException"/> naming the file and offset.
+    /// <see cref="ZgDbCorruptFileException"/> naming the file and offset (or <see cref="ZgDbUnsupportedVersionException"/>);
+    /// a failed read is <see cref="ZgDbIOException"/>.
     /// </summary>
     public static IndexBase<TKey> Read<TKey>(IStorageFileSystem fs, string path, IndexEntryComparer<TKey> comparer, IndexValueKind keyKind, ulong identity, IndexKeyParts? keyParts = null)
     {
@@ -94,9 +95,13 @@ internal static class IndexFile
         {
             data = fs.ReadAllBytes(path);
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ZgDbCorruptFileException(path, 0, "the index file the manifest lists is missing.", e);
+            throw new ZgDbCorruptFileException(path, 0, ZgDbCorruptionReason.Missing, "the index file the manifest lists is missing.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ZgDbIOException(path, "read the index file", e);
         }
         var columns = comparer.Columns;
         var body = Decode(data, path, identity, columns.Length);
@@ -151,11 +156,11 @@ internal static class IndexFile
             using var decompressor = new Decompressor();
             int written = decompressor.Unwrap(data.AsSpan(IndexHeader.Length), raw);
             if (written != raw.Length)
-                throw new ZgDbCorruptFileException(path, IndexHeader.Length, $"the body decompresses to {written} bytes, not the {raw.Length} the header says.");
+                throw new ZgDbCorruptFileException(path, IndexHeader.Length, ZgDbCorruptionReason.Malformed, $"the body decompresses to {written} bytes, not the {raw.Length} the header says.");
         }
         catch (ZstdException e)
         {
-            throw new ZgDbCorruptFileException(path, IndexHeader.Length, "the body is not a valid zstd frame: " + e.Message, e);
+            throw new ZgDbCorruptFileException(path, IndexHeader.Length, ZgDbCorruptionReason.Malformed, "the body is not a valid zstd frame: " + e.Message, e);
         }
 
         var reader = new Reader(raw, path);
@@ -212,10 +217,10 @@ internal static class IndexFile
     }
 
     private static ZgDbCorruptFileException OutOfOrder(string path, int row) =>
-        new(path, IndexHeader.Length, $"entry {row} is out of index order.");
+        new(path, IndexHeader.Length, ZgDbCorruptionReason.Malformed, $"entry {row} is out of index order.");
 
     private static ZgDbCorruptFileException Corrupt(string path, int bodyOffset, string message) =>
-        new(path, IndexHeader.Length, $"at byte {bodyOffset} of the decompressed body: {message}");
+        new(path, IndexHeader.Length, ZgDbCorruptionReason.Malformed, $"at byte {bodyOffset} of the decompressed body: {message}");
 
     private static void WriteByte(ArrayBufferWriter<byte> w, byte value)
     {

@@ -24,7 +24,20 @@ internal static class DatabaseBackup
 
     private const FileShare Shared = FileShare.ReadWrite | FileShare.Delete;
 
+    /// <exception cref="ZgDbIOException">Reading the source or writing the copy failed (the partial copy is removed).</exception>
     public static BackupResult Backup(string directory, string target, IWorkProgress progress, CancellationToken cancel)
+    {
+        try
+        {
+            return BackupOnce(directory, target, progress, cancel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ZgDbIOException(Path.GetFullPath(directory), $"back up (to '{Path.GetFullPath(target)}') the database", e);
+        }
+    }
+
+    private static BackupResult BackupOnce(string directory, string target, IWorkProgress progress, CancellationToken cancel)
     {
         var fs = PhysicalFileSystem.Instance;
         directory = Path.GetFullPath(directory);
@@ -105,8 +118,10 @@ internal static class DatabaseBackup
             var read = (string path) => ReadAll(set.Hold(fs.Open(path, FileMode.Open, FileAccess.Read, Shared)));
             foreach (var generation in ManifestStore.Generations(fs, source, read))
             {
+                if (generation.Error is FileNotFoundException or DirectoryNotFoundException)
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(generation.Error); // vanished: start over
                 if (generation.Error is { } error and not ZgDbCorruptFileException)
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                    throw new ZgDbIOException(generation.Path, "read the manifest", error);
                 if (generation.Manifest is null) continue;
                 set.ManifestName = generation.Name;
                 set.ManifestBytes = generation.Bytes;

@@ -96,9 +96,10 @@ internal sealed class DatabaseReader
         return reader;
     }
 
-    private void Report(string file, long offset, string? collection, string? key, string message, bool warning = false)
+    private void Report(string file, long offset, string? collection, string? key, string message, bool warning = false,
+        ZgDbCorruptionReason reason = ZgDbCorruptionReason.Malformed)
     {
-        if (_strict && !warning) throw new ZgDbCorruptFileException(file, offset, (collection is null ? "" : $"collection '{collection}'" + (key is null ? "" : $", key {key}") + ": ") + message);
+        if (_strict && !warning) throw new ZgDbCorruptFileException(file, offset, reason, (collection is null ? "" : $"collection '{collection}'" + (key is null ? "" : $", key {key}") + ": ") + message);
         var problem = new InspectionProblem(file, offset, collection, key, message, warning);
         if (_reported.Add(problem)) Problems.Add(problem); // a chunk read twice (counting, then scanning) is reported once
     }
@@ -127,13 +128,13 @@ internal sealed class DatabaseReader
             // The engine falls back to the previous generation (strict mode does too); verify reports the damage.
             if (_strict) continue;
             if (generation.Error is ZgDbCorruptFileException e)
-                Report(e.File, e.Offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+                Report(e.File, e.Offset, null, null, e.Detail, reason: e.Reason);
             else
                 Report(generation.Path, 0, null, null, "cannot read the manifest: " + generation.Error!.Message);
         }
         if (Manifest is null)
         {
-            if (newest is not null && _strict) throw new ZgDbCorruptFileException(newest, 0, "no manifest generation is readable.");
+            if (newest is not null && _strict) throw new ZgDbCorruptFileException(newest, 0, ZgDbCorruptionReason.Missing, "no manifest generation is readable.");
             return;
         }
         foreach (var (name, value) in Manifest.Metadata) Metadata[name] = value;
@@ -188,10 +189,15 @@ internal sealed class DatabaseReader
         }
         catch (ZgDbCorruptFileException e)
         {
-            Report(e.File, e.Offset, collection.Name, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+            Report(e.File, e.Offset, collection.Name, null, e.Detail, reason: e.Reason);
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
+        catch (ZgDbIOException e) when (!_strict)
+        {
+            Report(path, 0, collection.Name, null, "cannot read the chunk: " + e.InnerException!.Message);
+            return null;
+        }
+        catch (OutOfMemoryException e)
         {
             Report(path, 0, collection.Name, null, "cannot read the chunk: " + e.Message);
             return null;
@@ -273,11 +279,15 @@ internal sealed class DatabaseReader
             }
             catch (FileNotFoundException)
             {
-                Report(path, 0, collection.Name, null, $"the index file of '{index.Name}' that the manifest lists is missing.");
+                Report(path, 0, collection.Name, null, $"the index file of '{index.Name}' that the manifest lists is missing.", reason: ZgDbCorruptionReason.Missing);
             }
             catch (ZgDbCorruptFileException e)
             {
-                Report(e.File, e.Offset, collection.Name, null, $"index '{index.Name}': " + e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+                Report(e.File, e.Offset, collection.Name, null, $"index '{index.Name}': " + e.Detail, reason: e.Reason);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && _strict)
+            {
+                throw new ZgDbIOException(path, "read the index file", e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
             {
@@ -329,7 +339,7 @@ internal sealed class DatabaseReader
         }
         catch (ZgDbCorruptFileException e)
         {
-            Report(e.File, e.Offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+            Report(e.File, e.Offset, null, null, e.Detail, reason: e.Reason);
         }
         assembler.End();
         foreach (var (first, last, parts, file, offset) in assembler.Dropped)
@@ -352,7 +362,7 @@ internal sealed class DatabaseReader
                 LastLsn = Math.Max(LastLsn, record.Lsn);
             }
         }
-        catch (WalReadException e)
+        catch (ZgDbIOException e) when (!_strict)
         {
             Report(e.Path, 0, null, null, "cannot read the WAL segment: " + e.InnerException!.Message);
         }
@@ -366,7 +376,7 @@ internal sealed class DatabaseReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new WalReadException(path, e);
+            throw new ZgDbIOException(path, "read the WAL segment", e);
         }
     }
 
@@ -374,7 +384,7 @@ internal sealed class DatabaseReader
     private sealed class CollectingSink(DatabaseReader reader) : IWalProblemSink
     {
         public void Corrupt(ZgDbCorruptFileException problem) =>
-            reader.Report(problem.File, problem.Offset, null, null, problem.Message.Substring(problem.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+            reader.Report(problem.File, problem.Offset, null, null, problem.Detail, reason: problem.Reason);
 
         public void IncompleteSegment(string path, int bytes)
         {
@@ -392,12 +402,6 @@ internal sealed class DatabaseReader
         public void Segment(string path, int bytes, long firstLsn) => reader.WalSegments.Add(new WalSegmentInfo(Path.GetFileName(path), bytes, firstLsn));
     }
 
-    /// <summary>A WAL segment that could not be read (carries the I/O error out of the reader's enumeration).</summary>
-    private sealed class WalReadException(string path, Exception inner) : Exception(inner.Message, inner)
-    {
-        public string Path { get; } = path;
-    }
-
     private void Apply(string path, long offset, long lsn, ReadOnlySpan<byte> payload)
     {
         List<WalOp> ops;
@@ -407,7 +411,7 @@ internal sealed class DatabaseReader
         }
         catch (ZgDbCorruptFileException e)
         {
-            Report(path, offset, null, null, e.Message.Substring(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2));
+            Report(path, offset, null, null, e.Detail, reason: e.Reason);
             return;
         }
         foreach (var op in ops)

@@ -28,7 +28,7 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
         foreach (var generation in Generations(fs, directory))
         {
             if (generation.Error is { } error and not ZgDbCorruptFileException)
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                throw new ZgDbIOException(generation.Path, "read the manifest", error); // Judge keeps only I/O errors
             if (generation.Manifest is not { } manifest)
             {
                 if (Current is null) newestError ??= (ZgDbCorruptFileException)generation.Error!;
@@ -96,14 +96,14 @@ internal sealed class ManifestStore(IStorageFileSystem fs, string directory, ILo
             var manifest = JsonSerializer.Deserialize(body.Span, ManifestJsonContext.Default.Manifest)
                 ?? throw new JsonException("the manifest is the JSON null.");
             if (manifest.Generation != generation)
-                throw new ZgDbCorruptFileException(path, 8, $"the header says generation {generation} but the body says {manifest.Generation}.");
+                throw new ZgDbCorruptFileException(path, 8, ZgDbCorruptionReason.Malformed, $"the header says generation {generation} but the body says {manifest.Generation}.");
             if (manifest.MissingPart() is { } missing)
-                throw new ZgDbCorruptFileException(path, ManifestLayout.HeaderLength, $"the manifest body has no {missing}.");
+                throw new ZgDbCorruptFileException(path, ManifestLayout.HeaderLength, ZgDbCorruptionReason.Malformed, $"the manifest body has no {missing}.");
             return manifest;
         }
         catch (JsonException e)
         {
-            throw new ZgDbCorruptFileException(path, ManifestLayout.HeaderLength, "the manifest body is not valid: " + e.Message, e);
+            throw new ZgDbCorruptFileException(path, ManifestLayout.HeaderLength, ZgDbCorruptionReason.Malformed, "the manifest body is not valid: " + e.Message, e);
         }
     }
 

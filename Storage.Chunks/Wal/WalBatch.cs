@@ -157,7 +157,7 @@ internal static class WalBatch
         }
         catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
-            throw new ZgDbCorruptFileException(file, offset, "a WAL record's payload is malformed: " + e.Message, e);
+            throw new ZgDbCorruptFileException(file, offset, ZgDbCorruptionReason.Malformed, "a WAL record's payload is malformed: " + e.Message, e);
         }
     }
 

@@ -67,12 +67,12 @@ internal static class WalReader
             if (expected == -1)
             {
                 if (firstLsn > checkpointLsn + 1)
-                    problems.Corrupt(new ZgDbCorruptFileException(path, 8, $"the log starts at LSN {firstLsn} but the checkpoint holds only up to LSN {checkpointLsn}: records {checkpointLsn + 1}..{firstLsn - 1} are missing."));
+                    problems.Corrupt(new ZgDbCorruptFileException(path, 8, ZgDbCorruptionReason.Missing, $"the log starts at LSN {firstLsn} but the checkpoint holds only up to LSN {checkpointLsn}: records {checkpointLsn + 1}..{firstLsn - 1} are missing."));
             }
             else if (firstLsn != expected)
             {
                 // The damage is where the log stops too early (or runs on too far): the end of the previous segment.
-                problems.Corrupt(new ZgDbCorruptFileException(previous!, previousEnd, firstLsn > expected
+                problems.Corrupt(new ZgDbCorruptFileException(previous!, previousEnd, firstLsn > expected ? ZgDbCorruptionReason.Missing : ZgDbCorruptionReason.Malformed, firstLsn > expected
                     ? $"the segment ends before LSN {expected}, but the next segment '{path}' starts at LSN {firstLsn}: records {expected}..{firstLsn - 1} are missing (this segment was cut short, or a segment was removed)."
                     : $"the segment runs to LSN {expected - 1}, but the next segment '{path}' starts at LSN {firstLsn}: the segments overlap."));
             }
@@ -85,7 +85,7 @@ internal static class WalReader
                     bool lsnOnly = WalLayout.TryReadRecord(data, offset, out _, out _);
                     int sameGroup = 0;
                     if (!isLast || lsnOnly || !WalRecovery.IsTornTail(data, offset + 1, expected, out sameGroup))
-                        problems.Corrupt(new ZgDbCorruptFileException(path, offset, lsnOnly
+                        problems.Corrupt(new ZgDbCorruptFileException(path, offset, lsnOnly ? ZgDbCorruptionReason.Malformed : ZgDbCorruptionReason.Checksum, lsnOnly
                             ? $"a record carries LSN {lsn} where LSN {expected} was expected."
                             : "an invalid WAL record (bad length, kind or checksum) is followed by valid ones of a later flush: the log is damaged, not torn."));
                     else

@@ -36,7 +36,7 @@ internal sealed class WalWriteAssembler(long checkpointLsn)
             return [new WalPart(payload, file, offset)];
         }
         if (payload.Length < WalBatch.PartPrefixLength)
-            throw new ZgDbCorruptFileException(file, offset, $"a WAL part record of {payload.Length} bytes is too short to name its write.");
+            throw new ZgDbCorruptFileException(file, offset, ZgDbCorruptionReason.Malformed, $"a WAL part record of {payload.Length} bytes is too short to name its write.");
         long first = BinaryPrimitives.ReadInt64LittleEndian(payload.Span);
         var part = new WalPart(payload[WalBatch.PartPrefixLength..], file, offset);
         if (first == lsn)
@@ -48,7 +48,7 @@ internal sealed class WalWriteAssembler(long checkpointLsn)
         {
             // The first parts were in a segment not read because it lies wholly below the checkpoint.
             if (_pendingFirst == -1 && lsn <= checkpointLsn && first < lsn) return null;
-            throw new ZgDbCorruptFileException(file, offset, _pendingFirst == -1
+            throw new ZgDbCorruptFileException(file, offset, ZgDbCorruptionReason.Malformed, _pendingFirst == -1
                 ? $"a WAL part record (LSN {lsn}) continues the write that began at LSN {first}, but that write's first part was not found."
                 : $"a WAL part record (LSN {lsn}) continues the write that began at LSN {first}, but the write in progress began at LSN {_pendingFirst}.");
         }

@@ -102,10 +102,11 @@ internal sealed class WalWriter : IDisposable
         if (fault is not null) throw Faulted(fault);
     }
 
-    private static ZgDbFaultedException Faulted(Exception fault) =>
+    private ZgDbFaultedException Faulted(Exception fault) =>
         fault as ZgDbFaultedException ?? new ZgDbFaultedException(
             "The write-ahead log could not be written or flushed, so the database no longer accepts writes; " +
-            "reopen it to recover everything acknowledged as durable. Cause: " + fault.Message, fault);
+            "reopen it to recover everything acknowledged as durable. Cause: " + fault.Message,
+            fault is IOException or UnauthorizedAccessException ? new ZgDbIOException(_directory, "append to or flush the write-ahead log in", fault) : fault);
 
     /// <summary>
     /// Starts a new segment with the next record (after a checkpoint), so the records the checkpoint folded into

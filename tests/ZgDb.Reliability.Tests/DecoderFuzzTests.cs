@@ -17,7 +17,8 @@ namespace ZgDb.Reliability;
 /// <summary>
 /// Bounded-time fuzzing of the chunk, WAL and manifest decoders: random bytes, mutated valid files, and mutated
 /// files whose checksums are then fixed up so the mutation reaches the parsers behind them (zstd, JSON, the WAL
-/// batch format, the key checks). Every input must decode or throw <see cref="ZgDbCorruptFileException"/> (at the
+/// batch format, the key checks). Every input must decode or throw <see cref="ZgDbCorruptFileException"/> (or
+/// <see cref="ZgDbUnsupportedVersionException"/> for a fixed-up header of another version) (at the
 /// engine level: any <see cref="ZgDbException"/>); never another exception, a crash or a hang. Each target runs
 /// ZGDB_FUZZ_SECONDS (default 2) seconds; the seed is logged (ZGDB_FUZZ_SEED replays it).
 /// </summary>
@@ -65,7 +66,9 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
         return executions;
     }
 
-    private static bool Corrupt(Exception e) => e is ZgDbCorruptFileException;
+    // A mutated version field with its checksum fixed up is a sound file of another format version: refused as
+    // unsupported, which the catalog keeps apart from corruption (issue 16, section 4).
+    private static bool Corrupt(Exception e) => e is ZgDbCorruptFileException or ZgDbUnsupportedVersionException;
 
     // ---- mutations -----------------------------------------------------------------------------------------
 

@@ -144,7 +144,7 @@ internal static class CommitCheckpointRecoveryScript
                 {
                     run.Notes.Add("faulted later");
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or ZgDbIOException)
                 {
                     run.Notes.Add("read failed again");
                 }

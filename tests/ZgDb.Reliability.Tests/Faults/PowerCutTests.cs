@@ -233,7 +233,8 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         using var dir = TempDir.Create("powercut-dbdir", memory: true);
         var disk = new PowerLossFileSystem();
         var first = new FaultyFileSystem(disk) { Plan = new FaultPlan(IoStep.DirFlush, 1, Forever: false, FaultEffect.Crash) }; // the parent's flush
-        Assert.ThrowsAny<IOException>(() => ZgDatabase.Open<CrashDb>(dir.Sub("db"), Options(first, Durability.Synchronous)).Dispose());
+        var failedOpen = Assert.Throws<ZgDbIOException>(() => ZgDatabase.Open<CrashDb>(dir.Sub("db"), Options(first, Durability.Synchronous)).Dispose());
+        Assert.IsAssignableFrom<IOException>(failedOpen.InnerException); // the catalog's I/O error keeps the injected one
         disk.CloseHandles();
         var restarted = ZgDatabase.Open<CrashDb>(dir.Sub("db"), Options(new FaultyFileSystem(disk), Durability.Synchronous));
         restarted.Accounts.Insert(new Account { Id = 1, Owner = "acknowledged after the restart" });
