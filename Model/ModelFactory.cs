@@ -37,7 +37,11 @@ internal static class ModelFactory
         var entities = collections.Select(c => BuildEntity(c.Name, builder.Entities[c.ClrType], entityTypes, hierarchies.GetValueOrDefault(c.ClrType) ?? [])).ToList();
         var manyToMany = SkipNavigationResolver.Prepare(entities, builder, (name, config, types) => BuildEntity(name, config, types, []));
         var relationshipConfigs = builder.Relationships.Concat(manyToMany.Relationships).ToList();
-        var relationships = RelationshipResolver.Resolve(entities, relationshipConfigs, manyToMany.Navigations);
+        // navigations left out of the model (Ignore(x => x.Nav), [NotMapped]) are not discovered as relationships
+        var ignoredNavigations = builder.Entities.Values
+            .SelectMany(c => c.Ignored.Select(name => c.ClrType.GetProperty(name, BindingFlags.Public | BindingFlags.Instance)))
+            .OfType<PropertyInfo>();
+        var relationships = RelationshipResolver.Resolve(entities, relationshipConfigs, manyToMany.Navigations, ignoredNavigations);
         return new DatabaseModel(entities, relationships, manyToMany.Complete(relationships, relationshipConfigs));
     }
 

@@ -10,10 +10,15 @@ namespace ZgDb;
 /// </summary>
 internal static class RelationshipResolver
 {
-    public static List<Relationship> Resolve(List<EntityType> entities, IReadOnlyList<RelationshipConfiguration> configured, IEnumerable<PropertyInfo>? skipNavigations = null)
+    public static List<Relationship> Resolve(List<EntityType> entities, IReadOnlyList<RelationshipConfiguration> configured, IEnumerable<PropertyInfo>? skipNavigations = null, IEnumerable<PropertyInfo>? ignoredNavigations = null)
     {
         var byType = entities.ToDictionary(e => e.ClrType);
-        var used = new HashSet<PropertyInfo>(skipNavigations ?? []); // many-to-many navigations (SkipNavigationResolver) are taken
+        var ignored = new HashSet<PropertyInfo>(ignoredNavigations ?? []);
+        foreach (var navigation in configured.SelectMany(c => new[] { c.PrincipalNavigation, c.DependentNavigation }).OfType<PropertyInfo>().Where(ignored.Contains))
+            throw new ZgDbModelException(navigation.DeclaringType!.Name, navigation.Name,
+                "the navigation is configured in a relationship and also left out of the model (Ignore(...) or [NotMapped]): keep one of the two.");
+        // taken already: many-to-many navigations (SkipNavigationResolver) and the ones the model ignores
+        var used = new HashSet<PropertyInfo>((skipNavigations ?? []).Concat(ignored));
         var result = new List<Relationship>();
         foreach (var config in configured)
         {
