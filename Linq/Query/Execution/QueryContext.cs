@@ -10,7 +10,11 @@ namespace ZgDb.Query.Execution;
 /// </summary>
 internal sealed class QueryContext(ZgDatabase database, DatabaseState state, object?[] parameters)
 {
-    private readonly Dictionary<Type, object> _snapshots = new(2);
+    // The snapshots this execution read, one per collection: most queries read one, kept in two fields (a point
+    // lookup allocates no dictionary); the others in a dictionary made when a second collection is read.
+    private Type? _firstType;
+    private object? _firstSnapshot;
+    private Dictionary<Type, object>? _snapshots;
 
     public ZgDatabase Database { get; } = database;
     public DatabaseState State { get; } = state;
@@ -18,10 +22,12 @@ internal sealed class QueryContext(ZgDatabase database, DatabaseState state, obj
 
     public ICollectionSnapshot<T> Snapshot<T>() where T : class
     {
-        if (_snapshots.TryGetValue(typeof(T), out var existing)) return (ICollectionSnapshot<T>)existing;
+        if (_firstType == typeof(T)) return (ICollectionSnapshot<T>)_firstSnapshot!;
+        if (_snapshots is not null && _snapshots.TryGetValue(typeof(T), out var existing)) return (ICollectionSnapshot<T>)existing;
         var snapshot = Database.Engine.Store<T>().Snapshot(State);
         if (Cancellation.CanBeCanceled) snapshot = new CancellableSnapshot<T>(snapshot, Cancellation);
-        _snapshots[typeof(T)] = snapshot;
+        if (_firstType is null) (_firstType, _firstSnapshot) = (typeof(T), snapshot);
+        else (_snapshots ??= new(2))[typeof(T)] = snapshot;
         return snapshot;
     }
 
