@@ -1,5 +1,6 @@
 using System.Text;
 using ZgDb.Migrations.QueryCheck;
+using ZgDb.Tooling;
 
 namespace ZgDb.Migrations;
 
@@ -15,7 +16,7 @@ public static class EfCoreCheck
     public static EfCoreCheckReport Report(ZgDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        if (database.Engine.Options.QueryObserver is not EfCoreTranslationCheck check)
+        if (ZgDbTooling.QueryObserver(database) is not EfCoreTranslationCheck check)
             throw new InvalidOperationException($"{database.GetType().Name} was not opened with options.CheckEfCoreTranslation(...): there is no EF Core check to report.");
         return new EfCoreCheckReport(check.Drain(database));
     }
