@@ -4,7 +4,7 @@ namespace ZgDb.Tooling;
 /// The engine as ZgDb's own tools read it: the EF Core exporter (ZgDb.Migrations), the health check
 /// (ZgDb.Extensions.Hosting). One consistent snapshot of every collection, the key rules the engine applies, and the
 /// state that says whether the database still accepts writes. The untyped tools over a closed or live directory
-/// (<c>zgdb</c>, the studio) read the files through Storage.Chunks/Inspection.
+/// (<c>zgdb</c>, the studio) go through <see cref="DatabaseDirectory"/>.
 /// </summary>
 /// <remarks>
 /// An infrastructure API, as EF Core's <c>Infrastructure</c> namespace: public so that the tools need no access to
