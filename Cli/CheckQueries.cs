@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Spectre.Console;
 using ZgDb.Migrations;
-using ZgDb.Migrations.QueryCheck;
 
 namespace ZgDb.Cli;
 
@@ -42,10 +41,10 @@ internal static class CheckQueries
             Mapping = new Migrations.EfCore.EfMappingOptions { StringCollation = collation },
         };
         using var db = OpenInMemory(assemblyPath, typeName);
-        var replayed = RecordedShape.Replay(shapesFile, db, settings);
+        var replayed = EfCoreCheck.Replay(shapesFile, db, settings);
         var providers = new[] { EfCoreTarget.Sqlite, EfCoreTarget.PostgreSql }.Where(t => settings.Targets.HasFlag(t)).ToList();
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Shape").AddColumn("ZgDb plan");
-        foreach (var provider in providers) table.AddColumn(EfTranslator.ProviderName(provider));
+        foreach (var provider in providers) table.AddColumn(provider == EfCoreTarget.Sqlite ? "SQLite" : "PostgreSQL");
         table.AddColumn("SQL");
         int failing = 0, warnings = 0;
         foreach (var shape in replayed)

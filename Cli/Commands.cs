@@ -3,13 +3,11 @@ using System.CommandLine.Help;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using ZgDb.Storage.Inspection;
-using ZgDb.Storage.IO;
-using ZgDb.Storage.Manifests;
+using ZgDb.Tooling;
 
 namespace ZgDb.Cli;
 
-/// <summary>The commands of <c>zgdb</c>. Each reads and writes the database files through Storage.Chunks/Inspection; none needs the application's types.</summary>
+/// <summary>The commands of <c>zgdb</c>. Each reads and writes the database files through <see cref="DatabaseDirectory"/> (ZgDb.Tooling); none needs the application's types.</summary>
 internal static class Commands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -157,22 +155,22 @@ internal static class Commands
     // ---- info --------------------------------------------------------------------------------------------
 
     private static int Info(IAnsiConsole console, string directory, bool asJson) =>
-        LiveRead.Run(directory, () => Info(console, DatabaseReader.Open(directory, strict: true), asJson));
+        LiveRead.Run(directory, () => Info(console, DatabaseDirectory.Read(directory), asJson));
 
-    private static int Info(IAnsiConsole console, DatabaseReader reader, bool asJson)
+    private static int Info(IAnsiConsole console, DatabaseDirectoryReader reader, bool asJson)
     {
         var manifest = reader.Manifest;
         var collections = reader.Collections.Select(c => new
         {
             c.Name,
             Key = c.KeyProperty,
-            KeyKind = c.KeyKind.ToString(),
+            c.KeyKind,
             Documents = c.Count,
             Chunks = c.Chunks.Count,
             ChunkBytes = c.ChunkBytes,
-            PendingChanges = c.Delta.Count,
+            c.PendingChanges,
             c.NextKey,
-            Indexes = c.Entity?.Indexes.Select(i => new { i.Name, i.Unique, File = c.Stored?.Indexes.FirstOrDefault(f => f.Name == i.Name)?.File }).ToList(),
+            Indexes = c.Entity?.Indexes.Select(i => new { i.Name, i.Unique, File = c.IndexFiles.FirstOrDefault(f => f.Index == i.Name)?.File }).ToList(),
         }).ToList();
         var info = new
         {
@@ -186,7 +184,7 @@ internal static class Commands
             Wal = new { Segments = reader.WalSegments.Count, Bytes = reader.WalBytes, Records = reader.WalRecords, RecordsAfterCheckpoint = reader.WalRecordsAfterCheckpoint, reader.TornTailBytes },
             Collections = collections,
             Relationships = manifest?.Model.Relationships.Select(r => $"{r.Dependent}.{r.ForeignKey} -> {r.Principal} ({r.OnDelete}{(r.Required ? ", required" : "")}{(r.Unique ? ", one-to-one" : "")})").ToList() ?? [],
-            Warnings = reader.Problems.Select(p => p.ToString()).ToList(),
+            Warnings = reader.Warnings.Select(p => p.ToString()).ToList(),
         };
         if (asJson)
         {
@@ -228,13 +226,13 @@ internal static class Commands
     private static int Verify(IAnsiConsole console, TextWriter error, string directory, CancellationToken cancel)
     {
         if (!Directory.Exists(directory)) throw new ZgDbException($"'{directory}' does not exist.");
-        if (LockFile.IsHeld(directory))
+        if (DatabaseDirectory.IsOpenElsewhere(directory))
         {
-            error.WriteLine($"error: '{directory}' is open in another process (its lock, {LockFile.FileName}, is held), so its files are changing under us. Close the application first, or verify a copy: zgdb backup {directory} <copy> && zgdb verify <copy>.");
+            error.WriteLine($"error: '{directory}' is open in another process (its lock, {DatabaseDirectory.LockFileName}, is held), so its files are changing under us. Close the application first, or verify a copy: zgdb backup {directory} <copy> && zgdb verify <copy>.");
             return Program.Failed;
         }
-        var report = ConsoleProgress.Run(console, p => DatabaseVerifier.Verify(directory, p, cancel));
-        var errors = report.Errors.Count();
+        var report = ConsoleProgress.Run(console, p => DatabaseDirectory.Verify(directory, p, cancel));
+        var errors = report.ErrorCount;
         foreach (var p in report.Problems)
             Say(console, $"{(p.IsWarning ? "warning" : "ERROR  ")} {Relative(directory, p.File)}" + (p.Offset >= 0 ? $" @{p.Offset}" : "")
                 + (p.Collection is null ? "" : $" [{p.Collection}" + (p.Key is null ? "]" : $" key {p.Key}]")) + ": " + p.Message);
@@ -253,44 +251,13 @@ internal static class Commands
     private static int Checkpoint(IAnsiConsole console, string directory, int chunkDocuments, bool compact, CancellationToken cancel)
     {
         if (chunkDocuments < 1) throw new ZgDbException("--chunk-documents must be at least 1.");
-        using var writer = DatabaseWriter.Open(directory);
-        var reader = writer.Reader;
-        long beforeBytes = reader.Collections.Sum(c => c.ChunkBytes);
-        int beforeChunks = reader.Collections.Sum(c => c.Chunks.Count);
-        long walBefore = reader.WalBytes;
-        var changed = new Dictionary<string, List<ManifestChunk>>(StringComparer.Ordinal);
-        if (!compact && reader.WalRecordsAfterCheckpoint == 0)
-        {
-            Say(console, $"Nothing to checkpoint: the WAL holds no change after LSN {reader.CheckpointLsn:N0}.");
-            return Program.Ok;
-        }
-        ConsoleProgress.Run(console, progress =>
-        {
-            foreach (var collection in reader.Collections)
-            {
-                if (compact)
-                {
-                    var task = progress.Start($"compact {collection.Name}", Math.Max(1, collection.Count));
-                    changed[collection.Name] = writer.WriteDense(collection, reader.Scan(collection, cancel), chunkDocuments, task, cancel);
-                }
-                else if (collection.Delta.Count > 0)
-                {
-                    var task = progress.Start($"checkpoint {collection.Name}", collection.Delta.Count);
-                    changed[collection.Name] = writer.Fold(collection, chunkDocuments, task, cancel);
-                }
-            }
-            return 0;
-        });
-        cancel.ThrowIfCancellationRequested();
-        var documentsChanged = reader.Collections.Where(c => c.Delta.Count > 0).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var manifest = writer.Commit(changed, documentsChanged);
-        long afterBytes = manifest.Collections.Sum(c => c.Chunks.Sum(k => k.Bytes));
-        int afterChunks = manifest.Collections.Sum(c => c.Chunks.Count);
-        long walAfter = Directory.Exists(reader.WalDirectory) ? Directory.GetFiles(reader.WalDirectory, "*.zgw").Sum(f => new FileInfo(f).Length) : 0;
-        if (compact)
-            Say(console, $"Compacted {reader.Collections.Count} collection(s), {reader.Collections.Sum(c => c.Count):N0} documents: {beforeChunks:N0} chunks ({Bytes(beforeBytes)}) -> {afterChunks:N0} chunks ({Bytes(afterBytes)}); WAL {Bytes(walBefore)} -> {Bytes(walAfter)}. Manifest generation {manifest.Generation}, checkpoint LSN {manifest.CheckpointLsn:N0}.");
+        var report = ConsoleProgress.Run(console, p => DatabaseDirectory.Checkpoint(directory, compact, chunkDocuments, p, cancel));
+        if (!report.Written)
+            Say(console, $"Nothing to checkpoint: the WAL holds no change after LSN {report.CheckpointLsn:N0}.");
+        else if (compact)
+            Say(console, $"Compacted {report.Collections} collection(s), {report.Documents:N0} documents: {report.ChunksBefore:N0} chunks ({Bytes(report.ChunkBytesBefore)}) -> {report.ChunksAfter:N0} chunks ({Bytes(report.ChunkBytesAfter)}); WAL {Bytes(report.WalBytesBefore)} -> {Bytes(report.WalBytesAfter)}. Manifest generation {report.ManifestGeneration}, checkpoint LSN {report.CheckpointLsn:N0}.");
         else
-            Say(console, $"Checkpointed {reader.Collections.Sum(c => c.Delta.Count):N0} change(s) in {changed.Count} collection(s) up to LSN {manifest.CheckpointLsn:N0}: {beforeChunks:N0} -> {afterChunks:N0} chunks ({Bytes(afterBytes)}); WAL {Bytes(walBefore)} -> {Bytes(walAfter)}. Manifest generation {manifest.Generation}.");
+            Say(console, $"Checkpointed {report.Changes:N0} change(s) in {report.CollectionsRewritten} collection(s) up to LSN {report.CheckpointLsn:N0}: {report.ChunksBefore:N0} -> {report.ChunksAfter:N0} chunks ({Bytes(report.ChunkBytesAfter)}); WAL {Bytes(report.WalBytesBefore)} -> {Bytes(report.WalBytesAfter)}. Manifest generation {report.ManifestGeneration}.");
         return Program.Ok;
     }
 
@@ -298,14 +265,14 @@ internal static class Commands
 
     private static int Backup(IAnsiConsole console, string directory, string target, CancellationToken cancel)
     {
-        var result = ConsoleProgress.Run(console, p => DatabaseBackup.Backup(directory, target, p, cancel));
-        Say(console, $"Backed up '{directory}' to '{target}': manifest generation {result.Generation} (checkpoint LSN {result.CheckpointLsn:N0}), {result.Chunks:N0} chunks, {result.WalSegments} WAL segment(s) up to LSN {result.LastLsn:N0}, {Bytes(result.Bytes)}" + (result.Attempts > 1 ? $", after {result.Attempts} attempts (checkpoints deleted files before they could be opened)" : "") + ". The copy verifies.");
+        var result = ConsoleProgress.Run(console, p => DatabaseDirectory.Backup(directory, target, p, cancel));
+        Say(console, $"Backed up '{directory}' to '{target}': manifest generation {result.ManifestGeneration} (checkpoint LSN {result.CheckpointLsn:N0}), {result.Chunks:N0} chunks, {result.WalSegments} WAL segment(s) up to LSN {result.LastLsn:N0}, {Bytes(result.Bytes)}" + (result.Attempts > 1 ? $", after {result.Attempts} attempts (checkpoints deleted files before they could be opened)" : "") + ". The copy verifies.");
         return Program.Ok;
     }
 
     private static int Restore(IAnsiConsole console, string backup, string directory, bool replace, CancellationToken cancel)
     {
-        var bytes = ConsoleProgress.Run(console, p => DatabaseBackup.Restore(backup, directory, replace, p, cancel));
+        var bytes = ConsoleProgress.Run(console, p => DatabaseDirectory.Restore(backup, directory, replace, p, cancel));
         Say(console, $"Restored '{backup}' into '{directory}' ({Bytes(bytes)}).");
         return Program.Ok;
     }
@@ -315,9 +282,9 @@ internal static class Commands
     private static int Export(IAnsiConsole console, string directory, string target, string[] only, CancellationToken cancel)
     {
         // A failed try leaves nothing behind (the export writes a temporary directory and moves it at the end).
-        var result = LiveRead.Run(directory, () => ConsoleProgress.Run(console, p => JsonTransfer.Export(directory, target, only, p, cancel)));
-        foreach (var (collection, documents, bytes) in result.Collections)
-            Say(console, $"{collection}.jsonl: {documents:N0} documents, {Bytes(bytes)}");
+        var result = LiveRead.Run(directory, () => ConsoleProgress.Run(console, p => DatabaseDirectory.ExportJson(directory, target, only, p, cancel)));
+        foreach (var collection in result.Collections)
+            Say(console, $"{collection.Name}.jsonl: {collection.Documents:N0} documents, {Bytes(collection.Bytes)}");
         Say(console, $"Exported {result.Documents:N0} documents to '{target}'.");
         return Program.Ok;
     }
@@ -325,9 +292,9 @@ internal static class Commands
     private static int Import(IAnsiConsole console, string directory, string source, bool upsert, int chunkDocuments, CancellationToken cancel)
     {
         if (chunkDocuments < 1) throw new ZgDbException("--chunk-documents must be at least 1.");
-        var result = ConsoleProgress.Run(console, p => JsonTransfer.Import(directory, source, upsert, chunkDocuments, p, cancel));
-        foreach (var (collection, documents, _) in result.Collections)
-            Say(console, $"{collection}: {documents:N0} documents imported");
+        var result = ConsoleProgress.Run(console, p => DatabaseDirectory.ImportJson(directory, source, upsert, chunkDocuments, p, cancel));
+        foreach (var collection in result.Collections)
+            Say(console, $"{collection.Name}: {collection.Documents:N0} documents imported");
         Say(console, $"Imported {result.Documents:N0} documents into '{directory}'.");
         return Program.Ok;
     }
@@ -339,11 +306,11 @@ internal static class Commands
         if (!string.IsNullOrWhiteSpace(where)) Filter.Parse(where); // syntax errors first, before any file is read
         long printed = 0; // JSON lines stream out as they are read: a try that printed some is not done again
         return LiveRead.Run(directory,
-            () => Query(console, DatabaseReader.Open(directory, strict: true), name, where, take, skip, asJson, countOnly, () => printed++, cancel),
+            () => Query(console, DatabaseDirectory.Read(directory), name, where, take, skip, asJson, countOnly, () => printed++, cancel),
             mayRetry: () => printed == 0);
     }
 
-    private static int Query(IAnsiConsole console, DatabaseReader reader, string name, string? where, int take, int skip, bool asJson, bool countOnly, Action printedOne, CancellationToken cancel)
+    private static int Query(IAnsiConsole console, DatabaseDirectoryReader reader, string name, string? where, int take, int skip, bool asJson, bool countOnly, Action printedOne, CancellationToken cancel)
     {
         var collection = reader.Find(name) ?? throw new ZgDbException(
             $"The database has no collection '{name}' (it has: {string.Join(", ", reader.Collections.Select(c => c.Name))}).");
@@ -360,7 +327,7 @@ internal static class Commands
             if (countOnly || matched <= skip) continue;
             if (asJson)
             {
-                console.Profile.Out.Writer.WriteLine(System.Text.Encoding.UTF8.GetString(DocumentJson.OneLine(document.Json).Span));
+                console.Profile.Out.Writer.WriteLine(System.Text.Encoding.UTF8.GetString(document.JsonLine.Span));
                 printedOne();
             }
             else rows.Add(JsonNode.Parse(document.Json.Span)!.AsObject());

@@ -1,26 +1,26 @@
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using ZgDb.Storage.Inspection;
+using ZgDb.Tooling;
 
 namespace ZgDb.Cli;
 
 /// <summary>Progress bars (percent, rate, time left) on an interactive terminal; nothing when output is redirected.</summary>
 internal static class ConsoleProgress
 {
-    public static T Run<T>(IAnsiConsole console, Func<IWorkProgress, T> work)
+    public static T Run<T>(IAnsiConsole console, Func<IToolProgress, T> work)
     {
-        if (!console.Profile.Capabilities.Interactive) return work(NoProgress.Instance);
+        if (!console.Profile.Capabilities.Interactive) return work(Silent.Instance);
         return console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(context => work(new Adapter(context)));
     }
 
-    private sealed class Adapter(ProgressContext context) : IWorkProgress
+    private sealed class Adapter(ProgressContext context) : IToolProgress
     {
         private ProgressTask? _previous;
 
-        public IWorkTask Start(string description, long total)
+        public IToolTask Start(string description, long total)
         {
             if (_previous is { IsFinished: false } previous) previous.Value = previous.MaxValue;
             var task = context.AddTask(description, maxValue: Math.Max(1, total));
@@ -29,7 +29,15 @@ internal static class ConsoleProgress
         }
     }
 
-    private sealed class TaskAdapter(ProgressTask task) : IWorkTask
+    /// <summary>No bars (output redirected: scripts read it).</summary>
+    private sealed class Silent : IToolProgress, IToolTask
+    {
+        public static readonly Silent Instance = new();
+        public IToolTask Start(string description, long total) => this;
+        public void Advance(long amount) { }
+    }
+
+    private sealed class TaskAdapter(ProgressTask task) : IToolTask
     {
         public void Advance(long amount) => task.Increment(amount);
     }

@@ -65,7 +65,7 @@ internal static class EfCoreExport
             }
             var report = ConsoleProgress.Run(console, progress =>
             {
-                var tasks = new Dictionary<string, Storage.Inspection.IWorkTask>();
+                var tasks = new Dictionary<string, Tooling.IToolTask>();
                 var done = new Dictionary<string, long>();
                 var adapter = new Progress<ExportProgress>(p =>
                 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ZgDb.Storage.Inspection;
+using ZgDb.Tooling;
 
 namespace ZgDb.Cli;
 
@@ -37,7 +37,7 @@ internal static class Filter
     /// (never checkpointed) is filtered unchecked.
     /// </summary>
     /// <exception cref="FilterSyntaxException">The text does not parse, or names a property the collection's stored model does not have.</exception>
-    public static Func<JsonElement, bool> Parse(string text, DatabaseReader reader, InspectedCollection collection) =>
+    public static Func<JsonElement, bool> Parse(string text, DatabaseDirectoryReader reader, CollectionFiles collection) =>
         collection.Entity is { } entity
             ? Parse(text, collection.Name, entity, (reader.Manifest?.Model?.RemovedProperties ?? []).Where(r => r.Collection == collection.Name).Select(r => r.Path))
             : Parse(text);

@@ -1,4 +1,4 @@
-using ZgDb.Storage.IO;
+using ZgDb.Tooling;
 
 namespace ZgDb.Cli;
 
@@ -26,7 +26,7 @@ internal static class LiveRead
             {
                 return read();
             }
-            catch (Exception e) when (IsReplacedUnderTheRead(e) && attempt < attempts && LockFile.IsHeld(full) && (mayRetry?.Invoke() ?? true))
+            catch (Exception e) when (IsReplacedUnderTheRead(e) && attempt < attempts && DatabaseDirectory.IsOpenElsewhere(full) && (mayRetry?.Invoke() ?? true))
             {
                 // An application's checkpoint replaced files under this read: read the new generation.
             }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using ZgDb.Migrations.EfCore;
 using ZgDb.Migrations.Export;
 using ZgDb.Migrations.SourceGeneration;
+using ZgDb.Tooling;
 
 namespace ZgDb.Migrations;
 
@@ -48,7 +49,7 @@ public static class ZgDbExporter
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         }
 
-        var state = source.Engine.State; // one snapshot of every collection: foreign keys agree across tables
+        var snapshot = ZgDbTooling.Snapshot(source); // one snapshot of every collection: foreign keys agree across tables
         string? current = null;
         DataCopier? copier = null;
         var context = new ZgDbReplayContext(model, target.BuildOptions(null), plan);
@@ -70,7 +71,7 @@ public static class ZgDbExporter
                 throw new ZgDbExportException(null, $"{target} refused the schema (does it already hold tables of these names?): {e.Message}", report, e);
             }
 
-            copier = new DataCopier(source, state, context, options, progress, cancellationToken);
+            copier = new DataCopier(source, snapshot, context, options, progress, cancellationToken);
             foreach (var entity in order)
             {
                 current = entity.CollectionName;
@@ -91,8 +92,8 @@ public static class ZgDbExporter
                 {
                     try
                     {
-                        if (await KeySequences.RestartAsync(context, entity.ClrType, KeyKinds.MaxAssigned(entity.KeyKind), cancellationToken) is null)
-                            report.Notes.Add($"{entity.Name}.{entity.Key.Name}: the highest key is {KeyKinds.MaxAssigned(entity.KeyKind)}, the largest a {entity.Key.ClrType.Name} key ZgDb assigns; as in ZgDb, new rows of {target} need explicit keys.");
+                        if (await KeySequences.RestartAsync(context, entity.ClrType, ZgDbTooling.MaxAssignedKey(entity.KeyKind), cancellationToken) is null)
+                            report.Notes.Add($"{entity.Name}.{entity.Key.Name}: the highest key is {ZgDbTooling.MaxAssignedKey(entity.KeyKind)}, the largest a {entity.Key.ClrType.Name} key ZgDb assigns; as in ZgDb, new rows of {target} need explicit keys.");
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {

@@ -15,9 +15,8 @@ internal static class DocumentPage
             var collection = reader.Find(name) ?? throw new ZgDbException($"The database has no collection '{name}'.");
             if (message is not null) html.Raw(failed ? "<p class=\"error\" id=\"edit-result\">" : "<p class=\"ok\" id=\"edit-result\">").Text(message).Raw("</p>");
             html.Raw("<p>").Link("/documents?collection=" + Html.Url(name), "Back to " + name).Raw("</p>");
-            if (!Storage.Inspection.StoredKey.TryFrom(System.Text.Encoding.UTF8.GetBytes(keyJson), collection.KeyKind, out var key))
-                throw new ZgDbException($"'{keyJson}' is not a {collection.KeyKind} key of '{name}'.");
-            var document = reader.Scan(collection).FirstOrDefault(d => d.Key == key);
+            var key = Tooling.DatabaseDirectoryReader.KeyText(collection, keyJson);
+            var document = reader.FindDocument(collection, keyJson);
             if (document is null)
             {
                 html.Element("p", $"'{name}' has no document with key {key}.", "note");
@@ -46,10 +45,10 @@ internal static class DocumentPage
     }
 
     public static StudioPages.Page Save(StudioDatabase database, StudioAccess access, IFormCollection form) =>
-        Edit(database, access, form, "Saved.", () => DocumentEditor.Replace(database.Directory, form["collection"].ToString(), form["key"].ToString(), form["json"].ToString()));
+        Edit(database, access, form, "Saved.", () => Tooling.DatabaseDirectory.ReplaceDocument(database.Directory, form["collection"].ToString(), form["key"].ToString(), form["json"].ToString()));
 
     public static StudioPages.Page Delete(StudioDatabase database, StudioAccess access, IFormCollection form) =>
-        Edit(database, access, form, "Deleted.", () => DocumentEditor.Delete(database.Directory, form["collection"].ToString(), form["key"].ToString()));
+        Edit(database, access, form, "Deleted.", () => Tooling.DatabaseDirectory.DeleteDocument(database.Directory, form["collection"].ToString(), form["key"].ToString()));
 
     private static StudioPages.Page Edit(StudioDatabase database, StudioAccess access, IFormCollection form, string done, Action edit)
     {

@@ -23,13 +23,13 @@ internal static class OverviewPage
         foreach (var c in reader.Collections)
         {
             var indexes = c.Entity?.Indexes.Select(i => i.Name + (i.Unique ? " (unique)" : "")
-                + (c.Stored?.Indexes.Any(f => f.Name == i.Name) == true ? "" : " (no file yet)")).ToList() ?? [];
+                + (c.IndexFiles.Any(f => f.Index == i.Name) ? "" : " (no file yet)")).ToList() ?? [];
             html.Raw("<tr><td>").Link("/documents?collection=" + Html.Url(c.Name), c.Name).Raw("</td>")
                 .Element("td", $"{c.KeyProperty ?? "?"} ({c.KeyKind})")
                 .Element("td", c.Count.ToString("N0", CultureInfo.InvariantCulture), "n")
                 .Element("td", c.Chunks.Count.ToString("N0", CultureInfo.InvariantCulture), "n")
                 .Element("td", Commands.Bytes(c.ChunkBytes), "n")
-                .Element("td", c.Delta.Count.ToString("N0", CultureInfo.InvariantCulture), "n")
+                .Element("td", c.PendingChanges.ToString("N0", CultureInfo.InvariantCulture), "n")
                 .Element("td", indexes.Count == 0 ? "-" : string.Join(", ", indexes))
                 .Raw("</tr>");
         }
@@ -43,7 +43,7 @@ internal static class OverviewPage
                 html.Element("li", $"{r.Dependent}.{r.ForeignKey} -> {r.Principal} ({r.OnDelete}{(r.Required ? ", required" : "")}{(r.Unique ? ", one-to-one" : "")})");
             html.Raw("</ul>");
         }
-        foreach (var problem in reader.Problems)
+        foreach (var problem in reader.Warnings)
             html.Element("p", problem.ToString(), "warning");
         return new StudioPages.Page("Collections", html.ToString());
     });

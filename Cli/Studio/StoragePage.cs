@@ -13,7 +13,7 @@ internal static class StoragePage
     {
         var html = new Html();
         long chunkBytes = reader.Collections.Sum(c => c.ChunkBytes);
-        long indexBytes = reader.Collections.Sum(c => c.Stored?.Indexes.Sum(i => i.Bytes) ?? 0);
+        long indexBytes = reader.Collections.Sum(c => c.IndexFiles.Sum(i => i.Bytes));
         long manifestBytes = Directory.GetFiles(reader.Directory, "manifest-*.zgm").Sum(f => new FileInfo(f).Length);
         SvgBarChart.Write(html, "chart-totals", $"On disk: chunks {Commands.Bytes(chunkBytes)}, index files {Commands.Bytes(indexBytes)}, WAL {Commands.Bytes(reader.WalBytes)}, manifests {Commands.Bytes(manifestBytes)}.",
             [new Bar("chunks", chunkBytes), new Bar("indexes", indexBytes), new Bar("WAL", reader.WalBytes), new Bar("manifests", manifestBytes)], "#2f8f6a");
@@ -23,11 +23,11 @@ internal static class StoragePage
         foreach (var collection in reader.Collections.Where(c => c.Chunks.Count > 0))
         {
             html.Raw("<h2").Attribute("id", "chunks-" + collection.Name).Raw(">").Text($"{collection.Name}: {collection.Chunks.Count:N0} chunk(s)").Raw("</h2>");
-            SvgBarChart.Write(html, "chart-chunks-" + collection.Name, $"Each chunk of {collection.Name} in key order, by file size (largest {Commands.Bytes(collection.Chunks.Max(c => c.Stored.Bytes))}).",
-                collection.Chunks.Select(c => new Bar(c.File, c.Stored.Bytes, $"{c.Stored.Count:N0} documents, keys {c.Min} .. {c.Max}")).ToList());
+            SvgBarChart.Write(html, "chart-chunks-" + collection.Name, $"Each chunk of {collection.Name} in key order, by file size (largest {Commands.Bytes(collection.Chunks.Max(c => c.Bytes))}).",
+                collection.Chunks.Select(c => new Bar(c.File, c.Bytes, $"{c.Documents:N0} documents, keys {c.FirstKey} .. {c.LastKey}")).ToList());
             html.Raw("<details><summary>The chunk files</summary><table>").HeaderRow("File", "Documents", "Bytes", "First key", "Last key");
             foreach (var chunk in collection.Chunks)
-                html.Row(chunk.File, chunk.Stored.Count.ToString("N0", CultureInfo.InvariantCulture), chunk.Stored.Bytes.ToString("N0", CultureInfo.InvariantCulture), chunk.Min.ToString(), chunk.Max.ToString());
+                html.Row(chunk.File, chunk.Documents.ToString("N0", CultureInfo.InvariantCulture), chunk.Bytes.ToString("N0", CultureInfo.InvariantCulture), chunk.FirstKey, chunk.LastKey);
             html.Raw("</table></details>");
         }
         html.Element("h2", "WAL");

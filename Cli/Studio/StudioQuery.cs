@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ZgDb.Storage.Inspection;
+using ZgDb.Tooling;
 
 namespace ZgDb.Cli.Studio;
 
@@ -11,10 +11,10 @@ namespace ZgDb.Cli.Studio;
 /// application's types the filter is evaluated on each document's JSON, so the only access path is a full scan in key
 /// order (the chunks merged with the WAL's changes); indexes are listed but not used.
 /// </summary>
-internal sealed record StudioQuery(InspectedCollection Collection, string? Where, IReadOnlyList<string> Properties, List<RawDocument> Page,
+internal sealed record StudioQuery(CollectionFiles Collection, string? Where, IReadOnlyList<string> Properties, List<FileDocument> Page,
     long Examined, long Matched, int Skip, int Take, TimeSpan Elapsed)
 {
-    public static StudioQuery Run(DatabaseReader reader, string collectionName, string? where, int skip, int take, CancellationToken cancel = default)
+    public static StudioQuery Run(DatabaseDirectoryReader reader, string collectionName, string? where, int skip, int take, CancellationToken cancel = default)
     {
         var collection = reader.Find(collectionName) ?? throw new ZgDbException(
             $"The database has no collection '{collectionName}' (it has: {string.Join(", ", reader.Collections.Select(c => c.Name))}).");
@@ -23,7 +23,7 @@ internal sealed record StudioQuery(InspectedCollection Collection, string? Where
         // Names are checked against the stored model as zgdb query checks them (a misspelt one is an error, not 0 matches).
         var filter = !filtered ? (_ => true) : Filter.Parse(where!, reader, collection);
         var clock = Stopwatch.StartNew();
-        var page = new List<RawDocument>();
+        var page = new List<FileDocument>();
         long examined = 0, matched = 0;
         foreach (var document in reader.Scan(collection, cancel))
         {
@@ -43,7 +43,7 @@ internal sealed record StudioQuery(InspectedCollection Collection, string? Where
     public IEnumerable<string> Plan()
     {
         var c = Collection;
-        yield return $"Full scan of '{c.Name}' in key order ({c.KeyProperty ?? "?"}, {c.KeyKind}): {c.Chunks.Count:N0} chunk(s), {Commands.Bytes(c.ChunkBytes)}, merged with {c.Delta.Count:N0} change(s) from the WAL.";
+        yield return $"Full scan of '{c.Name}' in key order ({c.KeyProperty ?? "?"}, {c.KeyKind}): {c.Chunks.Count:N0} chunk(s), {Commands.Bytes(c.ChunkBytes)}, merged with {c.PendingChanges:N0} change(s) from the WAL.";
         yield return Where is null
             ? "No filter: every document matches."
             : $"Filter on each document's JSON: {Where}  (reads {(Properties.Count == 0 ? "no property" : string.Join(", ", Properties))})";
@@ -74,7 +74,7 @@ internal sealed record StudioQuery(InspectedCollection Collection, string? Where
     }
 
     /// <summary>The key as JSON text, the form the document page's URL carries.</summary>
-    public static string KeyJson(RawDocument document) => System.Text.Encoding.UTF8.GetString(document.Key.ToJson());
+    public static string KeyJson(FileDocument document) => document.KeyJson;
 
     /// <summary>An indented rendering of a stored document.</summary>
     public static string Pretty(ReadOnlyMemory<byte> json) =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ZgDb.Tooling;
 
 namespace ZgDb.Extensions.Hosting;
 
@@ -31,7 +32,7 @@ public sealed class ZgDbHealthCheck<TDb> : IHealthCheck where TDb : ZgDatabase
         var failure = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
         try
         {
-            if (_database.Engine.Fault is { } fault) return Faulted(failure, fault);
+            if (ZgDbTooling.Fault(_database) is { } fault) return Faulted(failure, fault);
             await _database.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectDisposedException e)

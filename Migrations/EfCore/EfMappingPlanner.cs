@@ -1,4 +1,5 @@
 using System.Reflection;
+using ZgDb.Tooling;
 
 namespace ZgDb.Migrations.EfCore;
 
@@ -97,7 +98,7 @@ internal static class EfMappingPlanner
             notes.Add($"{entity.Name}.{entity.Key.Name}: a ulong key is stored as decimal(20,0), which cannot be an identity column; the EF Core application sets its keys.");
             return EfKeyGeneration.Never;
         }
-        return KeyKinds.IsInteger(entity.KeyKind) ? EfKeyGeneration.Identity : EfKeyGeneration.Never;
+        return ZgDbTooling.IsAssignedKey(entity.KeyKind) ? EfKeyGeneration.Identity : EfKeyGeneration.Never;
     }
 
     private static void PlanProperty(EntityType entity, EntityProperty property, bool isKey, List<EfPropertyPlan> properties,
@@ -110,7 +111,7 @@ internal static class EfMappingPlanner
                     property.ClrType.IsValueType ? null : isKey || property.IsRequired,
                     property.ValueType == typeof(string) ? property.MaxLength : null, ConversionOf(property.ValueType), EfConversion.None));
                 break;
-            case PropertyShape.Collection when ModelFactory.IsScalar(Nullable.GetUnderlyingType(property.ValueType) ?? property.ValueType):
+            case PropertyShape.Collection when ZgDbTooling.IsScalar(Nullable.GetUnderlyingType(property.ValueType) ?? property.ValueType):
                 var element = Nullable.GetUnderlyingType(property.ValueType) ?? property.ValueType;
                 if (element == typeof(byte[]))
                     throw new ZgDbExportException(entity.CollectionName, $"property '{displayPath}' ({property.ClrType.Name}) is a list of byte arrays; EF Core has no primitive collection of binary values. Map it as a nested class holding a byte[] instead.");

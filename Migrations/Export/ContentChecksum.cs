@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
+using ZgDb.Tooling;
 
 namespace ZgDb.Migrations.Export;
 
@@ -95,7 +96,7 @@ internal sealed class ContentChecksum
                 foreach (var item in items)
                 {
                     if (item is null) _text.Append('\u2205');
-                    else if (property.NestedProperties.Count > 0 || !ModelFactory.IsScalar(item.GetType())) WriteObject(item, property.NestedProperties);
+                    else if (property.NestedProperties.Count > 0 || !ZgDbTooling.IsScalar(item.GetType())) WriteObject(item, property.NestedProperties);
                     else WriteScalar(item);
                     _text.Append(',');
                 }

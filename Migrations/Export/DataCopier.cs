@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
-using ZgDb.Storage.Engine;
+using ZgDb.Tooling;
 
 namespace ZgDb.Migrations.Export;
 
 /// <summary>Copies one collection of a ZgDb snapshot into the target's open transaction, then reads it back to verify.</summary>
-internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbContext target, ExportOptions options,
+internal sealed class DataCopier(ZgDatabase source, DatabaseSnapshot snapshot, DbContext target, ExportOptions options,
     IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
 {
     /// <summary>Rows of the collection being copied that the target has accepted so far (for the failure report).</summary>
@@ -28,14 +28,13 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
 
     private async Task<TableReport> CopyJoinTypedAsync<T>(EntityType entity, string table) where T : class
     {
-        var snapshot = source.Engine.Store<T>().Snapshot(state);
-        long total = snapshot.Count;
+        long total = snapshot.Count<T>();
         var checksum = new ContentChecksum();
         var set = target.Set<Dictionary<string, object>>(entity.CollectionName);
         CopiedInCurrent = 0;
         progress?.Report(new ExportProgress(ExportPhase.Copy, entity.CollectionName, 0, total));
         int pending = 0;
-        foreach (var stored in snapshot.Scan())
+        foreach (var stored in snapshot.ScanStored<T>())
         {
             cancellationToken.ThrowIfCancellationRequested();
             checksum.Add(stored, entity.Properties);
@@ -69,15 +68,14 @@ internal sealed class DataCopier(ZgDatabase source, DatabaseState state, DbConte
 
     private async Task<TableReport> CopyTypedAsync<T>(EntityType entity, string table) where T : class
     {
-        var snapshot = source.Engine.Store<T>().Snapshot(state);
-        long total = snapshot.Count;
+        long total = snapshot.Count<T>();
         var checksum = new ContentChecksum { UnorderedNestedLists = options.NestedTypes == EfCore.NestedTypeMapping.OwnedColumns };
         var batch = new List<T>(options.BatchSize);
         var set = target.Set<T>();
         var bulk = options.UseSaveChanges ? null : BulkInserter.For(target, typeof(T));
         CopiedInCurrent = 0;
         progress?.Report(new ExportProgress(ExportPhase.Copy, entity.CollectionName, 0, total));
-        foreach (var stored in ExportOrder.Rows(snapshot.Scan(), entity, source.Model))
+        foreach (var stored in ExportOrder.Rows(snapshot.ScanStored<T>(), entity, source.Model))
         {
             cancellationToken.ThrowIfCancellationRequested();
             checksum.Add(stored, entity.PropertiesOf(stored.GetType()) ?? entity.Properties, entity.HasHierarchy ? stored.GetType().Name : null); // a derived document: its type and own properties

@@ -1,3 +1,5 @@
+using ZgDb.Tooling;
+
 namespace ZgDb.Migrations.Export;
 
 /// <summary>
@@ -33,9 +35,9 @@ internal static class ExportOrder
         var selfReferences = model.PrincipalsOf(entity).Where(r => r.Principal == entity).ToList();
         if (selfReferences.Count == 0) return rows;
         var all = rows.ToList();
-        var byKey = all.ToDictionary(r => entity.KeyOf(r)!, KeyKinds.BoxedEquality(entity.KeyKind));
-        var depth = new Dictionary<object, int>(KeyKinds.BoxedEquality(entity.KeyKind));
-        var visiting = new HashSet<object>(KeyKinds.BoxedEquality(entity.KeyKind));
+        var byKey = all.ToDictionary(r => entity.KeyOf(r)!, ZgDbTooling.KeyEquality(entity.KeyKind));
+        var depth = new Dictionary<object, int>(ZgDbTooling.KeyEquality(entity.KeyKind));
+        var visiting = new HashSet<object>(ZgDbTooling.KeyEquality(entity.KeyKind));
         int Depth(object key)
         {
             if (depth.TryGetValue(key, out var known)) return known;

@@ -1,5 +1,6 @@
 using System.Text;
 using ZgDb.Migrations.QueryCheck;
+using ZgDb.Tooling;
 
 namespace ZgDb.Migrations;
 
@@ -15,7 +16,7 @@ public static class EfCoreCheck
     public static EfCoreCheckReport Report(ZgDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        if (database.Engine.Options.QueryObserver is not EfCoreTranslationCheck check)
+        if (ZgDbTooling.QueryObserver(database) is not EfCoreTranslationCheck check)
             throw new InvalidOperationException($"{database.GetType().Name} was not opened with options.CheckEfCoreTranslation(...): there is no EF Core check to report.");
         return new EfCoreCheckReport(check.Drain(database));
     }
@@ -26,7 +27,30 @@ public static class EfCoreCheck
     /// </summary>
     public static string RecordFileFor(string databaseDirectory) =>
         Path.TrimEndingDirectorySeparator(Path.GetFullPath(databaseDirectory)) + ".efcore-queries.jsonl";
+
+    /// <summary>
+    /// Reads <paramref name="recordFile"/> (the <see cref="EfCoreCheckSettings.RecordFile"/> a run of
+    /// <paramref name="database"/>'s class wrote) and asks EF Core again, for <paramref name="settings"/>' targets,
+    /// about every shape it holds (each once; the last record of a shape wins). What <c>zgdb check-queries</c> prints.
+    /// The database's documents are not read: an in-memory database of the application's class is enough.
+    /// </summary>
+    /// <exception cref="ZgDbException">A line of the file is not a recorded shape (the message names the line).</exception>
+    public static IReadOnlyList<EfCoreReplayedShape> Replay(string recordFile, ZgDatabase database, EfCoreCheckSettings settings)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordFile);
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(settings);
+        return RecordedShape.Replay(recordFile, database, settings);
+    }
 }
+
+/// <summary>One recorded query shape asked again (<see cref="EfCoreCheck.Replay"/>): the new verdicts, or why it cannot be replayed.</summary>
+/// <param name="Query">The query as the run recorded it.</param>
+/// <param name="Plan">ZgDb's plan for it.</param>
+/// <param name="CallSite">Where the application ran it, when known.</param>
+/// <param name="Shape">The shape with EF Core's new verdicts, or null when it could not be replayed.</param>
+/// <param name="NotReplayable">Why it could not be replayed, or null.</param>
+public sealed record EfCoreReplayedShape(string Query, string Plan, string? CallSite, EfCoreQueryShape? Shape, string? NotReplayable);
 
 /// <summary>The query shapes the EF Core check saw, and those EF Core would refuse.</summary>
 public sealed class EfCoreCheckReport

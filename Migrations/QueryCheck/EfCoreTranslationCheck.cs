@@ -81,7 +81,7 @@ internal sealed class EfCoreTranslationCheck : ICompiledQueryObserver
 
     private void Log(EfCoreQueryShape shape)
     {
-        var logger = _options.LoggerFor(EfCoreCheckEvents.Category);
+        var logger = _options.LoggerFactory?.CreateLogger(EfCoreCheckEvents.Category) ?? _options.Logger;
         foreach (var verdict in shape.Verdicts.Where(v => !v.Translates))
         {
             if (verdict.CheckRan)

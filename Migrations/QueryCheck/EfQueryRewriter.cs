@@ -21,7 +21,7 @@ internal sealed class EfQueryRewriter(DbContext context, IReadOnlyList<Parameter
         new EfQueryRewriter(context, query.Parameters, query.Literals, query.Values, keepParameters).Visit(query.Query);
 
     protected override Expression VisitConstant(ConstantExpression node) =>
-        node.Value is IZgCollection collection ? Root(collection.ElementType) : node;
+        QueryRoots.CollectionElementType(node.Value) is { } element ? Root(element) : node;
 
     protected override Expression VisitParameter(ParameterExpression node)
     {

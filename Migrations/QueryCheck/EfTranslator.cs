@@ -71,7 +71,7 @@ internal sealed class EfTranslator
         }
         try
         {
-            if (EnumerableMethods.TryElementType(ef.Type) is { } element && typeof(IQueryable).IsAssignableFrom(ef.Type))
+            if (QueryRoots.SequenceElementType(ef.Type) is { } element && typeof(IQueryable).IsAssignableFrom(ef.Type))
             {
                 var root = (IQueryable)typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(RootType(ef) ?? element).Invoke(context, null)!;
                 var sequence = root.Provider.CreateQuery(ef);

@@ -75,7 +75,7 @@ internal static class ExpressionJson
         public JsonNode? Node(Expression? node) => node switch
         {
             null => null,
-            ConstantExpression { Value: IZgCollection collection } => new JsonObject { ["k"] = "root", ["type"] = TypeName(collection.ElementType) },
+            ConstantExpression c when QueryRoots.CollectionElementType(c.Value) is { } element => new JsonObject { ["k"] = "root", ["type"] = TypeName(element) },
             ConstantExpression c => new JsonObject { ["k"] = "const", ["type"] = TypeName(c.Type), ["value"] = Value(c.Value, c.Type) },
             ParameterExpression p => new JsonObject { ["k"] = "param", ["id"] = Id(p) },
             LambdaExpression l => new JsonObject

@@ -36,15 +36,12 @@ internal static class RecordedShape
         return line.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 
-    /// <summary>One recorded shape asked again: the new verdicts (or why it cannot be replayed).</summary>
-    public sealed record Replayed(string Query, string Plan, string? CallSite, EfCoreQueryShape? Shape, string? NotReplayable);
-
     /// <summary>
     /// Reads <paramref name="file"/> (written by a run of <paramref name="database"/>'s class) and asks EF Core again,
     /// for <paramref name="settings"/>' targets, about every shape (each once, the last record of a shape wins).
     /// </summary>
     /// <exception cref="ZgDbException">A line of the file is not a recorded shape (the message names the line).</exception>
-    public static IReadOnlyList<Replayed> Replay(string file, ZgDatabase database, EfCoreCheckSettings settings)
+    public static IReadOnlyList<EfCoreReplayedShape> Replay(string file, ZgDatabase database, EfCoreCheckSettings settings)
     {
         var translators = new[] { EfCoreTarget.Sqlite, EfCoreTarget.PostgreSql }.Where(t => settings.Targets.HasFlag(t)).Select(t => new EfTranslator(database.Model, t, settings)).ToList();
         var lines = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
@@ -63,14 +60,14 @@ internal static class RecordedShape
                 throw new ZgDbException($"'{file}' line {number} is not a recorded query shape: {e.Message}");
             }
         }
-        var replayed = new List<Replayed>();
+        var replayed = new List<EfCoreReplayedShape>();
         foreach (var (key, line) in lines)
         {
             string query = (string?)line["query"] ?? "", plan = (string?)line["plan"] ?? "";
             string? callSite = (string?)line["callSite"];
             if (line["expression"] is not JsonObject expression)
             {
-                replayed.Add(new Replayed(query, plan, callSite, null, (string?)line["notReplayable"] ?? "the record holds no expression"));
+                replayed.Add(new EfCoreReplayedShape(query, plan, callSite, null, (string?)line["notReplayable"] ?? "the record holds no expression"));
                 continue;
             }
             CompiledQueryEvent observed;
@@ -81,12 +78,12 @@ internal static class RecordedShape
             catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException or JsonException or TypeLoadException or FileNotFoundException
                                           or TargetInvocationException or KeyNotFoundException)
             {
-                replayed.Add(new Replayed(query, plan, callSite, null, $"the recorded query no longer matches the application's types: {e.Message}"));
+                replayed.Add(new EfCoreReplayedShape(query, plan, callSite, null, $"the recorded query no longer matches the application's types: {e.Message}"));
                 continue;
             }
             var verdicts = translators.Select(t => t.Translate(observed, out _)).ToList();
             var shape = new EfCoreQueryShape(key, query, plan, callSite, verdicts, SilentDifferences.Find(observed.Query, settings, verdicts));
-            replayed.Add(new Replayed(query, plan, callSite, shape, null));
+            replayed.Add(new EfCoreReplayedShape(query, plan, callSite, shape, null));
         }
         return replayed;
     }

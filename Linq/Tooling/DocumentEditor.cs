@@ -3,10 +3,11 @@ using System.Text.Json;
 using ZgDb.Storage.Inspection;
 using ZgDb.Storage.Manifests;
 
-namespace ZgDb.Cli.Studio;
+namespace ZgDb.Tooling;
 
 /// <summary>
-/// The studio's edits (<c>--write</c>): replace or delete one document of a closed database, through
+/// The edits of <see cref="DatabaseDirectory.ReplaceDocument"/> and <see cref="DatabaseDirectory.DeleteDocument"/> (the
+/// studio's <c>--write</c>): replace or delete one document of a closed database, through
 /// <see cref="DatabaseWriter"/> as <c>zgdb checkpoint</c> and <c>zgdb import</c> write: the directory's lock is taken
 /// for the whole edit (an application that has the database open holds it, and the edit is refused with
 /// <see cref="ZgDbLockedException"/>), the change is checked against the stored model, unique indexes and
@@ -123,10 +124,7 @@ internal static class DocumentEditor
     {
         var changed = new Dictionary<string, List<ManifestChunk>>(StringComparer.Ordinal);
         foreach (var collection in writer.Reader.Collections.Where(c => c.Delta.Count > 0))
-            changed[collection.Name] = writer.Fold(collection, ChunkDocuments, NoProgress.Instance, cancel);
+            changed[collection.Name] = writer.Fold(collection, DatabaseDirectory.DefaultChunkDocuments, NoProgress.Instance, cancel);
         writer.Commit(changed, changed.Keys.ToHashSet(StringComparer.Ordinal));
     }
-
-    /// <summary>Documents per chunk written, the engine's default (as <c>zgdb checkpoint</c> writes).</summary>
-    private const int ChunkDocuments = 2048;
 }

@@ -1,0 +1,73 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+
+namespace ZgDb.Cli.Tests;
+
+/// <summary>
+/// The rule of docs/ARCHITECTURE.md, "Boundaries": internals are visible only to test and benchmark projects and
+/// between the three core assemblies that ship together (ZgDb.Model, ZgDb.Storage.Chunks, ZgDb). Every other assembly
+/// (the CLI, the exporter, hosting, server, client) reads the engine through public API: for the tools, the
+/// infrastructure API of ZgDb.Tooling. Read from the built assemblies' InternalsVisibleToAttribute lists, so a grant
+/// added to any project file fails here.
+/// </summary>
+public sealed partial class AssemblyBoundaryTests
+{
+    private static readonly HashSet<string> Core = new(StringComparer.Ordinal) { "ZgDb.Model", "ZgDb.Storage.Chunks", "ZgDb" };
+
+    /// <summary>Test helpers that are not named *.Tests: benchmarks and the crash tests' child process.</summary>
+    private static readonly HashSet<string> TestHelpers = new(StringComparer.Ordinal) { "ZgDb.Benchmarks", "ZgDb.CrashChild" };
+
+    /// <summary>
+    /// Grants still to be removed, each (assembly, granted to). The server and client work removes these; delete each
+    /// line when its grant goes (the test fails on a line whose grant no longer exists, so the list cannot go stale).
+    /// </summary>
+    private static readonly HashSet<(string Assembly, string Grantee)> NotYetRemoved =
+    [
+        ("ZgDb", "ZgDb.Client"),
+        ("ZgDb", "ZgDb.Server"),
+        ("ZgDb.Client", "ZgDb.Server"),
+        ("ZgDb.Server", "ZgDb.Cli"),
+    ];
+
+    [Fact]
+    public void Internals_are_visible_only_to_tests_benchmarks_and_the_core_assemblies()
+    {
+        var grants = ProductAssemblies()
+            .SelectMany(name => Assembly.Load(name).GetCustomAttributes<InternalsVisibleToAttribute>()
+                .Select(a => (Assembly: name, Grantee: a.AssemblyName.Split(',')[0].Trim())))
+            .ToList();
+        Assert.NotEmpty(grants);
+        var refused = grants
+            .Where(g => !g.Grantee.EndsWith(".Tests", StringComparison.Ordinal) && !TestHelpers.Contains(g.Grantee))
+            .Where(g => !(Core.Contains(g.Assembly) && Core.Contains(g.Grantee)))
+            .Where(g => !NotYetRemoved.Contains(g))
+            .Select(g => $"{g.Assembly} grants InternalsVisibleTo {g.Grantee}")
+            .ToList();
+        Assert.True(refused.Count == 0, "Only tests, benchmarks and the core assemblies may see internals; read the engine through ZgDb.Tooling (DatabaseDirectory, ZgDbTooling) instead:\n" + string.Join("\n", refused));
+        var stale = NotYetRemoved.Where(g => !grants.Contains(g)).Select(g => $"{g.Assembly} -> {g.Grantee}").ToList();
+        Assert.True(stale.Count == 0, "These grants are gone: delete them from NotYetRemoved:\n" + string.Join("\n", stale));
+    }
+
+    /// <summary>The assembly of every project outside tests/, samples/ and benchmarks/ (what ships), read from the project files.</summary>
+    private static List<string> ProductAssemblies()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ZgDb.sln"))) root = root.Parent;
+        Assert.True(root is not null, $"no ZgDb.sln above {AppContext.BaseDirectory}");
+        string[] notShipped = ["tests", "samples", "benchmarks"];
+        var names = Directory.EnumerateFiles(root.FullName, "*.csproj", SearchOption.AllDirectories)
+            .Where(p => !notShipped.Contains(Path.GetRelativePath(root.FullName, p).Split(Path.DirectorySeparatorChar)[0]))
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(p => AssemblyNameElement().Match(File.ReadAllText(p)) is { Success: true } m ? m.Groups[1].Value : Path.GetFileNameWithoutExtension(p))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Contains("ZgDb.Cli", names);
+        Assert.Contains("ZgDb.Migrations", names);
+        Assert.Contains("ZgDb.Extensions.Hosting", names);
+        return names;
+    }
+
+    [GeneratedRegex("<AssemblyName>([^<]+)</AssemblyName>")]
+    private static partial Regex AssemblyNameElement();
+}
