@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
-using System.Runtime.Loader;
 using Spectre.Console;
 using ZgDb.Migrations;
 
@@ -40,7 +38,7 @@ internal static class CheckQueries
             Targets = target switch { "sqlite" => EfCoreTarget.Sqlite, "postgres" => EfCoreTarget.PostgreSql, _ => EfCoreTarget.All },
             Mapping = new Migrations.EfCore.EfMappingOptions { StringCollation = collation },
         };
-        using var db = OpenInMemory(assemblyPath, typeName);
+        using var db = DatabaseClass.OpenInMemory(DatabaseClass.Find(assemblyPath, typeName));
         var replayed = EfCoreCheck.Replay(shapesFile, db, settings);
         var providers = new[] { EfCoreTarget.Sqlite, EfCoreTarget.PostgreSql }.Where(t => settings.Targets.HasFlag(t)).ToList();
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Shape").AddColumn("ZgDb plan");
@@ -84,30 +82,5 @@ internal static class CheckQueries
         const string marker = "' could not be translated.";
         int at = message.IndexOf(marker, StringComparison.Ordinal);
         return at > 0 ? "could not be translated." + message[(at + marker.Length)..].Split(" Either rewrite", 2)[0] : message;
-    }
-
-    private static ZgDatabase OpenInMemory(string assemblyPath, string typeName)
-    {
-        var full = Path.GetFullPath(assemblyPath);
-        if (!File.Exists(full)) throw new ZgDbException($"'{assemblyPath}' does not exist.");
-        var folder = Path.GetDirectoryName(full)!;
-        AssemblyLoadContext.Default.Resolving += (context, name) =>
-            File.Exists(Path.Combine(folder, name.Name + ".dll")) ? context.LoadFromAssemblyPath(Path.Combine(folder, name.Name + ".dll")) : null;
-        var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
-        Type[] types;
-        try { types = assembly.GetTypes(); }
-        catch (ReflectionTypeLoadException e) { types = e.Types.Where(t => t is not null).ToArray()!; }
-        var candidates = types.Where(t => typeof(ZgDatabase).IsAssignableFrom(t) && !t.IsAbstract && (t.FullName == typeName || t.Name == typeName)).ToList();
-        if (candidates.Count != 1)
-            throw new ZgDbException(candidates.Count == 0 ? $"'{assemblyPath}' has no database class '{typeName}'." : $"'{typeName}' is ambiguous in '{assemblyPath}'.");
-        var open = typeof(ZgDatabase).GetMethod(nameof(ZgDatabase.OpenInMemory))!.MakeGenericMethod(candidates[0]);
-        try
-        {
-            return (ZgDatabase)open.Invoke(null, [null])!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw e.InnerException;
-        }
     }
 }

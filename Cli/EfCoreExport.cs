@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.Loader;
 using Spectre.Console;
 using ZgDb.Migrations;
 using ZgDb.Migrations.EfCore;
@@ -29,28 +27,7 @@ internal static class EfCoreExport
         }
         var options = new ExportOptions { NestedTypes = request.NestedTypes, StringCollation = request.StringCollation };
         var sourceOptions = new DbContextSourceOptions { Mapping = options.Mapping };
-        var full = Path.GetFullPath(assemblyPath);
-        if (!File.Exists(full)) throw new ZgDbException($"'{assemblyPath}' does not exist.");
-        var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
-        Type[] types;
-        try { types = assembly.GetTypes(); }
-        catch (ReflectionTypeLoadException e) { types = e.Types.Where(t => t is not null).ToArray()!; }
-        var candidates = types.Where(t => typeof(ZgDatabase).IsAssignableFrom(t) && !t.IsAbstract && (t.FullName == typeName || t.Name == typeName)).ToList();
-        if (candidates.Count != 1)
-            throw new ZgDbException(candidates.Count == 0
-                ? $"'{assemblyPath}' has no database class '{typeName}' (it has: {string.Join(", ", types.Where(t => typeof(ZgDatabase).IsAssignableFrom(t) && !t.IsAbstract).Select(t => t.FullName))})."
-                : $"'{typeName}' is ambiguous in '{assemblyPath}': {string.Join(", ", candidates.Select(t => t.FullName))}.");
-        var open = typeof(ZgDatabase).GetMethod(nameof(ZgDatabase.Open))!.MakeGenericMethod(candidates[0]);
-        ZgDatabase database;
-        try
-        {
-            database = (ZgDatabase)open.Invoke(null, [directory, null])!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw e.InnerException;
-        }
-        using (database)
+        using (var database = DatabaseClass.Open(DatabaseClass.Find(assemblyPath, typeName), directory))
         {
             if (contextOut is not null)
             {

@@ -37,4 +37,25 @@ public sealed class CheckQueriesTests : IDisposable
         Assert.Equal(2, missing.Code);
         Assert.Contains("does not exist", missing.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Check_queries_named_no_database_class_found_where_export_listed_them()
+    {
+        // the three commands that load the application's class (export efcore, check-queries, serve) share one lookup:
+        // a wrong name lists the classes the assembly has, in every one of them
+        var assembly = typeof(PlainDb).Assembly.Location;
+        var shapes = Path.Combine(_temp["a"], "shapes.jsonl");
+        Directory.CreateDirectory(_temp["a"]);
+        File.WriteAllText(shapes, "");
+        foreach (var command in new[] { new[] { "check-queries", _temp["a"], "--assembly", assembly, "--database", "NoSuchDb", "--shapes", shapes },
+                                        ["export", "efcore", _temp["b"], "--assembly", assembly, "--database", "NoSuchDb", "--provider", "sqlite", "--connection", "Data Source=" + Path.Combine(_temp["c"], "x.db")] })
+        {
+            var result = Tool.Run(command);
+            Assert.Equal(2, result.Code);
+            Assert.Contains("--database: ", result.Error, StringComparison.Ordinal);
+            Assert.Contains("has no database class 'NoSuchDb' (it has: ", result.Error, StringComparison.Ordinal);
+            Assert.Contains(typeof(PlainDb).FullName!, result.Error, StringComparison.Ordinal);
+        }
+    }
+
 }
