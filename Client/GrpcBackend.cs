@@ -12,9 +12,6 @@ namespace ZgDb.Client;
 /// </summary>
 internal sealed class GrpcBackend : IRemoteBackend
 {
-    /// <summary>The data plane's protocol version; the server refuses any other.</summary>
-    public const int ProtocolVersion = 1;
-
     private readonly GrpcChannel _channel;
     private readonly Metadata _headers = [];
     private readonly ZgClientOptions _options;
@@ -76,7 +73,7 @@ internal sealed class GrpcBackend : IRemoteBackend
     {
         var reply = Call(o => Data.Handshake(new HandshakeRequest
         {
-            ProtocolVersion = ProtocolVersion,
+            ProtocolVersion = RemoteProtocol.Version,
             Fingerprint = Model.Stored.Fingerprint,
             ModelJson = Model.Stored.ToString(),
         }, o));

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
+using ZgDb.Remote;
+using static ZgDb.Remote.RemoteProtocol;
 
 namespace ZgDb.Client;
 
@@ -11,19 +13,13 @@ namespace ZgDb.Client;
 /// </summary>
 internal static class RemoteErrors
 {
-    public const string Kind = "zgdb-error", Collection = "zgdb-collection", Key = "zgdb-key", Detail = "zgdb-detail";
-
-    public const string DuplicateKey = "duplicate-key", NotFound = "not-found", Validation = "validation", ForeignKey = "foreign-key",
-        Unique = "unique", Database = "database", Argument = "argument", InvalidOperation = "invalid-operation", NotSupported = "not-supported",
-        Refused = "query-refused", ModelMismatch = "model-mismatch";
-
     public static Exception FromStatus(string address, RpcException e, DatabaseModel model)
     {
-        string? kind = e.Trailers.GetValue(Kind);
+        string? kind = e.Trailers.GetValue(KindTrailer);
         string message = e.Status.Detail;
-        string collection = e.Trailers.GetValue(Collection) ?? "";
-        string detail = e.Trailers.GetValue(Detail) ?? message;
-        object? KeyValue() => model.FindCollection(collection) is { } entity && e.Trailers.GetValue(Key) is { } json
+        string collection = e.Trailers.GetValue(CollectionTrailer) ?? "";
+        string detail = e.Trailers.GetValue(DetailTrailer) ?? message;
+        object? KeyValue() => model.FindCollection(collection) is { } entity && e.Trailers.GetValue(KeyTrailer) is { } json
             ? KeyJson.Read(entity, System.Text.Encoding.UTF8.GetBytes(json))
             : null;
         return kind switch
@@ -31,7 +27,7 @@ internal static class RemoteErrors
             DuplicateKey => new ZgDbDuplicateKeyException(collection, KeyValue() ?? "?"),
             NotFound => new ZgDbNotFoundException(collection, KeyValue() ?? "?"),
             Validation => new ZgDbValidationException(collection, detail),
-            ForeignKey => new ZgDbForeignKeyException(collection, e.Trailers.GetValue(Key) ?? "?", detail),
+            ForeignKey => new ZgDbForeignKeyException(collection, e.Trailers.GetValue(KeyTrailer) ?? "?", detail),
             Unique or Database => new ZgDbException(message),
             Argument => new ArgumentException(message),
             InvalidOperation => new InvalidOperationException(message),
@@ -47,26 +43,5 @@ internal static class RemoteErrors
                 _ => new ZgDbConnectionException(address, $"{e.StatusCode}: {message}", e),
             },
         };
-    }
-}
-
-/// <summary>Keys as JSON: the key's own type, or an array of the parts for a composite key.</summary>
-internal static class KeyJson
-{
-    public static byte[] Write(EntityType entity, object key) => key switch
-    {
-        object[] parts => JsonSerializer.SerializeToUtf8Bytes(parts.Select(p => (object?)p).ToArray()),
-        CompositeKey composite => JsonSerializer.SerializeToUtf8Bytes(composite.Parts.ToArray()),
-        _ => JsonSerializer.SerializeToUtf8Bytes(key, key.GetType()),
-    };
-
-    public static object Read(EntityType entity, ReadOnlySpan<byte> json)
-    {
-        if (!entity.HasCompositeKey)
-            return JsonSerializer.Deserialize(json, entity.Key.ClrType) ?? throw new ArgumentException($"Collection '{entity.CollectionName}': the key is null.");
-        var parts = JsonSerializer.Deserialize<JsonElement[]>(json) ?? [];
-        if (parts.Length != entity.KeyParts.Count)
-            throw new ArgumentException($"Collection '{entity.CollectionName}': the key of {entity.Name} has the parts {entity.KeyName}; got {parts.Length} values.");
-        return parts.Select((p, i) => p.Deserialize(entity.KeyParts[i].ClrType)!).ToArray();
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Google.Protobuf;
-using ZgDb.Client;
 using ZgDb.Remote;
 using ZgDb.Remote.Protocol;
 
@@ -15,6 +14,7 @@ internal sealed class ServedDatabase : IDisposable
         Options = options;
         Tokens = new TokenCheck(options.Tokens);
         Types = new TypeTokens(database.Model);
+        Json = RemoteDatabase.DocumentJson(database);
         foreach (var entity in database.Model.Entities)
             Collections[entity.CollectionName] = (ICollectionEndpoint)Activator.CreateInstance(
                 typeof(CollectionEndpoint<>).MakeGenericType(entity.ClrType), database, entity)!;
@@ -24,6 +24,9 @@ internal sealed class ServedDatabase : IDisposable
     public ZgServerOptions Options { get; }
     public TokenCheck Tokens { get; }
     public TypeTokens Types { get; }
+
+    /// <summary>The documents' JSON options (the engine's own).</summary>
+    public JsonSerializerOptions Json { get; }
 
     /// <summary>By collection name: built once from the server's own model (a name from the wire is only ever looked up here).</summary>
     public Dictionary<string, ICollectionEndpoint> Collections { get; } = new(StringComparer.Ordinal);
@@ -47,12 +50,14 @@ internal interface ICollectionEndpoint
 
 internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType entity) : ICollectionEndpoint where T : class
 {
-    private readonly ZgCollection<T> _collection = (ZgCollection<T>)database.CollectionOf(typeof(T));
+    private readonly ZgCollection<T> _collection = (ZgCollection<T>)RemoteDatabase.Collection(database, typeof(T));
 
     public EntityType Entity => entity;
     public IQueryable Root => _collection;
 
-    private JsonSerializerOptions Json => database.DocumentJson;
+    private readonly JsonSerializerOptions _json = RemoteDatabase.DocumentJson(database);
+
+    private JsonSerializerOptions Json => _json;
 
     public FindReply Find(ReadOnlySpan<byte> keyJson)
     {

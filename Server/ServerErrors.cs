@@ -1,10 +1,11 @@
 using System.Text;
 using Grpc.Core;
-using ZgDb.Client;
+using ZgDb.Remote;
+using static ZgDb.Remote.RemoteProtocol;
 
 namespace ZgDb.Server;
 
-/// <summary>ZgDb's errors as gRPC statuses with trailers (<see cref="RemoteErrors"/>), so the client throws the same types.</summary>
+/// <summary>ZgDb's errors as gRPC statuses with trailers (<see cref="RemoteProtocol"/>), so the client throws the same types.</summary>
 internal static class ServerErrors
 {
     public static RpcException ToRpc(Exception e)
@@ -16,45 +17,45 @@ internal static class ServerErrors
         switch (e)
         {
             case ZgDbDuplicateKeyException d:
-                (code, kind) = (StatusCode.AlreadyExists, RemoteErrors.DuplicateKey);
-                trailers.Add(RemoteErrors.Collection, d.Collection);
-                trailers.Add(RemoteErrors.Key, Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(d.Key is CompositeKey c ? c.Parts.ToArray() : d.Key)));
+                (code, kind) = (StatusCode.AlreadyExists, DuplicateKey);
+                trailers.Add(CollectionTrailer, d.Collection);
+                trailers.Add(KeyTrailer, Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(d.Key is CompositeKey c ? c.Parts.ToArray() : d.Key)));
                 break;
             case ZgDbNotFoundException n:
-                (code, kind) = (StatusCode.NotFound, RemoteErrors.NotFound);
-                trailers.Add(RemoteErrors.Collection, n.Collection);
-                trailers.Add(RemoteErrors.Key, Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(n.Key is CompositeKey k ? k.Parts.ToArray() : n.Key)));
+                (code, kind) = (StatusCode.NotFound, NotFound);
+                trailers.Add(CollectionTrailer, n.Collection);
+                trailers.Add(KeyTrailer, Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(n.Key is CompositeKey k ? k.Parts.ToArray() : n.Key)));
                 break;
             case ZgDbValidationException v:
-                (code, kind) = (StatusCode.InvalidArgument, RemoteErrors.Validation);
-                trailers.Add(RemoteErrors.Collection, v.Collection);
-                trailers.Add(RemoteErrors.Detail, Ascii(StripPrefix(v.Message, v.Collection)));
+                (code, kind) = (StatusCode.InvalidArgument, Validation);
+                trailers.Add(CollectionTrailer, v.Collection);
+                trailers.Add(DetailTrailer, Ascii(StripPrefix(v.Message, v.Collection)));
                 break;
             case ZgDbForeignKeyException f:
-                (code, kind) = (StatusCode.FailedPrecondition, RemoteErrors.ForeignKey);
-                trailers.Add(RemoteErrors.Collection, f.Collection);
-                trailers.Add(RemoteErrors.Key, Ascii(f.Relationship));
-                trailers.Add(RemoteErrors.Detail, Ascii(f.Message[(f.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]));
+                (code, kind) = (StatusCode.FailedPrecondition, ForeignKey);
+                trailers.Add(CollectionTrailer, f.Collection);
+                trailers.Add(KeyTrailer, Ascii(f.Relationship));
+                trailers.Add(DetailTrailer, Ascii(f.Message[(f.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]));
                 break;
             case ZgDbUniqueConstraintException:
-                (code, kind) = (StatusCode.AlreadyExists, RemoteErrors.Unique);
+                (code, kind) = (StatusCode.AlreadyExists, Unique);
                 break;
             case ZgDbException:
-                (code, kind) = (StatusCode.FailedPrecondition, RemoteErrors.Database);
+                (code, kind) = (StatusCode.FailedPrecondition, Database);
                 break;
             case ArgumentException:
-                (code, kind) = (StatusCode.InvalidArgument, RemoteErrors.Argument);
+                (code, kind) = (StatusCode.InvalidArgument, Argument);
                 break;
             case NotSupportedException:
-                (code, kind) = (StatusCode.InvalidArgument, RemoteErrors.NotSupported);
+                (code, kind) = (StatusCode.InvalidArgument, NotSupported);
                 break;
             case InvalidOperationException:
-                (code, kind) = (StatusCode.FailedPrecondition, RemoteErrors.InvalidOperation);
+                (code, kind) = (StatusCode.FailedPrecondition, InvalidOperation);
                 break;
             default:
                 return new RpcException(new Status(StatusCode.Internal, $"the server failed: {e.GetType().Name}: {e.Message}"));
         }
-        trailers.Add(RemoteErrors.Kind, kind);
+        trailers.Add(KindTrailer, kind);
         return new RpcException(new Status(code, e.Message), trailers);
     }
 

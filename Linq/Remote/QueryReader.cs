@@ -14,13 +14,17 @@ namespace ZgDb.Remote;
 /// fixed list), a type token outside <see cref="TypeTokens"/>, a user-defined operator, a tree over
 /// <see cref="QueryMessage.MaxNodes"/> nodes or <see cref="QueryMessage.MaxDepth"/> levels.
 /// </summary>
-internal sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
+public sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
 {
     private static readonly MethodInfo[] QueryableMethods = typeof(Queryable).GetMethods(BindingFlags.Public | BindingFlags.Static);
     private readonly Dictionary<string, ParameterExpression> _parameters = new(StringComparer.Ordinal);
     private int _nodes;
 
-    /// <summary>The rebuilt query and whether its result is one value (Count, LongCount, Any) rather than a sequence.</summary>
+    /// <summary>
+    /// The rebuilt query over the root <paramref name="collection"/> gives for the message's collection, and whether its
+    /// result is one value (Count, LongCount, Any) rather than a sequence. Throws <see cref="RemoteQueryRefusedException"/>
+    /// before anything runs when a node is outside the format.
+    /// </summary>
     public (Expression Query, bool IsScalar) Read(QueryMessage message, Func<EntityType, IQueryable> collection)
     {
         if (message.Version != QueryMessage.FormatVersion)
