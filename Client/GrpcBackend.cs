@@ -69,15 +69,55 @@ internal sealed class GrpcBackend : IRemoteBackend
     public JsonSerializerOptions Json { get; }
     public int PageSize { get; private set; }
 
+    /// <summary>
+    /// Checks the server's protocol version and stored model against the client's (refused naming the first
+    /// difference); once passed, every data call carries the version and the fingerprint, which the server requires.
+    /// </summary>
     private void Handshake()
     {
-        var reply = Call(o => Data.Handshake(new HandshakeRequest
+        HandshakeReply reply;
+        try
         {
-            ProtocolVersion = RemoteProtocol.Version,
-            Fingerprint = Model.Stored.Fingerprint,
-            ModelJson = Model.Stored.ToString(),
-        }, o));
+            reply = Data.Handshake(new HandshakeRequest
+            {
+                ProtocolVersion = RemoteProtocol.Version,
+                Fingerprint = Model.Stored.Fingerprint,
+                ModelJson = Model.Stored.ToString(),
+            }, Options());
+        }
+        catch (RpcException e)
+        {
+            throw RemoteErrors.FromStatus(Address, e, Model);
+        }
         PageSize = reply.PageSize;
+        lock (_headers)
+        {
+            if (_headers.Get(RemoteProtocol.FingerprintHeader) is null)
+            {
+                _headers.Add(RemoteProtocol.ProtocolHeader, RemoteProtocol.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _headers.Add(RemoteProtocol.FingerprintHeader, Model.Stored.Fingerprint);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A failed call as ZgDb's own error. A data call refused because the server now holds another model (it was
+    /// restarted with another one since the handshake) handshakes again, so the error names the first difference.
+    /// </summary>
+    public Exception Failure(RpcException e)
+    {
+        if (e.StatusCode == StatusCode.FailedPrecondition && e.Trailers.GetValue(RemoteProtocol.KindTrailer) == RemoteProtocol.ModelMismatch)
+        {
+            try
+            {
+                Handshake();
+            }
+            catch (ZgDbConnectionException named)
+            {
+                return named;
+            }
+        }
+        return RemoteErrors.FromStatus(Address, e, Model);
     }
 
     public IRemoteCollection<T> Collection<T>(EntityType entity) where T : class => new RemoteCollection<T>(this, entity);
@@ -112,7 +152,7 @@ internal sealed class GrpcBackend : IRemoteBackend
         }
         catch (RpcException e)
         {
-            throw RemoteErrors.FromStatus(Address, e, Model);
+            throw Failure(e);
         }
     }
 

@@ -32,7 +32,7 @@ internal static class RemoteErrors
             Argument => new ArgumentException(message),
             InvalidOperation => new InvalidOperationException(message),
             NotSupported or Refused => new NotSupportedException(message),
-            ModelMismatch => new ZgDbConnectionException(address, message, e),
+            ModelMismatch or NoHandshake => new ZgDbConnectionException(address, message, e),
             _ => e.StatusCode switch
             {
                 StatusCode.Unauthenticated => new ZgDbConnectionException(address, "the server refused the token (give ZgClientOptions.Token the server's token). " + message, e),

@@ -61,7 +61,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
             }
             catch (RpcException e)
             {
-                throw RemoteErrors.FromStatus(backend.Address, e, backend.Model);
+                throw backend.Failure(e);
             }
         }
         return k == chain.Count ? $"REMOTE [{plan}]" : $"REMOTE [{plan}] -> IN MEMORY (client) {string.Join(", ", chain.Skip(k).Select(c => c.Method.Name))}";
@@ -168,7 +168,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
             }
             catch (RpcException e)
             {
-                throw RemoteErrors.FromStatus(backend.Address, e, backend.Model);
+                throw backend.Failure(e);
             }
             if (!more) yield break;
             yield return call.ResponseStream.Current;

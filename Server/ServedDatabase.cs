@@ -15,6 +15,7 @@ internal sealed class ServedDatabase : IDisposable
         Tokens = new TokenCheck(options.Tokens);
         Types = new TypeTokens(database.Model);
         Json = RemoteDatabase.DocumentJson(database);
+        Fingerprint = database.Model.Stored.Fingerprint;
         foreach (var entity in database.Model.Entities)
             Collections[entity.CollectionName] = (ICollectionEndpoint)Activator.CreateInstance(
                 typeof(CollectionEndpoint<>).MakeGenericType(entity.ClrType), database, entity)!;
@@ -24,6 +25,12 @@ internal sealed class ServedDatabase : IDisposable
     public ZgServerOptions Options { get; }
     public TokenCheck Tokens { get; }
     public TypeTokens Types { get; }
+
+    /// <summary>The stored model's fingerprint: a data call must carry it (<see cref="RemoteProtocol.FingerprintHeader"/>), as a client that passed the handshake does.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The first differences of the models refused at the handshake, by their fingerprint, so a data call that carries one is refused naming it.</summary>
+    public RefusedModels Refused { get; } = new();
 
     /// <summary>The documents' JSON options (the engine's own).</summary>
     public JsonSerializerOptions Json { get; }
@@ -36,6 +43,20 @@ internal sealed class ServedDatabase : IDisposable
         : throw new ArgumentException($"The database {Database.GetType().Name} has no collection '{name}'.");
 
     public void Dispose() => Database.Dispose();
+}
+
+/// <summary>The first difference of each model a handshake refused (at most <see cref="Capacity"/> of them: a client cannot grow it without bound).</summary>
+internal sealed class RefusedModels
+{
+    public const int Capacity = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _differences = new(StringComparer.Ordinal);
+
+    public void Add(string fingerprint, string difference)
+    {
+        if (_differences.Count < Capacity) _differences.TryAdd(fingerprint, difference);
+    }
+
+    public string? Difference(string fingerprint) => _differences.TryGetValue(fingerprint, out var difference) ? difference : null;
 }
 
 /// <summary>One collection's operations on the wire's JSON.</summary>

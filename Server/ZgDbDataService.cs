@@ -27,6 +27,7 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
             {
             }
             var difference = client is null ? "the client sent no readable model" : ModelDifference.First(stored, client);
+            served.Refused.Add(request.Fingerprint, difference);
             throw Refuse(StatusCode.FailedPrecondition, RemoteProtocol.ModelMismatch,
                 $"the client's model of {served.Database.GetType().Name} (fingerprint {request.Fingerprint}) is not the server's ({stored.Fingerprint}): {difference}.");
         }

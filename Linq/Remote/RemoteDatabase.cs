@@ -51,6 +51,9 @@ public static class RemoteProtocol
     /// <summary>The data plane's protocol version; the server refuses any other at the handshake.</summary>
     public const int Version = 1;
 
+    /// <summary>The request header a connected client sends on every data call after its handshake: the protocol version it was accepted with.</summary>
+    public const string ProtocolHeader = "zgdb-protocol";
+
     /// <summary>The request header a connected client sends on every data call after its handshake: the stored-model fingerprint it was accepted with.</summary>
     public const string FingerprintHeader = "zgdb-fingerprint";
 
