@@ -60,14 +60,19 @@ public static class RemoteProtocol
     /// <summary>The request header carrying a write's idempotency key (a retried write with the same key is applied once).</summary>
     public const string IdempotencyHeader = "zgdb-idempotency-key";
 
-    /// <summary>Trailer names: the error's kind (one of the kind constants below), the collection, the key (JSON), the detail, a property, a value (JSON), an index.</summary>
+    /// <summary>
+    /// Trailer names: the error's kind (one of the kind constants below), then the exception's parts, each
+    /// percent-encoded (<see cref="Uri.EscapeDataString(string)"/>): the collection, the key (JSON; for a foreign key the
+    /// relationship), the message's detail, a property, a value (as the message shows it), an index.
+    /// </summary>
     public const string KindTrailer = "zgdb-error", CollectionTrailer = "zgdb-collection", KeyTrailer = "zgdb-key", DetailTrailer = "zgdb-detail",
         PropertyTrailer = "zgdb-property", ValueTrailer = "zgdb-value", IndexTrailer = "zgdb-index";
 
     /// <summary>Error kinds (the <see cref="KindTrailer"/> trailer's value).</summary>
     public const string DuplicateKey = "duplicate-key", NotFound = "not-found", Validation = "validation", ForeignKey = "foreign-key",
         Unique = "unique", Database = "database", Argument = "argument", InvalidOperation = "invalid-operation", NotSupported = "not-supported",
-        Refused = "query-refused", ModelMismatch = "model-mismatch", NoHandshake = "no-handshake", Limit = "limit";
+        Refused = "query-refused", ModelMismatch = "model-mismatch", NoHandshake = "no-handshake", Limit = "limit",
+        SchemaMismatch = "schema-mismatch", Faulted = "faulted";
 }
 
 /// <summary>Keys as they travel: JSON of the key's own type, or an array of the parts for a composite key.</summary>
