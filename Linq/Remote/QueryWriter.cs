@@ -6,7 +6,7 @@ namespace ZgDb.Remote;
 
 /// <summary>
 /// The client's half of the remote query format: writes a source chain (<c>Where</c>, <c>OrderBy/ThenBy</c>,
-/// <c>Skip/Take</c>, member <c>Select</c>, <c>Count/LongCount/Any</c>) as <see cref="QueryNode"/>s, or says it cannot
+/// <c>Skip/Take</c>, member <c>Select</c>, <c>Count/LongCount/Any/Sum/Min/Max/Average</c>) as <see cref="QueryNode"/>s, or says it cannot
 /// (<see cref="TryWriteOperator"/> returns null) when the operator holds anything the format does not carry: a method
 /// outside <see cref="AllowedMethods"/>, a constructor, a constant of a type the model does not store, a nested query.
 /// Values that do not depend on the lambda's parameter (captured variables, <c>DateTime.Now</c>) are computed here, on
@@ -19,6 +19,7 @@ public sealed class QueryWriter(DatabaseModel model, TypeTokens tokens)
     {
         ["Where"] = [2], ["OrderBy"] = [2], ["OrderByDescending"] = [2], ["ThenBy"] = [2], ["ThenByDescending"] = [2],
         ["Skip"] = [2], ["Take"] = [2], ["Select"] = [2], ["Count"] = [1, 2], ["LongCount"] = [1, 2], ["Any"] = [1, 2],
+        ["Sum"] = [1, 2], ["Min"] = [1, 2], ["Max"] = [1, 2], ["Average"] = [1, 2],
     };
 
     /// <summary>The <c>source</c> node of a chain whose root is <paramref name="node"/>, a collection of the model; otherwise null.</summary>
