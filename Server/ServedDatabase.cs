@@ -16,6 +16,10 @@ internal sealed class ServedDatabase : IDisposable
         Types = new TypeTokens(database.Model);
         Json = RemoteDatabase.DocumentJson(database);
         Fingerprint = database.Model.Stored.Fingerprint;
+        if (options.MaxConcurrentCalls < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentCalls, "ZgServerOptions.MaxConcurrentCalls must be at least 1.");
+        if (options.MaxConcurrentTransactions < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentTransactions, "ZgServerOptions.MaxConcurrentTransactions must be at least 1.");
+        Calls = new ConcurrencyLimit(options.MaxConcurrentCalls, nameof(ZgServerOptions.MaxConcurrentCalls), "concurrent calls");
+        Transactions = new ConcurrencyLimit(options.MaxConcurrentTransactions, nameof(ZgServerOptions.MaxConcurrentTransactions), "open transactions");
         foreach (var entity in database.Model.Entities)
             Collections[entity.CollectionName] = (ICollectionEndpoint)Activator.CreateInstance(
                 typeof(CollectionEndpoint<>).MakeGenericType(entity.ClrType), database, entity)!;
@@ -28,6 +32,12 @@ internal sealed class ServedDatabase : IDisposable
 
     /// <summary>The stored model's fingerprint: a data call must carry it (<see cref="RemoteProtocol.FingerprintHeader"/>), as a client that passed the handshake does.</summary>
     public string Fingerprint { get; }
+
+    /// <summary>The calls being served (<see cref="ZgServerOptions.MaxConcurrentCalls"/>).</summary>
+    public ConcurrencyLimit Calls { get; }
+
+    /// <summary>The transactions open (<see cref="ZgServerOptions.MaxConcurrentTransactions"/>).</summary>
+    public ConcurrencyLimit Transactions { get; }
 
     /// <summary>The first differences of the models refused at the handshake, by their fingerprint, so a data call that carries one is refused naming it.</summary>
     public RefusedModels Refused { get; } = new();

@@ -10,32 +10,36 @@ namespace ZgDb.Server;
 /// <see cref="ZgServerOptions.AllowRemoteClients"/> (PermissionDenied), a call without an accepted bearer token
 /// (Unauthenticated), and any call but <c>Handshake</c> that does not carry the protocol version and the server's model
 /// fingerprint a passed handshake gives the client (FailedPrecondition: no handshake, or another model, naming its
-/// first difference when a handshake saw it); every kind of call (unary, server, client and duplex streaming) goes through it.
+/// first difference when a handshake saw it), and a call over <see cref="ZgServerOptions.MaxConcurrentCalls"/> or a
+/// transaction over <see cref="ZgServerOptions.MaxConcurrentTransactions"/> (ResourceExhausted); every kind of call
+/// (unary, server, client and duplex streaming) goes through it.
 /// </summary>
 internal sealed class ZgDbServerInterceptor(ServedDatabase served) : Interceptor
 {
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         Check(context);
-        return continuation(request, context);
+        using (served.Calls.Enter()) return await continuation(request, context);
     }
 
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         Check(context);
-        return continuation(request, responseStream, context);
+        using (served.Calls.Enter()) await continuation(request, responseStream, context);
     }
 
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         Check(context);
-        return continuation(requestStream, responseStream, context);
+        using (served.Calls.Enter())
+        using (context.Method.EndsWith("/Transaction", StringComparison.Ordinal) ? served.Transactions.Enter() : null)
+            await continuation(requestStream, responseStream, context);
     }
 
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         Check(context);
-        return continuation(requestStream, context);
+        using (served.Calls.Enter()) return await continuation(requestStream, context);
     }
 
     private void Check(ServerCallContext context)

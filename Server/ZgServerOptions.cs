@@ -24,6 +24,19 @@ public sealed class ZgServerOptions
     /// </summary>
     public TimeSpan TransactionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most data-plane calls served at once (a transaction's stream is one call for as long as it is open). A call
+    /// over it is refused at once with RESOURCE_EXHAUSTED (<see cref="ZgDbConnectionException"/> on the client naming
+    /// this option), not queued. Default 256.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 256;
+
+    /// <summary>
+    /// The most transactions open at once (each holds a thread while it waits for the writer's turn). One over it is
+    /// refused at once with RESOURCE_EXHAUSTED naming this option. Default 16.
+    /// </summary>
+    public int MaxConcurrentTransactions { get; set; } = 16;
+
     /// <summary>The options the database is opened with. Default: <see cref="Durability.Synchronous"/>, so a write a client saw acknowledged is on disk (a server is killed more often than an embedded application).</summary>
     public ZgDbOptions Database { get; set; } = new() { Durability = Durability.Synchronous };
 }
