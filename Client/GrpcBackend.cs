@@ -78,12 +78,12 @@ internal sealed class GrpcBackend : IRemoteBackend
         HandshakeReply reply;
         try
         {
-            reply = Data.Handshake(new HandshakeRequest
+            reply = Attempts(o => Data.Handshake(new HandshakeRequest
             {
                 ProtocolVersion = RemoteProtocol.Version,
                 Fingerprint = Model.Stored.Fingerprint,
                 ModelJson = Model.Stored.ToString(),
-            }, Options());
+            }, o), retryable: true);
         }
         catch (RpcException e)
         {
@@ -96,6 +96,24 @@ internal sealed class GrpcBackend : IRemoteBackend
             {
                 _headers.Add(RemoteProtocol.ProtocolHeader, RemoteProtocol.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 _headers.Add(RemoteProtocol.FingerprintHeader, Model.Stored.Fingerprint);
+            }
+        }
+    }
+
+    /// <summary>The attempts of one call (one unless <paramref name="retryable"/>, see <see cref="Retried{T}"/>); the last failure is thrown as it is.</summary>
+    private T Attempts<T>(Func<CallOptions, T> call, bool retryable)
+    {
+        var delay = _options.RetryDelay;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return call(Options());
+            }
+            catch (RpcException e) when (retryable && e.StatusCode == StatusCode.Unavailable && attempt < _options.MaxRetries)
+            {
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
             }
         }
     }
@@ -143,7 +161,7 @@ internal sealed class GrpcBackend : IRemoteBackend
     public CallOptions Options(CancellationToken cancellationToken = default) =>
         new(_headers, DateTime.UtcNow + _options.CallTimeout, cancellationToken);
 
-    /// <summary>Runs one call; a failure comes back as ZgDb's own error (<see cref="RemoteErrors"/>).</summary>
+    /// <summary>Runs one call, not retried (a transaction's stream); a failure comes back as ZgDb's own error (<see cref="RemoteErrors"/>).</summary>
     public T Call<T>(Func<CallOptions, T> call)
     {
         try
@@ -154,6 +172,32 @@ internal sealed class GrpcBackend : IRemoteBackend
         {
             throw Failure(e);
         }
+    }
+
+    /// <summary>
+    /// Runs a call that is safe to repeat: a read, or a write carrying <paramref name="idempotencyKey"/> (the server
+    /// applies a key once). It is tried again while it fails with UNAVAILABLE (the server unreachable, restarting, the
+    /// connection dropped), at most <see cref="ZgClientOptions.MaxRetries"/> times, waiting
+    /// <see cref="ZgClientOptions.RetryDelay"/> doubled each time (at most 2 s); each attempt has its own deadline.
+    /// </summary>
+    public T Retried<T>(Func<CallOptions, T> call, string? idempotencyKey = null)
+    {
+        try
+        {
+            return Attempts(o => call(idempotencyKey is null ? o : WithKey(o, idempotencyKey)), retryable: true);
+        }
+        catch (RpcException e)
+        {
+            throw Failure(e);
+        }
+    }
+
+    private CallOptions WithKey(CallOptions options, string idempotencyKey)
+    {
+        var headers = new Metadata();
+        lock (_headers) foreach (var entry in _headers) headers.Add(entry);
+        headers.Add(RemoteProtocol.IdempotencyHeader, idempotencyKey);
+        return options.WithHeaders(headers);
     }
 
     public void Dispose() => _channel.Dispose();

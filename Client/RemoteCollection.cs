@@ -13,7 +13,7 @@ internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity
     public T? Find(object key)
     {
         var request = new FindRequest { Collection = entity.CollectionName, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) };
-        var reply = backend.Current is { } tx ? tx.Send(new TxRequest { Find = request }).Find : backend.Call(o => backend.Data.Find(request, o));
+        var reply = backend.Current is { } tx ? tx.Send(new TxRequest { Find = request }).Find : backend.Retried(o => backend.Data.Find(request, o));
         return reply.Found ? JsonSerializer.Deserialize<T>(reply.Document.Span, backend.Json) : null;
     }
 
@@ -41,8 +41,9 @@ internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity
         return Write(request);
     }
 
+    /// <summary>A write: inside a transaction one request of its stream; otherwise one call with a fresh idempotency key, so a retry after a lost reply is applied once.</summary>
     private WriteReply Write(WriteRequest request) =>
-        backend.Current is { } tx ? tx.Send(new TxRequest { Write = request }).Write : backend.Call(o => backend.Data.Write(request, o));
+        backend.Current is { } tx ? tx.Send(new TxRequest { Write = request }).Write : backend.Retried(o => backend.Data.Write(request, o), Guid.NewGuid().ToString("n"));
 
     public bool Delete(object key) =>
         Write(new WriteRequest { Collection = entity.CollectionName, Kind = WriteKind.Delete, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) }).Deleted;
@@ -50,7 +51,7 @@ internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity
     public long Count()
     {
         var request = new CountRequest { Collection = entity.CollectionName };
-        return backend.Current is { } tx ? tx.Send(new TxRequest { Count = request }).Count.Count : backend.Call(o => backend.Data.Count(request, o)).Count;
+        return backend.Current is { } tx ? tx.Send(new TxRequest { Count = request }).Count.Count : backend.Retried(o => backend.Data.Count(request, o)).Count;
     }
 
     public IEnumerable<T> Scan() => new RemoteQueryProvider(backend).Stream<T>(new QueryMessage

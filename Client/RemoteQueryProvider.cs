@@ -158,20 +158,34 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
             yield return tx.Send(new TxRequest { Query = request }).Page;
             yield break;
         }
-        using var call = backend.Call(o => backend.Data.Query(request, o));
-        while (true)
+        // Retried (on UNAVAILABLE) until its first page arrives; once results were handed out, a failure is thrown.
+        var (call, more) = backend.Retried(o =>
         {
-            bool more;
+            var started = backend.Data.Query(request, o);
             try
             {
-                more = call.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult();
+                return (started, started.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult());
             }
-            catch (RpcException e)
+            catch
             {
-                throw backend.Failure(e);
+                started.Dispose();
+                throw;
             }
-            if (!more) yield break;
-            yield return call.ResponseStream.Current;
+        });
+        using (call)
+        {
+            while (more)
+            {
+                yield return call.ResponseStream.Current;
+                try
+                {
+                    more = call.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult();
+                }
+                catch (RpcException e)
+                {
+                    throw backend.Failure(e);
+                }
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ internal sealed class ServedDatabase : IDisposable
         if (options.MaxConcurrentCalls < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentCalls, "ZgServerOptions.MaxConcurrentCalls must be at least 1.");
         if (options.MaxConcurrentTransactions < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentTransactions, "ZgServerOptions.MaxConcurrentTransactions must be at least 1.");
         Calls = new ConcurrencyLimit(options.MaxConcurrentCalls, nameof(ZgServerOptions.MaxConcurrentCalls), "concurrent calls");
+        Idempotency = new IdempotentWrites(options.IdempotencyWindow, options.IdempotencyCapacity);
         Transactions = new ConcurrencyLimit(options.MaxConcurrentTransactions, nameof(ZgServerOptions.MaxConcurrentTransactions), "open transactions");
         foreach (var entity in database.Model.Entities)
             Collections[entity.CollectionName] = (ICollectionEndpoint)Activator.CreateInstance(
@@ -35,6 +36,9 @@ internal sealed class ServedDatabase : IDisposable
 
     /// <summary>The calls being served (<see cref="ZgServerOptions.MaxConcurrentCalls"/>).</summary>
     public ConcurrencyLimit Calls { get; }
+
+    /// <summary>The remembered outcomes of keyed writes (a retried write is applied once).</summary>
+    public IdempotentWrites Idempotency { get; }
 
     /// <summary>The transactions open (<see cref="ZgServerOptions.MaxConcurrentTransactions"/>).</summary>
     public ConcurrencyLimit Transactions { get; }

@@ -37,8 +37,11 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
     public override Task<FindReply> Find(FindRequest request, ServerCallContext context) =>
         Run(() => served.Collection(request.Collection).Find(request.KeyJson.Span));
 
-    public override Task<WriteReply> Write(WriteRequest request, ServerCallContext context) =>
-        Run(() => served.Collection(request.Collection).Write(request));
+    /// <summary>A write; with an idempotency key (the client sends one with every write outside a transaction) a retry is answered from the first attempt, not applied again.</summary>
+    public override Task<WriteReply> Write(WriteRequest request, ServerCallContext context) => Run(() =>
+        context.RequestHeaders.GetValue(RemoteProtocol.IdempotencyHeader) is { } key
+            ? served.Idempotency.Run(key, request, () => served.Collection(request.Collection).Write(request))
+            : served.Collection(request.Collection).Write(request));
 
     public override Task<CountReply> Count(CountRequest request, ServerCallContext context) =>
         Run(() => new CountReply { Count = served.Collection(request.Collection).Count() });

@@ -37,6 +37,15 @@ public sealed class ZgServerOptions
     /// </summary>
     public int MaxConcurrentTransactions { get; set; } = 16;
 
+    /// <summary>
+    /// How long the outcome of a write that carried an idempotency key is remembered: a retry within it is answered
+    /// with the first attempt's reply and not applied again. Default 10 minutes.
+    /// </summary>
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most write outcomes remembered (the oldest are forgotten first). Default 100,000.</summary>
+    public int IdempotencyCapacity { get; set; } = 100_000;
+
     /// <summary>The options the database is opened with. Default: <see cref="Durability.Synchronous"/>, so a write a client saw acknowledged is on disk (a server is killed more often than an embedded application).</summary>
     public ZgDbOptions Database { get; set; } = new() { Durability = Durability.Synchronous };
 }
