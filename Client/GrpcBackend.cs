@@ -69,6 +69,22 @@ internal sealed class GrpcBackend : IRemoteBackend
     public JsonSerializerOptions Json { get; }
     public int PageSize { get; private set; }
 
+    /// <summary>Documents longer than this are sent compressed (<see cref="ZgClientOptions.CompressAbove"/>).</summary>
+    public int CompressAbove => _options.CompressAbove;
+
+    /// <summary>A document or value as it arrived, decompressed if it was (at most the client's message size); a broken one is a <see cref="ZgDbConnectionException"/>.</summary>
+    public ReadOnlySpan<byte> Unpack(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            return RemoteDocuments.Unpack(data, _options.MaxMessageSize);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ZgDbConnectionException(Address, "the server sent a document that cannot be read: " + e.Message, e);
+        }
+    }
+
     /// <summary>
     /// Checks the server's protocol version and stored model against the client's (refused naming the first
     /// difference); once passed, every data call carries the version and the fingerprint, which the server requires.

@@ -8,13 +8,13 @@ namespace ZgDb.Client;
 /// <summary>One collection of a connected database: its key operations as single calls, documents as the engine's JSON.</summary>
 internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity) : IRemoteCollection<T> where T : class
 {
-    private ByteString Document(T document) => UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(document, backend.Json));
+    private ByteString Document(T document) => UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(document, backend.Json), backend.CompressAbove));
 
     public T? Find(object key)
     {
         var request = new FindRequest { Collection = entity.CollectionName, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) };
         var reply = backend.Current is { } tx ? tx.Send(new TxRequest { Find = request }).Find : backend.Retried(o => backend.Data.Find(request, o));
-        return reply.Found ? JsonSerializer.Deserialize<T>(reply.Document.Span, backend.Json) : null;
+        return reply.Found ? JsonSerializer.Deserialize<T>(backend.Unpack(reply.Document.Span), backend.Json) : null;
     }
 
     public void Insert(T document) => InsertMany([document], WriteKind.Insert);

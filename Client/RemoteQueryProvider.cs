@@ -137,7 +137,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
     private object? Scalar(QueryMessage message, Type type)
     {
         foreach (var page in Pages(message))
-            if (page.IsScalar) return JsonSerializer.Deserialize(page.Scalar.Span, type, backend.Json);
+            if (page.IsScalar) return JsonSerializer.Deserialize(backend.Unpack(page.Scalar.Span), type, backend.Json);
         throw new ZgDbConnectionException(backend.Address, "the server answered a Count/Any query without its value.");
     }
 
@@ -146,7 +146,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
     {
         foreach (var page in Pages(message))
             foreach (var item in page.Items)
-                yield return JsonSerializer.Deserialize<T>(item.Span, backend.Json)!;
+                yield return JsonSerializer.Deserialize<T>(backend.Unpack(item.Span), backend.Json)!;
     }
 
     private IEnumerable<QueryPage> Pages(QueryMessage message)

@@ -20,6 +20,12 @@ public sealed class ZgClientOptions
     /// <summary>The wait before the first retry, doubled before each next one (at most 2 s). Default 200 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Documents longer than this many bytes of JSON are sent zstd-compressed (when that makes them smaller). Default
+    /// 4096; <see cref="int.MaxValue"/> sends everything uncompressed. Compressed replies are read whatever it is.
+    /// </summary>
+    public int CompressAbove { get; set; } = 4096;
+
     /// <summary>The largest message the client sends or accepts. Default 16 MiB (the server has its own limit).</summary>
     public int MaxMessageSize { get; set; } = 16 * 1024 * 1024;
 

@@ -23,7 +23,7 @@ internal sealed class ServedDatabase : IDisposable
         Transactions = new ConcurrencyLimit(options.MaxConcurrentTransactions, nameof(ZgServerOptions.MaxConcurrentTransactions), "open transactions");
         foreach (var entity in database.Model.Entities)
             Collections[entity.CollectionName] = (ICollectionEndpoint)Activator.CreateInstance(
-                typeof(CollectionEndpoint<>).MakeGenericType(entity.ClrType), database, entity)!;
+                typeof(CollectionEndpoint<>).MakeGenericType(entity.ClrType), database, entity, options)!;
     }
 
     public ZgDatabase Database { get; }
@@ -83,7 +83,7 @@ internal interface ICollectionEndpoint
     long Count();
 }
 
-internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType entity) : ICollectionEndpoint where T : class
+internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType entity, ZgServerOptions options) : ICollectionEndpoint where T : class
 {
     private readonly ZgCollection<T> _collection = (ZgCollection<T>)RemoteDatabase.Collection(database, typeof(T));
 
@@ -98,7 +98,7 @@ internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType enti
     {
         var key = KeyJson.Read(entity, keyJson);
         var found = key is object[] parts ? _collection.Find(parts) : _collection.Find(key);
-        return found is null ? new FindReply() : new FindReply { Found = true, Document = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(found, Json)) };
+        return found is null ? new FindReply() : new FindReply { Found = true, Document = UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(found, Json), options.CompressAbove)) };
     }
 
     public WriteReply Write(WriteRequest request)
@@ -116,9 +116,9 @@ internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType enti
             T? document;
             try
             {
-                document = JsonSerializer.Deserialize<T>(request.Documents[i].Span, Json);
+                document = JsonSerializer.Deserialize<T>(RemoteDocuments.Unpack(request.Documents[i].Span, options.MaxMessageSize), Json);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidDataException)
             {
                 throw new ZgDbValidationException(entity.CollectionName, $"document {i} of the request is not a {entity.Name} in the engine's JSON: {e.Message}");
             }

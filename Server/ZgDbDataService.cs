@@ -196,7 +196,7 @@ internal sealed class QueryRun : IDisposable
             if (_isScalar)
             {
                 _done = true;
-                return new QueryPage { IsScalar = true, Scalar = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(Provider.Execute(_query), _query.Type, _served.Json)) };
+                return new QueryPage { IsScalar = true, Scalar = UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(Provider.Execute(_query), _query.Type, _served.Json), _served.Options.CompressAbove)) };
             }
             _rows ??= ((IEnumerable)Provider.CreateQuery(_query)).GetEnumerator();
             var element = RemoteDatabase.ElementType(_query.Type);
@@ -209,7 +209,7 @@ internal sealed class QueryRun : IDisposable
                     _done = true;
                     break;
                 }
-                page.Items.Add(UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Json)));
+                page.Items.Add(UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Json), _served.Options.CompressAbove)));
             }
             return page;
         }

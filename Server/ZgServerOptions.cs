@@ -12,6 +12,13 @@ public sealed class ZgServerOptions
     /// <summary>The largest message received or sent (a query, a batch of documents, a page). Default 16 MiB.</summary>
     public int MaxMessageSize { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Documents (and values) longer than this many bytes of JSON are sent zstd-compressed (when that makes them
+    /// smaller); a compressed document received may not declare more than <see cref="MaxMessageSize"/>. Default 4096;
+    /// <see cref="int.MaxValue"/> sends everything uncompressed.
+    /// </summary>
+    public int CompressAbove { get; set; } = 4096;
+
     /// <summary>The most documents (or values) per page of a query's stream. Default 500.</summary>
     public int PageSize { get; set; } = 500;
 
