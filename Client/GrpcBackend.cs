@@ -99,7 +99,7 @@ internal sealed class GrpcBackend : IRemoteBackend
                 ProtocolVersion = RemoteProtocol.Version,
                 Fingerprint = Model.Stored.Fingerprint,
                 ModelJson = Model.Stored.ToString(),
-            }, o), retryable: true);
+            }, o));
         }
         catch (RpcException e)
         {
@@ -116,8 +116,8 @@ internal sealed class GrpcBackend : IRemoteBackend
         }
     }
 
-    /// <summary>The attempts of one call (one unless <paramref name="retryable"/>, see <see cref="Retried{T}"/>); the last failure is thrown as it is.</summary>
-    private T Attempts<T>(Func<CallOptions, T> call, bool retryable)
+    /// <summary>The attempts of a call safe to repeat (<see cref="Retried{T}"/>); the last failure is thrown as it is.</summary>
+    private T Attempts<T>(Func<CallOptions, T> call)
     {
         var delay = _options.RetryDelay;
         for (int attempt = 0; ; attempt++)
@@ -126,7 +126,7 @@ internal sealed class GrpcBackend : IRemoteBackend
             {
                 return call(Options());
             }
-            catch (RpcException e) when (retryable && e.StatusCode == StatusCode.Unavailable && attempt < _options.MaxRetries)
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < _options.MaxRetries)
             {
                 Thread.Sleep(delay);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
@@ -200,7 +200,7 @@ internal sealed class GrpcBackend : IRemoteBackend
     {
         try
         {
-            return Attempts(o => call(idempotencyKey is null ? o : WithKey(o, idempotencyKey)), retryable: true);
+            return Attempts(o => call(idempotencyKey is null ? o : WithKey(o, idempotencyKey)));
         }
         catch (RpcException e)
         {

@@ -12,8 +12,6 @@ internal sealed class ConcurrencyLimit(int maximum, string option, string what)
 {
     private int _current;
 
-    public int Current => Volatile.Read(ref _current);
-
     /// <summary>Takes one place (release it with the returned handle), or throws RESOURCE_EXHAUSTED.</summary>
     public Place Enter()
     {

@@ -21,21 +21,13 @@ internal sealed class IdempotentWrites(TimeSpan window, int capacity)
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Key, DateTime At)> _order = new();
 
-    /// <summary>How many keyed writes were applied (not answered from a remembered outcome).</summary>
-    public long Applied => Interlocked.Read(ref _applied);
-    private long _applied;
-
     public WriteReply Run(string key, WriteRequest request, Func<WriteReply> write)
     {
         if (key.Length is 0 or > 100)
             throw ZgDbDataService.Refuse(StatusCode.InvalidArgument, RemoteProtocol.Argument, $"the idempotency key must be 1 to 100 characters, got {key.Length}.");
         Evict();
         var hash = SHA256.HashData(request.ToByteArray());
-        var fresh = new Entry(hash, new Lazy<WriteReply>(() =>
-        {
-            Interlocked.Increment(ref _applied);
-            return write();
-        }, LazyThreadSafetyMode.ExecutionAndPublication), DateTime.UtcNow);
+        var fresh = new Entry(hash, new Lazy<WriteReply>(write, LazyThreadSafetyMode.ExecutionAndPublication), DateTime.UtcNow);
         var entry = _entries.GetOrAdd(key, fresh);
         if (ReferenceEquals(entry, fresh)) _order.Enqueue((key, fresh.At));
         else if (!CryptographicOperations.FixedTimeEquals(entry.RequestHash, hash))

@@ -23,9 +23,9 @@ internal sealed class ServerProcess : IDisposable
     public Process Process { get; }
     public StringWriter Output { get; }
 
-    /// <summary>tests/ServerHost serving <paramref name="directory"/> on <paramref name="url"/> with <see cref="Token"/>; extra arguments follow (options of the host).</summary>
-    public static ServerProcess Host(string directory, string url, params string[] extra) =>
-        Start(HostAssembly(), [directory, url, Token, .. extra], []);
+    /// <summary>tests/ServerHost serving <paramref name="directory"/> on <paramref name="url"/> with <see cref="Token"/>.</summary>
+    public static ServerProcess Host(string directory, string url) =>
+        Start(HostAssembly(), [directory, url, Token], []);
 
     /// <summary><c>dotnet <paramref name="dll"/> <paramref name="arguments"/></c>; <paramref name="cleanup"/> is deleted on dispose.</summary>
     public static ServerProcess Start(string dll, string[] arguments, string[] cleanup)
