@@ -12,9 +12,6 @@ namespace ZgDb.Client;
 /// </summary>
 internal sealed class GrpcBackend : IRemoteBackend
 {
-    /// <summary>The data plane's protocol version; the server refuses any other.</summary>
-    public const int ProtocolVersion = 1;
-
     private readonly GrpcChannel _channel;
     private readonly Metadata _headers = [];
     private readonly ZgClientOptions _options;
@@ -72,15 +69,89 @@ internal sealed class GrpcBackend : IRemoteBackend
     public JsonSerializerOptions Json { get; }
     public int PageSize { get; private set; }
 
+    /// <summary>Documents longer than this are sent compressed (<see cref="ZgClientOptions.CompressAbove"/>).</summary>
+    public int CompressAbove => _options.CompressAbove;
+
+    /// <summary>A document or value as it arrived, decompressed if it was (at most the client's message size); a broken one is a <see cref="ZgDbConnectionException"/>.</summary>
+    public ReadOnlySpan<byte> Unpack(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            return RemoteDocuments.Unpack(data, _options.MaxMessageSize);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ZgDbConnectionException(Address, "the server sent a document that cannot be read: " + e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Checks the server's protocol version and stored model against the client's (refused naming the first
+    /// difference); once passed, every data call carries the version and the fingerprint, which the server requires.
+    /// </summary>
     private void Handshake()
     {
-        var reply = Call(o => Data.Handshake(new HandshakeRequest
+        HandshakeReply reply;
+        try
         {
-            ProtocolVersion = ProtocolVersion,
-            Fingerprint = Model.Stored.Fingerprint,
-            ModelJson = Model.Stored.ToString(),
-        }, o));
+            reply = Attempts(o => Data.Handshake(new HandshakeRequest
+            {
+                ProtocolVersion = RemoteProtocol.Version,
+                Fingerprint = Model.Stored.Fingerprint,
+                ModelJson = Model.Stored.ToString(),
+            }, o));
+        }
+        catch (RpcException e)
+        {
+            throw RemoteErrors.FromStatus(Address, e, Model);
+        }
         PageSize = reply.PageSize;
+        lock (_headers)
+        {
+            if (_headers.Get(RemoteProtocol.FingerprintHeader) is null)
+            {
+                _headers.Add(RemoteProtocol.ProtocolHeader, RemoteProtocol.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _headers.Add(RemoteProtocol.FingerprintHeader, Model.Stored.Fingerprint);
+            }
+        }
+    }
+
+    /// <summary>The attempts of a call safe to repeat (<see cref="Retried{T}"/>); the last failure is thrown as it is.</summary>
+    private T Attempts<T>(Func<CallOptions, T> call)
+    {
+        var delay = _options.RetryDelay;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return call(Options());
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < _options.MaxRetries)
+            {
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A failed call as ZgDb's own error. A data call refused because the server now holds another model (it was
+    /// restarted with another one since the handshake) handshakes again, so the error names the first difference.
+    /// </summary>
+    public Exception Failure(RpcException e)
+    {
+        if (e.StatusCode == StatusCode.FailedPrecondition && e.Trailers.GetValue(RemoteProtocol.KindTrailer) == RemoteProtocol.ModelMismatch)
+        {
+            try
+            {
+                Handshake();
+            }
+            catch (ZgDbConnectionException named)
+            {
+                return named;
+            }
+        }
+        return RemoteErrors.FromStatus(Address, e, Model);
     }
 
     public IRemoteCollection<T> Collection<T>(EntityType entity) where T : class => new RemoteCollection<T>(this, entity);
@@ -106,7 +177,7 @@ internal sealed class GrpcBackend : IRemoteBackend
     public CallOptions Options(CancellationToken cancellationToken = default) =>
         new(_headers, DateTime.UtcNow + _options.CallTimeout, cancellationToken);
 
-    /// <summary>Runs one call; a failure comes back as ZgDb's own error (<see cref="RemoteErrors"/>).</summary>
+    /// <summary>Runs one call, not retried (a transaction's stream); a failure comes back as ZgDb's own error (<see cref="RemoteErrors"/>).</summary>
     public T Call<T>(Func<CallOptions, T> call)
     {
         try
@@ -115,8 +186,34 @@ internal sealed class GrpcBackend : IRemoteBackend
         }
         catch (RpcException e)
         {
-            throw RemoteErrors.FromStatus(Address, e, Model);
+            throw Failure(e);
         }
+    }
+
+    /// <summary>
+    /// Runs a call that is safe to repeat: a read, or a write carrying <paramref name="idempotencyKey"/> (the server
+    /// applies a key once). It is tried again while it fails with UNAVAILABLE (the server unreachable, restarting, the
+    /// connection dropped), at most <see cref="ZgClientOptions.MaxRetries"/> times, waiting
+    /// <see cref="ZgClientOptions.RetryDelay"/> doubled each time (at most 2 s); each attempt has its own deadline.
+    /// </summary>
+    public T Retried<T>(Func<CallOptions, T> call, string? idempotencyKey = null)
+    {
+        try
+        {
+            return Attempts(o => call(idempotencyKey is null ? o : WithKey(o, idempotencyKey)));
+        }
+        catch (RpcException e)
+        {
+            throw Failure(e);
+        }
+    }
+
+    private CallOptions WithKey(CallOptions options, string idempotencyKey)
+    {
+        var headers = new Metadata();
+        lock (_headers) foreach (var entry in _headers) headers.Add(entry);
+        headers.Add(RemoteProtocol.IdempotencyHeader, idempotencyKey);
+        return options.WithHeaders(headers);
     }
 
     public void Dispose() => _channel.Dispose();

@@ -8,13 +8,13 @@ namespace ZgDb.Client;
 /// <summary>One collection of a connected database: its key operations as single calls, documents as the engine's JSON.</summary>
 internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity) : IRemoteCollection<T> where T : class
 {
-    private ByteString Document(T document) => UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(document, backend.Json));
+    private ByteString Document(T document) => UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(document, backend.Json), backend.CompressAbove));
 
     public T? Find(object key)
     {
         var request = new FindRequest { Collection = entity.CollectionName, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) };
-        var reply = backend.Current is { } tx ? tx.Send(new TxRequest { Find = request }).Find : backend.Call(o => backend.Data.Find(request, o));
-        return reply.Found ? JsonSerializer.Deserialize<T>(reply.Document.Span, backend.Json) : null;
+        var reply = backend.Current is { } tx ? tx.Send(new TxRequest { Find = request }).Find : backend.Retried(o => backend.Data.Find(request, o));
+        return reply.Found ? JsonSerializer.Deserialize<T>(backend.Unpack(reply.Document.Span), backend.Json) : null;
     }
 
     public void Insert(T document) => InsertMany([document], WriteKind.Insert);
@@ -41,8 +41,9 @@ internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity
         return Write(request);
     }
 
+    /// <summary>A write: inside a transaction one request of its stream; otherwise one call with a fresh idempotency key, so a retry after a lost reply is applied once.</summary>
     private WriteReply Write(WriteRequest request) =>
-        backend.Current is { } tx ? tx.Send(new TxRequest { Write = request }).Write : backend.Call(o => backend.Data.Write(request, o));
+        backend.Current is { } tx ? tx.Send(new TxRequest { Write = request }).Write : backend.Retried(o => backend.Data.Write(request, o), Guid.NewGuid().ToString("n"));
 
     public bool Delete(object key) =>
         Write(new WriteRequest { Collection = entity.CollectionName, Kind = WriteKind.Delete, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) }).Deleted;
@@ -50,7 +51,7 @@ internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity
     public long Count()
     {
         var request = new CountRequest { Collection = entity.CollectionName };
-        return backend.Current is { } tx ? tx.Send(new TxRequest { Count = request }).Count.Count : backend.Call(o => backend.Data.Count(request, o)).Count;
+        return backend.Current is { } tx ? tx.Send(new TxRequest { Count = request }).Count.Count : backend.Retried(o => backend.Data.Count(request, o)).Count;
     }
 
     public IEnumerable<T> Scan() => new RemoteQueryProvider(backend).Stream<T>(new QueryMessage

@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
-using ZgDb.Query;
 using ZgDb.Remote;
 using ZgDb.Remote.Protocol;
 
@@ -24,7 +23,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
     private static readonly MethodInfo QueryableWhere = typeof(Queryable).GetMethods().Single(m => m.Name == "Where" && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2);
 
     public IQueryable CreateQuery(Expression expression) =>
-        (IQueryable)Activator.CreateInstance(typeof(RemoteQuery<>).MakeGenericType(EnumerableMethods.ElementType(expression.Type)), this, expression)!;
+        (IQueryable)Activator.CreateInstance(typeof(RemoteQuery<>).MakeGenericType(RemoteDatabase.ElementType(expression.Type)), this, expression)!;
 
     public IQueryable<TElement> CreateQuery<TElement>(Expression expression) => new RemoteQuery<TElement>(this, expression);
 
@@ -51,7 +50,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
     {
         var (root, chain, written, k) = Walk(expression);
         if (written is null) return Describe(expression);
-        var name = backend.Model.FindEntity(((IZgCollection)((ConstantExpression)root).Value!).ElementType)!.CollectionName;
+        var name = backend.Model.FindEntity(((IQueryable)((ConstantExpression)root).Value!).ElementType)!.CollectionName;
         var request = new QueryRequest { Query = UnsafeByteOperations.UnsafeWrap(new QueryMessage { Collection = name, Chain = written }.ToUtf8()), ExplainOnly = true };
         var plan = "";
         using (var call = backend.Call(o => backend.Data.Query(request, o)))
@@ -62,7 +61,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
             }
             catch (RpcException e)
             {
-                throw RemoteErrors.FromStatus(backend.Address, e, backend.Model);
+                throw backend.Failure(e);
             }
         }
         return k == chain.Count ? $"REMOTE [{plan}]" : $"REMOTE [{plan}] -> IN MEMORY (client) {string.Join(", ", chain.Skip(k).Select(c => c.Method.Name))}";
@@ -95,18 +94,18 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
         var (root, chain, written, k) = Walk(expression);
         if (written is null)
             throw new NotSupportedException($"The query {expression} does not start at a collection of this connected database; compose queries on db.<Collection>.");
-        var collection = ((IZgCollection)((ConstantExpression)root).Value!).ElementType;
+        var collection = ((IQueryable)((ConstantExpression)root).Value!).ElementType;
         var name = backend.Model.FindEntity(collection)!.CollectionName;
         if (k == chain.Count)
         {
             var whole = new QueryMessage { Collection = name, Chain = written };
             return typeof(IQueryable).IsAssignableFrom(expression.Type)
-                ? (Stream(whole, EnumerableMethods.ElementType(expression.Type)), null)
+                ? (Stream(whole, RemoteDatabase.ElementType(expression.Type)), null)
                 : (Scalar(whole, expression.Type), null);
         }
         var pending = chain[k];
         var below = pending.Arguments[0];
-        var element = EnumerableMethods.ElementType(below.Type);
+        var element = RemoteDatabase.ElementType(below.Type);
         if (k == chain.Count - 1 && pending.Method.Name is "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" && pending.Arguments.Count <= 2)
         {
             // The element operators fetch at most what they look at (1, or 2 for Single), and LINQ applies them here.
@@ -138,7 +137,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
     private object? Scalar(QueryMessage message, Type type)
     {
         foreach (var page in Pages(message))
-            if (page.IsScalar) return JsonSerializer.Deserialize(page.Scalar.Span, type, backend.Json);
+            if (page.IsScalar) return JsonSerializer.Deserialize(backend.Unpack(page.Scalar.Span), type, backend.Json);
         throw new ZgDbConnectionException(backend.Address, "the server answered a Count/Any query without its value.");
     }
 
@@ -147,7 +146,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
     {
         foreach (var page in Pages(message))
             foreach (var item in page.Items)
-                yield return JsonSerializer.Deserialize<T>(item.Span, backend.Json)!;
+                yield return JsonSerializer.Deserialize<T>(backend.Unpack(item.Span), backend.Json)!;
     }
 
     private IEnumerable<QueryPage> Pages(QueryMessage message)
@@ -159,20 +158,34 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
             yield return tx.Send(new TxRequest { Query = request }).Page;
             yield break;
         }
-        using var call = backend.Call(o => backend.Data.Query(request, o));
-        while (true)
+        // Retried (on UNAVAILABLE) until its first page arrives; once results were handed out, a failure is thrown.
+        var (call, more) = backend.Retried(o =>
         {
-            bool more;
+            var started = backend.Data.Query(request, o);
             try
             {
-                more = call.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult();
+                return (started, started.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult());
             }
-            catch (RpcException e)
+            catch
             {
-                throw RemoteErrors.FromStatus(backend.Address, e, backend.Model);
+                started.Dispose();
+                throw;
             }
-            if (!more) yield break;
-            yield return call.ResponseStream.Current;
+        });
+        using (call)
+        {
+            while (more)
+            {
+                yield return call.ResponseStream.Current;
+                try
+                {
+                    more = call.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult();
+                }
+                catch (RpcException e)
+                {
+                    throw backend.Failure(e);
+                }
+            }
         }
     }
 }

@@ -91,7 +91,7 @@ internal sealed class RemoteTransaction : IRemoteTransaction
     /// <summary>The stream failed: the server ended the transaction (its deadline, its stop, a dropped connection), which rolls it back.</summary>
     private Exception Ended(RpcException e) => e.StatusCode is StatusCode.Cancelled or StatusCode.DeadlineExceeded
         ? new ZgDbConnectionException(_backend.Address, "the transaction ended on the server before it was committed (its TransactionTimeout or deadline passed, or the server stopped) and was rolled back.", e)
-        : RemoteErrors.FromStatus(_backend.Address, e, _backend.Model);
+        : _backend.Failure(e);
 
     public void Commit()
     {

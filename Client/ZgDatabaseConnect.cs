@@ -17,7 +17,7 @@ public static class ZgDatabaseConnect
         public static TDb Connect<TDb>(string address, ZgClientOptions? options = null) where TDb : ZgDatabase, new()
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(address);
-            return ZgDatabase.ConnectRemote<TDb>((model, json) => GrpcBackend.Connect(address, model, json, options ?? new ZgClientOptions()));
+            return ZgDb.Remote.RemoteDatabase.Connect<TDb>((model, json) => GrpcBackend.Connect(address, model, json, options ?? new ZgClientOptions()));
         }
     }
 }

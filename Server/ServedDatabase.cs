@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Google.Protobuf;
-using ZgDb.Client;
 using ZgDb.Remote;
 using ZgDb.Remote.Protocol;
 
@@ -15,15 +14,40 @@ internal sealed class ServedDatabase : IDisposable
         Options = options;
         Tokens = new TokenCheck(options.Tokens);
         Types = new TypeTokens(database.Model);
+        Json = RemoteDatabase.DocumentJson(database);
+        Fingerprint = database.Model.Stored.Fingerprint;
+        if (options.MaxConcurrentCalls < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentCalls, "ZgServerOptions.MaxConcurrentCalls must be at least 1.");
+        if (options.MaxConcurrentTransactions < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentTransactions, "ZgServerOptions.MaxConcurrentTransactions must be at least 1.");
+        Calls = new ConcurrencyLimit(options.MaxConcurrentCalls, nameof(ZgServerOptions.MaxConcurrentCalls), "concurrent calls");
+        Idempotency = new IdempotentWrites(options.IdempotencyWindow, options.IdempotencyCapacity);
+        Transactions = new ConcurrencyLimit(options.MaxConcurrentTransactions, nameof(ZgServerOptions.MaxConcurrentTransactions), "open transactions");
         foreach (var entity in database.Model.Entities)
             Collections[entity.CollectionName] = (ICollectionEndpoint)Activator.CreateInstance(
-                typeof(CollectionEndpoint<>).MakeGenericType(entity.ClrType), database, entity)!;
+                typeof(CollectionEndpoint<>).MakeGenericType(entity.ClrType), database, entity, options)!;
     }
 
     public ZgDatabase Database { get; }
     public ZgServerOptions Options { get; }
     public TokenCheck Tokens { get; }
     public TypeTokens Types { get; }
+
+    /// <summary>The stored model's fingerprint: a data call must carry it (<see cref="RemoteProtocol.FingerprintHeader"/>), as a client that passed the handshake does.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The calls being served (<see cref="ZgServerOptions.MaxConcurrentCalls"/>).</summary>
+    public ConcurrencyLimit Calls { get; }
+
+    /// <summary>The remembered outcomes of keyed writes (a retried write is applied once).</summary>
+    public IdempotentWrites Idempotency { get; }
+
+    /// <summary>The transactions open (<see cref="ZgServerOptions.MaxConcurrentTransactions"/>).</summary>
+    public ConcurrencyLimit Transactions { get; }
+
+    /// <summary>The first differences of the models refused at the handshake, by their fingerprint, so a data call that carries one is refused naming it.</summary>
+    public RefusedModels Refused { get; } = new();
+
+    /// <summary>The documents' JSON options (the engine's own).</summary>
+    public JsonSerializerOptions Json { get; }
 
     /// <summary>By collection name: built once from the server's own model (a name from the wire is only ever looked up here).</summary>
     public Dictionary<string, ICollectionEndpoint> Collections { get; } = new(StringComparer.Ordinal);
@@ -33,6 +57,20 @@ internal sealed class ServedDatabase : IDisposable
         : throw new ArgumentException($"The database {Database.GetType().Name} has no collection '{name}'.");
 
     public void Dispose() => Database.Dispose();
+}
+
+/// <summary>The first difference of each model a handshake refused (at most <see cref="Capacity"/> of them: a client cannot grow it without bound).</summary>
+internal sealed class RefusedModels
+{
+    public const int Capacity = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _differences = new(StringComparer.Ordinal);
+
+    public void Add(string fingerprint, string difference)
+    {
+        if (_differences.Count < Capacity) _differences.TryAdd(fingerprint, difference);
+    }
+
+    public string? Difference(string fingerprint) => _differences.TryGetValue(fingerprint, out var difference) ? difference : null;
 }
 
 /// <summary>One collection's operations on the wire's JSON.</summary>
@@ -45,20 +83,22 @@ internal interface ICollectionEndpoint
     long Count();
 }
 
-internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType entity) : ICollectionEndpoint where T : class
+internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType entity, ZgServerOptions options) : ICollectionEndpoint where T : class
 {
-    private readonly ZgCollection<T> _collection = (ZgCollection<T>)database.CollectionOf(typeof(T));
+    private readonly ZgCollection<T> _collection = (ZgCollection<T>)RemoteDatabase.Collection(database, typeof(T));
 
     public EntityType Entity => entity;
     public IQueryable Root => _collection;
 
-    private JsonSerializerOptions Json => database.DocumentJson;
+    private readonly JsonSerializerOptions _json = RemoteDatabase.DocumentJson(database);
+
+    private JsonSerializerOptions Json => _json;
 
     public FindReply Find(ReadOnlySpan<byte> keyJson)
     {
         var key = KeyJson.Read(entity, keyJson);
         var found = key is object[] parts ? _collection.Find(parts) : _collection.Find(key);
-        return found is null ? new FindReply() : new FindReply { Found = true, Document = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(found, Json)) };
+        return found is null ? new FindReply() : new FindReply { Found = true, Document = UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(found, Json), options.CompressAbove)) };
     }
 
     public WriteReply Write(WriteRequest request)
@@ -76,9 +116,9 @@ internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType enti
             T? document;
             try
             {
-                document = JsonSerializer.Deserialize<T>(request.Documents[i].Span, Json);
+                document = JsonSerializer.Deserialize<T>(RemoteDocuments.Unpack(request.Documents[i].Span, options.MaxMessageSize), Json);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidDataException)
             {
                 throw new ZgDbValidationException(entity.CollectionName, $"document {i} of the request is not a {entity.Name} in the engine's JSON: {e.Message}");
             }

@@ -3,8 +3,6 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
-using ZgDb.Client;
-using ZgDb.Query;
 using ZgDb.Remote;
 using ZgDb.Remote.Protocol;
 
@@ -15,8 +13,8 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
 {
     public override Task<HandshakeReply> Handshake(HandshakeRequest request, ServerCallContext context) => Run(() =>
     {
-        if (request.ProtocolVersion != GrpcBackend.ProtocolVersion)
-            throw Refuse(StatusCode.FailedPrecondition, RemoteErrors.ModelMismatch, $"the client speaks protocol version {request.ProtocolVersion}, the server {GrpcBackend.ProtocolVersion}.");
+        if (request.ProtocolVersion != RemoteProtocol.Version)
+            throw Refuse(StatusCode.FailedPrecondition, RemoteProtocol.ModelMismatch, $"the client speaks protocol version {request.ProtocolVersion}, the server {RemoteProtocol.Version}.");
         var stored = served.Database.Model.Stored;
         if (request.Fingerprint != stored.Fingerprint)
         {
@@ -29,17 +27,21 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
             {
             }
             var difference = client is null ? "the client sent no readable model" : ModelDifference.First(stored, client);
-            throw Refuse(StatusCode.FailedPrecondition, RemoteErrors.ModelMismatch,
+            served.Refused.Add(request.Fingerprint, difference);
+            throw Refuse(StatusCode.FailedPrecondition, RemoteProtocol.ModelMismatch,
                 $"the client's model of {served.Database.GetType().Name} (fingerprint {request.Fingerprint}) is not the server's ({stored.Fingerprint}): {difference}.");
         }
-        return new HandshakeReply { ProtocolVersion = GrpcBackend.ProtocolVersion, Fingerprint = stored.Fingerprint, PageSize = served.Options.PageSize };
+        return new HandshakeReply { ProtocolVersion = RemoteProtocol.Version, Fingerprint = stored.Fingerprint, PageSize = served.Options.PageSize };
     });
 
     public override Task<FindReply> Find(FindRequest request, ServerCallContext context) =>
         Run(() => served.Collection(request.Collection).Find(request.KeyJson.Span));
 
-    public override Task<WriteReply> Write(WriteRequest request, ServerCallContext context) =>
-        Run(() => served.Collection(request.Collection).Write(request));
+    /// <summary>A write; with an idempotency key (the client sends one with every write outside a transaction) a retry is answered from the first attempt, not applied again.</summary>
+    public override Task<WriteReply> Write(WriteRequest request, ServerCallContext context) => Run(() =>
+        context.RequestHeaders.GetValue(RemoteProtocol.IdempotencyHeader) is { } key
+            ? served.Idempotency.Run(key, request, () => served.Collection(request.Collection).Write(request))
+            : served.Collection(request.Collection).Write(request));
 
     public override Task<CountReply> Count(CountRequest request, ServerCallContext context) =>
         Run(() => new CountReply { Count = served.Collection(request.Collection).Count() });
@@ -142,7 +144,7 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
     }
 
     internal static RpcException Refuse(StatusCode code, string kind, string message) =>
-        new(new Status(code, message), new Metadata { { RemoteErrors.Kind, kind } });
+        new(new Status(code, message), new Metadata { { RemoteProtocol.KindTrailer, kind } });
 }
 
 /// <summary>One query: parsed and checked (<see cref="QueryReader"/>) when created, then read page by page.</summary>
@@ -165,7 +167,7 @@ internal sealed class QueryRun : IDisposable
         }
         catch (Exception e) when (e is RemoteQueryRefusedException or JsonException or ArgumentException)
         {
-            throw ZgDbDataService.Refuse(StatusCode.InvalidArgument, RemoteErrors.Refused, "The query was refused before running: " + e.Message);
+            throw ZgDbDataService.Refuse(StatusCode.InvalidArgument, RemoteProtocol.Refused, "The query was refused before running: " + e.Message);
         }
         Provider = served.Collection(message.Collection).Root.Provider;
     }
@@ -177,7 +179,7 @@ internal sealed class QueryRun : IDisposable
     {
         try
         {
-            return ((ZgQueryProvider)Provider).Explain(_query);
+            return ((IExplainingProvider)Provider).Explain(_query);
         }
         catch (Exception e) when (e is not RpcException)
         {
@@ -194,10 +196,10 @@ internal sealed class QueryRun : IDisposable
             if (_isScalar)
             {
                 _done = true;
-                return new QueryPage { IsScalar = true, Scalar = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(Provider.Execute(_query), _query.Type, _served.Database.DocumentJson)) };
+                return new QueryPage { IsScalar = true, Scalar = UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(Provider.Execute(_query), _query.Type, _served.Json), _served.Options.CompressAbove)) };
             }
             _rows ??= ((IEnumerable)Provider.CreateQuery(_query)).GetEnumerator();
-            var element = EnumerableMethods.ElementType(_query.Type);
+            var element = RemoteDatabase.ElementType(_query.Type);
             var page = new QueryPage();
             while (page.Items.Count < pageSize)
             {
@@ -207,7 +209,7 @@ internal sealed class QueryRun : IDisposable
                     _done = true;
                     break;
                 }
-                page.Items.Add(UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Database.DocumentJson)));
+                page.Items.Add(UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Json), _served.Options.CompressAbove)));
             }
             return page;
         }

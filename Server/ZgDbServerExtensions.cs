@@ -24,8 +24,12 @@ public static class ZgDbServerExtensions
         return services.AddZgDbServer(options, () => ZgDatabase.Open<TDb>(directory, options.Database));
     }
 
-    /// <summary>Serves a database opened by <paramref name="open"/> (for tools that load the database class at run time, and tests).</summary>
-    internal static IServiceCollection AddZgDbServer(this IServiceCollection services, ZgServerOptions options, Func<ZgDatabase> open)
+    /// <summary>
+    /// Serves the database <paramref name="open"/> returns (called once, when <c>MapZgDbServer</c> runs), for tools that
+    /// load the database class at run time (<c>zgdb serve</c>); otherwise as <see cref="AddZgDbServer{TDb}"/>. The
+    /// database is disposed with the application's services.
+    /// </summary>
+    public static IServiceCollection AddZgDbServer(this IServiceCollection services, ZgServerOptions options, Func<ZgDatabase> open)
     {
         services.AddSingleton(_ => new ServedDatabase(open(), options));
         services.AddSingleton<ZgDbServerInterceptor>();

@@ -14,13 +14,17 @@ namespace ZgDb.Remote;
 /// fixed list), a type token outside <see cref="TypeTokens"/>, a user-defined operator, a tree over
 /// <see cref="QueryMessage.MaxNodes"/> nodes or <see cref="QueryMessage.MaxDepth"/> levels.
 /// </summary>
-internal sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
+public sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
 {
     private static readonly MethodInfo[] QueryableMethods = typeof(Queryable).GetMethods(BindingFlags.Public | BindingFlags.Static);
     private readonly Dictionary<string, ParameterExpression> _parameters = new(StringComparer.Ordinal);
     private int _nodes;
 
-    /// <summary>The rebuilt query and whether its result is one value (Count, LongCount, Any) rather than a sequence.</summary>
+    /// <summary>
+    /// The rebuilt query over the root <paramref name="collection"/> gives for the message's collection, and whether its
+    /// result is one value (Count, LongCount, Any, Sum, Min, Max, Average) rather than a sequence. Throws <see cref="RemoteQueryRefusedException"/>
+    /// before anything runs when a node is outside the format.
+    /// </summary>
     public (Expression Query, bool IsScalar) Read(QueryMessage message, Func<EntityType, IQueryable> collection)
     {
         if (message.Version != QueryMessage.FormatVersion)
@@ -42,7 +46,7 @@ internal sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
         }
         if (node.Kind != "op" || node.Name is null || !QueryWriter.Operators.TryGetValue(node.Name, out var counts) || node.Args is not { Count: > 0 } args
             || !counts.Contains(args.Count))
-            throw new RemoteQueryRefusedException($"'{node.Name ?? node.Kind}' with {node.Args?.Count ?? 0} arguments is not an operator the query format carries (Where, OrderBy, OrderByDescending, ThenBy, ThenByDescending, Skip, Take, Select, Count, LongCount, Any).");
+            throw new RemoteQueryRefusedException($"'{node.Name ?? node.Kind}' with {node.Args?.Count ?? 0} arguments is not an operator the query format carries (Where, OrderBy, OrderByDescending, ThenBy, ThenByDescending, Skip, Take, Select, Count, LongCount, Any, Sum, Min, Max, Average).");
         var source = Chain(args[0], entity, collection, depth + 1);
         var element = EnumerableMethods.ElementType(source.Type);
         var operands = new List<Expression> { source };
@@ -52,7 +56,9 @@ internal sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
                      ?? throw new RemoteQueryRefusedException($"{node.Name} does not apply to these arguments ({string.Join(", ", operands.Skip(1).Select(o => o.Type.Name))}).");
         try
         {
-            // Closed on the source's element type and, for OrderBy/ThenBy/Select, the lambda's result type.
+            // Closed on the source's element type and, for OrderBy/ThenBy/Select/Min/Max, the lambda's result type;
+            // Sum and Average over a sequence of numbers are not generic.
+            if (!method.IsGenericMethodDefinition) return Expression.Call(method, operands);
             var types = method.GetGenericArguments().Length == 1
                 ? new[] { element }
                 : [element, ((LambdaExpression)((UnaryExpression)operands[1]).Operand).ReturnType];
@@ -64,11 +70,22 @@ internal sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
         }
     }
 
-    /// <summary>Whether a Queryable method definition takes these operands: same count, a lambda of one parameter where it takes one, an int where it takes an int.</summary>
+    /// <summary>
+    /// Whether a Queryable method takes these operands: same count, a lambda of one parameter where it takes one (of
+    /// the same result type where the overload fixes it: <c>Sum(u =&gt; u.Balance)</c> is the decimal one), an int where
+    /// it takes an int; a non-generic one (<c>Sum(IQueryable&lt;int&gt;)</c>) only over a source of its element type.
+    /// </summary>
     private static bool Fits(MethodInfo candidate, List<Expression> operands)
     {
         var parameters = candidate.GetParameters();
-        if (parameters.Length != operands.Count || !candidate.IsGenericMethodDefinition) return false;
+        if (parameters.Length != operands.Count) return false;
+        if (!candidate.IsGenericMethodDefinition)
+            return parameters.Length == 1 && parameters[0].ParameterType.IsAssignableFrom(operands[0].Type);
+        if (candidate.Name is "Sum" or "Average" && parameters.Length == 2)
+        {
+            var selector = parameters[1].ParameterType.GetGenericArguments()[0].GetGenericArguments();
+            if (operands[1] is not UnaryExpression { Operand: LambdaExpression lambda } || selector.Length != 2 || selector[1] != lambda.ReturnType) return false;
+        }
         for (int i = 1; i < parameters.Length; i++)
         {
             var wanted = parameters[i].ParameterType;

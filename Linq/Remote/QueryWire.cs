@@ -20,17 +20,26 @@ namespace ZgDb.Remote;
 /// <see cref="Type"/>), <c>typeis</c>, <c>cond</c>, <c>call</c> (<see cref="Name"/> a key of
 /// <see cref="AllowedMethods"/>; Args the target, if any, then the arguments).
 /// </remarks>
-internal sealed class QueryNode
+public sealed class QueryNode
 {
+    /// <summary>The node's kind (<c>source</c>, <c>op</c>, <c>lambda</c>, <c>param</c>, <c>member</c>, <c>const</c>, <c>binary</c>, <c>unary</c>, <c>typeis</c>, <c>cond</c>, <c>call</c>).</summary>
     [JsonPropertyName("k")] public string Kind { get; set; } = "";
+
+    /// <summary>The operator, member, parameter, collection or allowed method's key, by kind.</summary>
     [JsonPropertyName("n")] public string? Name { get; set; }
+
+    /// <summary>A type token of <see cref="TypeTokens"/> (constants, conversions, type tests).</summary>
     [JsonPropertyName("t")] public string? Type { get; set; }
+
+    /// <summary>A constant's value as JSON.</summary>
     [JsonPropertyName("v")] public JsonElement? Value { get; set; }
+
+    /// <summary>The node's operands, in order.</summary>
     [JsonPropertyName("a")] public List<QueryNode>? Args { get; set; }
 }
 
 /// <summary>A query as it travels: the format's version, the collection and the source chain.</summary>
-internal sealed class QueryMessage
+public sealed class QueryMessage
 {
     /// <summary>The version of the format this code writes and reads; a server refuses any other.</summary>
     public const int FormatVersion = 1;
@@ -38,24 +47,31 @@ internal sealed class QueryMessage
     /// <summary>The largest tree the server rebuilds (nodes), and its deepest nesting.</summary>
     public const int MaxNodes = 2000, MaxDepth = 64;
 
+    /// <summary>The format version the message was written in.</summary>
     [JsonPropertyName("version")] public int Version { get; set; } = FormatVersion;
+
+    /// <summary>The collection the chain reads.</summary>
     [JsonPropertyName("collection")] public string Collection { get; set; } = "";
+
+    /// <summary>The source chain: its root is the <c>source</c> node of <see cref="Collection"/>.</summary>
     [JsonPropertyName("chain")] public QueryNode Chain { get; set; } = new();
 
-    public static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = MaxDepth * 2 + 8,
     };
 
+    /// <summary>The message as UTF-8 JSON, as it travels.</summary>
     public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
+    /// <summary>Reads a message; malformed JSON throws <see cref="JsonException"/>, JSON null <see cref="RemoteQueryRefusedException"/>.</summary>
     public static QueryMessage Parse(ReadOnlySpan<byte> utf8) =>
         JsonSerializer.Deserialize<QueryMessage>(utf8, Json) ?? throw new RemoteQueryRefusedException("the query is empty (JSON null).");
 }
 
 /// <summary>The server refused a query before running any of it; the message says which node and why.</summary>
-internal sealed class RemoteQueryRefusedException(string message) : Exception(message);
+public sealed class RemoteQueryRefusedException(string message) : Exception(message);
 
 /// <summary>
 /// The types a query may mention, by token: the primitives a model stores (<c>int</c>, <c>string</c>, <c>DateTime</c>,
@@ -63,7 +79,7 @@ internal sealed class RemoteQueryRefusedException(string message) : Exception(me
 /// from one <see cref="DatabaseModel"/> (the server's for reading, the client's for writing), so a token only ever
 /// resolves to a type the model already holds.
 /// </summary>
-internal sealed class TypeTokens
+public sealed class TypeTokens
 {
     private static readonly (string Token, Type Type)[] Primitives =
     [
@@ -77,6 +93,7 @@ internal sealed class TypeTokens
     private readonly Dictionary<string, Type> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _byType = new();
 
+    /// <summary>The tokens of <paramref name="model"/>'s types and the primitives.</summary>
     public TypeTokens(DatabaseModel model)
     {
         foreach (var (token, type) in Primitives) Add(token, type);
@@ -91,7 +108,7 @@ internal sealed class TypeTokens
     }
 
     /// <summary>The model's own classes (entities, derived and nested types): their members may be read by a query.</summary>
-    public HashSet<Type> ModelTypes { get; } = [];
+    internal HashSet<Type> ModelTypes { get; } = [];
 
     private void Walk(EntityProperty property)
     {
@@ -118,9 +135,9 @@ internal sealed class TypeTokens
         _byType.TryAdd(type, token);
     }
 
-    public bool TryToken(Type type, out string token) => _byType.TryGetValue(type, out token!);
+    internal bool TryToken(Type type, out string token) => _byType.TryGetValue(type, out token!);
 
-    public Type Resolve(string? token) =>
+    internal Type Resolve(string? token) =>
         token is not null && _byToken.TryGetValue(token, out var type)
             ? type
             : throw new RemoteQueryRefusedException($"the type '{token}' is neither a primitive the query format allows nor a type of the server's model.");

@@ -6,28 +6,29 @@ namespace ZgDb.Remote;
 
 /// <summary>
 /// The client's half of the remote query format: writes a source chain (<c>Where</c>, <c>OrderBy/ThenBy</c>,
-/// <c>Skip/Take</c>, member <c>Select</c>, <c>Count/LongCount/Any</c>) as <see cref="QueryNode"/>s, or says it cannot
+/// <c>Skip/Take</c>, member <c>Select</c>, <c>Count/LongCount/Any/Sum/Min/Max/Average</c>) as <see cref="QueryNode"/>s, or says it cannot
 /// (<see cref="TryWriteOperator"/> returns null) when the operator holds anything the format does not carry: a method
 /// outside <see cref="AllowedMethods"/>, a constructor, a constant of a type the model does not store, a nested query.
 /// Values that do not depend on the lambda's parameter (captured variables, <c>DateTime.Now</c>) are computed here, on
 /// the client, once per execution, and travel as constants, as the embedded provider's parameterizer reads them.
 /// </summary>
-internal sealed class QueryWriter(DatabaseModel model, TypeTokens tokens)
+public sealed class QueryWriter(DatabaseModel model, TypeTokens tokens)
 {
     /// <summary>The Queryable operators the format carries, with the argument counts it carries them with.</summary>
-    public static readonly IReadOnlyDictionary<string, int[]> Operators = new Dictionary<string, int[]>
+    internal static readonly IReadOnlyDictionary<string, int[]> Operators = new Dictionary<string, int[]>
     {
         ["Where"] = [2], ["OrderBy"] = [2], ["OrderByDescending"] = [2], ["ThenBy"] = [2], ["ThenByDescending"] = [2],
         ["Skip"] = [2], ["Take"] = [2], ["Select"] = [2], ["Count"] = [1, 2], ["LongCount"] = [1, 2], ["Any"] = [1, 2],
+        ["Sum"] = [1, 2], ["Min"] = [1, 2], ["Max"] = [1, 2], ["Average"] = [1, 2],
     };
 
-    /// <summary>The collection root of a chain.</summary>
+    /// <summary>The <c>source</c> node of a chain whose root is <paramref name="node"/>, a collection of the model; otherwise null.</summary>
     public QueryNode? TryWriteSource(Expression node) =>
         node is ConstantExpression { Value: IZgCollection collection } && model.FindEntity(collection.ElementType) is { } entity
             ? new QueryNode { Kind = "source", Name = entity.CollectionName }
             : null;
 
-    /// <summary>One operator over an already written <paramref name="source"/>, or null when the format cannot carry it.</summary>
+    /// <summary>One operator <paramref name="call"/> over an already written <paramref name="source"/>, or null when the format cannot carry it.</summary>
     public QueryNode? TryWriteOperator(MethodCallExpression call, QueryNode source)
     {
         if (call.Method.DeclaringType != typeof(Queryable) || !Operators.TryGetValue(call.Method.Name, out var counts)

@@ -58,8 +58,23 @@ public sealed class RemoteLinqCatalogTests : IAsyncLifetime
         ["take then where"] = q => q.Take(20).Where(u => u.Age > 30).ToList(),
         ["anonymous projection (client)"] = q => q.Where(u => u.Age < 30).Select(u => new { u.Name, u.Age }).ToList(),
         ["group by (client)"] = q => q.Where(u => u.Age > 20).GroupBy(u => u.City).Select(g => new { g.Key, Count = g.Count() }).OrderBy(x => x.Key).ToList(),
-        ["Sum (client)"] = q => q.Where(u => u.City == "London").Sum(u => u.Age),
-        ["Max (client)"] = q => q.Max(u => u.Age),
+        ["Sum"] = q => q.Where(u => u.City == "London").Sum(u => u.Age),
+        ["Max"] = q => q.Max(u => u.Age),
+        ["Sum decimal"] = q => q.Where(u => u.Age > 30).Sum(u => u.Balance),
+        ["Sum nullable double"] = q => q.Sum(u => u.Score),
+        ["Sum of a selected sequence"] = q => q.Where(u => u.City == "Rome").Select(u => u.Age).Sum(),
+        ["Min string"] = q => q.Where(u => u.Age > 20).Min(u => u.Name),
+        ["Min DateTime"] = q => q.Min(u => u.CreatedAt),
+        ["Max nullable"] = q => q.Max(u => u.Score),
+        ["Max of a selected sequence"] = q => q.OrderBy(u => u.Id).Take(30).Select(u => u.Balance).Max(),
+        ["Average int"] = q => q.Average(u => u.Age),
+        ["Average decimal"] = q => q.Where(u => u.City == "Oslo").Average(u => u.Balance),
+        ["Average nullable double"] = q => q.Average(u => u.Score),
+        ["Sum empty"] = q => q.Where(u => u.Age > 1000).Sum(u => u.Age),
+        ["Max empty nullable"] = q => q.Where(u => u.Age > 1000).Max(u => u.Score),
+        ["Average empty throws"] = q => Throws(() => q.Where(u => u.Age > 1000).Average(u => u.Age)),
+        ["Min empty throws"] = q => Throws(() => q.Where(u => u.Age > 1000).Min(u => u.Age)),
+        ["Sum over a client part (client)"] = q => q.Select(u => new { u.Age }).Sum(x => x.Age),
         ["captured local list (client)"] = q => q.Where(u => new List<int> { 3, 5, 7 }.Contains(u.Id)).ToList(),
         ["Single throws on many"] = q => Throws(() => q.Single(u => u.Age > 10)),
         ["First throws on none"] = q => Throws(() => q.First(u => u.Age > 1000)),
@@ -130,6 +145,11 @@ public sealed class RemoteLinqCatalogTests : IAsyncLifetime
             _remote.Users.Where(u => u.Name.StartsWith("A")).Select(u => u.Home!.City).ToString());
         Assert.Equal("REMOTE Collection -> Where -> IN MEMORY (client) Select",
             _remote.Users.Where(u => u.Age > 3).Select(u => new { u.Name }).ToString());
+        // Aggregates run on the server: one value comes back, not the chain's documents.
+        Func<IQueryable<User>, System.Linq.Expressions.Expression<Func<User, decimal>>, decimal> sum = Queryable.Sum;
+        var query = _remote.Users.Where(u => u.Age > 3);
+        var sumExpression = System.Linq.Expressions.Expression.Call(sum.Method, query.Expression, System.Linq.Expressions.Expression.Quote((System.Linq.Expressions.Expression<Func<User, decimal>>)(u => u.Balance)));
+        Assert.Equal("REMOTE Collection -> Where -> Sum", ((ZgDb.Client.RemoteQueryProvider)query.Provider).Describe(sumExpression));
     }
 
     private static string Json(object? value) => JsonSerializer.Serialize(value);

@@ -127,7 +127,7 @@ public sealed class SecurityTests
     {
         using var channel = Channel(server);
         var client = new ZgDbData.ZgDbDataClient(channel);
-        var headers = new Metadata { { "authorization", "Bearer " + TestServerFixture.Token } };
+        var headers = TestServerFixture.HandshakenHeaders<BlogDb>();
         using var call = client.Query(new QueryRequest { Query = ByteString.CopyFrom(Encoding.UTF8.GetBytes(json)) }, headers);
         var pages = new List<QueryPage>();
         while (call.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult()) pages.Add(call.ResponseStream.Current);

@@ -20,13 +20,16 @@ public sealed class TestServerFixture : IAsyncDisposable
     public string Directory { get; }
     public TestServer Server => App.GetTestServer();
 
-    public static async Task<TestServerFixture> StartAsync(Action<ZgServerOptions>? configure = null)
+    public static Task<TestServerFixture> StartAsync(Action<ZgServerOptions>? configure = null) => StartAsync<BlogDb>(configure);
+
+    /// <summary>A server of <typeparamref name="TDb"/>'s model.</summary>
+    public static async Task<TestServerFixture> StartAsync<TDb>(Action<ZgServerOptions>? configure = null) where TDb : ZgDatabase, new()
     {
         var directory = Path.Combine(Path.GetTempPath(), "zgdb-server-" + Guid.NewGuid().ToString("n"));
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseTestServer();
-        builder.Services.AddZgDbServer<BlogDb>(directory, o =>
+        builder.Services.AddZgDbServer<TDb>(directory, o =>
         {
             o.Tokens.Add(Token);
             configure?.Invoke(o);
@@ -41,6 +44,25 @@ public sealed class TestServerFixture : IAsyncDisposable
         ZgDatabase.Connect<TDb>("zgdb://localhost", new ZgClientOptions { Token = token, HttpHandler = Server.CreateHandler() });
 
     public BlogDb Connect(string? token = Token) => Connect<BlogDb>(token);
+
+    /// <summary>A raw gRPC channel to the server (for messages the typed client never sends).</summary>
+    public Grpc.Net.Client.GrpcChannel Channel() =>
+        Grpc.Net.Client.GrpcChannel.ForAddress("http://localhost", new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+
+    /// <summary>The headers of a client that passed the handshake with <typeparamref name="TDb"/>'s model: the token, the protocol version, the fingerprint.</summary>
+    public static Grpc.Core.Metadata HandshakenHeaders<TDb>() where TDb : ZgDatabase, new()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "zgdb-fingerprint-" + Guid.NewGuid().ToString("n"));
+        string fingerprint;
+        using (var db = ZgDatabase.Open<TDb>(directory)) fingerprint = db.Model.Stored.Fingerprint;
+        System.IO.Directory.Delete(directory, recursive: true);
+        return new Grpc.Core.Metadata
+        {
+            { "authorization", "Bearer " + Token },
+            { ZgDb.Remote.RemoteProtocol.ProtocolHeader, ZgDb.Remote.RemoteProtocol.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            { ZgDb.Remote.RemoteProtocol.FingerprintHeader, fingerprint },
+        };
+    }
 
     public async ValueTask DisposeAsync()
     {
