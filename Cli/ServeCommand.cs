@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -46,46 +44,19 @@ internal static class ServeCommand
         if (!File.Exists(tokenFile)) throw new ZgDbException($"--token-file: '{tokenFile}' does not exist.");
         var token = File.ReadAllText(tokenFile).Trim();
         if (token.Length == 0) throw new ZgDbException($"--token-file: '{tokenFile}' is empty.");
-        var type = DatabaseType(assemblyPath, typeName);
-        var open = typeof(ZgDatabase).GetMethod(nameof(ZgDatabase.Open))!.MakeGenericMethod(type);
+        var type = DatabaseClass.Find(assemblyPath, typeName);
         var options = new ZgServerOptions { AllowRemoteClients = allowRemote };
         options.Tokens.Add(token);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-        builder.Services.AddZgDbServer(options, () =>
-        {
-            try
-            {
-                return (ZgDatabase)open.Invoke(null, [directory, options.Database])!;
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                throw e.InnerException;
-            }
-        });
+        builder.Services.AddZgDbServer(options, () => DatabaseClass.Open(type, directory, options.Database));
         using var app = builder.Build();
         app.MapZgDbServer();
         console.Profile.Out.Writer.WriteLine($"Serving {type.Name} from '{directory}' on {urls} ({(allowRemote ? "any client" : "loopback clients only")}). Ctrl+C stops.");
         console.Profile.Out.Writer.Flush();
         Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, cancel).GetAwaiter().GetResult();
         return Program.Ok;
-    }
-
-    private static Type DatabaseType(string assemblyPath, string typeName)
-    {
-        var full = Path.GetFullPath(assemblyPath);
-        if (!File.Exists(full)) throw new ZgDbException($"--assembly: '{assemblyPath}' does not exist.");
-        var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
-        Type[] types;
-        try { types = assembly.GetTypes(); }
-        catch (ReflectionTypeLoadException e) { types = e.Types.Where(t => t is not null).ToArray()!; }
-        var databases = types.Where(t => typeof(ZgDatabase).IsAssignableFrom(t) && !t.IsAbstract).ToList();
-        var candidates = databases.Where(t => t.FullName == typeName || t.Name == typeName).ToList();
-        if (candidates.Count == 1) return candidates[0];
-        throw new ZgDbException(candidates.Count == 0
-            ? $"--database: '{assemblyPath}' has no database class '{typeName}' (it has: {string.Join(", ", databases.Select(t => t.FullName))})."
-            : $"--database: '{typeName}' is ambiguous in '{assemblyPath}': {string.Join(", ", candidates.Select(t => t.FullName))}.");
     }
 }

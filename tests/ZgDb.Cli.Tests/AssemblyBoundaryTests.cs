@@ -18,18 +18,6 @@ public sealed partial class AssemblyBoundaryTests
     /// <summary>Test helpers that are not named *.Tests: benchmarks and the crash tests' child process.</summary>
     private static readonly HashSet<string> TestHelpers = new(StringComparer.Ordinal) { "ZgDb.Benchmarks", "ZgDb.CrashChild" };
 
-    /// <summary>
-    /// Grants still to be removed, each (assembly, granted to). The server and client work removes these; delete each
-    /// line when its grant goes (the test fails on a line whose grant no longer exists, so the list cannot go stale).
-    /// </summary>
-    private static readonly HashSet<(string Assembly, string Grantee)> NotYetRemoved =
-    [
-        ("ZgDb", "ZgDb.Client"),
-        ("ZgDb", "ZgDb.Server"),
-        ("ZgDb.Client", "ZgDb.Server"),
-        ("ZgDb.Server", "ZgDb.Cli"),
-    ];
-
     [Fact]
     public void Internals_are_visible_only_to_tests_benchmarks_and_the_core_assemblies()
     {
@@ -41,12 +29,9 @@ public sealed partial class AssemblyBoundaryTests
         var refused = grants
             .Where(g => !g.Grantee.EndsWith(".Tests", StringComparison.Ordinal) && !TestHelpers.Contains(g.Grantee))
             .Where(g => !(Core.Contains(g.Assembly) && Core.Contains(g.Grantee)))
-            .Where(g => !NotYetRemoved.Contains(g))
             .Select(g => $"{g.Assembly} grants InternalsVisibleTo {g.Grantee}")
             .ToList();
         Assert.True(refused.Count == 0, "Only tests, benchmarks and the core assemblies may see internals; read the engine through ZgDb.Tooling (DatabaseDirectory, ZgDbTooling) instead:\n" + string.Join("\n", refused));
-        var stale = NotYetRemoved.Where(g => !grants.Contains(g)).Select(g => $"{g.Assembly} -> {g.Grantee}").ToList();
-        Assert.True(stale.Count == 0, "These grants are gone: delete them from NotYetRemoved:\n" + string.Join("\n", stale));
     }
 
     /// <summary>The assembly of every project outside tests/, samples/ and benchmarks/ (what ships), read from the project files.</summary>

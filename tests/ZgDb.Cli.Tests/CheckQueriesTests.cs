@@ -39,7 +39,7 @@ public sealed class CheckQueriesTests : IDisposable
     }
 
     [Fact]
-    public void Check_queries_named_no_database_class_found_where_export_listed_them()
+    public void Check_queries_and_serve_named_no_database_class_found_where_export_listed_them()
     {
         // the three commands that load the application's class (export efcore, check-queries, serve) share one lookup:
         // a wrong name lists the classes the assembly has, in every one of them
@@ -47,7 +47,10 @@ public sealed class CheckQueriesTests : IDisposable
         var shapes = Path.Combine(_temp["a"], "shapes.jsonl");
         Directory.CreateDirectory(_temp["a"]);
         File.WriteAllText(shapes, "");
+        var token = Path.Combine(_temp["a"], "token.txt");
+        File.WriteAllText(token, "secret-token");
         foreach (var command in new[] { new[] { "check-queries", _temp["a"], "--assembly", assembly, "--database", "NoSuchDb", "--shapes", shapes },
+                                        ["serve", _temp["d"], "--assembly", assembly, "--database", "NoSuchDb", "--token-file", token, "--urls", "http://127.0.0.1:0"],
                                         ["export", "efcore", _temp["b"], "--assembly", assembly, "--database", "NoSuchDb", "--provider", "sqlite", "--connection", "Data Source=" + Path.Combine(_temp["c"], "x.db")] })
         {
             var result = Tool.Run(command);
