@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ZgDb.Server;
 
 /// <summary>Registers and maps a ZgDb server inside an ASP.NET Core application.</summary>
-public static class ZgDbServerExtensions
+public static partial class ZgDbServerExtensions
 {
     /// <summary>
     /// Opens the database in <paramref name="directory"/> (when the first request or <c>MapZgDbServer</c> needs it)
@@ -46,7 +47,8 @@ public static class ZgDbServerExtensions
     /// <summary>
     /// Maps the data plane (gRPC service <c>zgdb.v1.ZgDbData</c>) and the control plane: <c>GET /health</c> (200 when
     /// the database answers, 503 otherwise), <c>GET /schema</c> (the stored model as JSON) and
-    /// <c>POST /checkpoint</c> (needs the bearer token).
+    /// <c>POST /checkpoint</c> and <c>POST /backup?name=...</c> (both need the bearer token; backups go into
+    /// <see cref="ZgServerOptions.BackupDirectory"/>, off unless it is set).
     /// </summary>
     public static IEndpointRouteBuilder MapZgDbServer(this IEndpointRouteBuilder endpoints)
     {
@@ -70,8 +72,45 @@ public static class ZgDbServerExtensions
             served.Database.Checkpoint();
             return Results.Text(JsonSerializer.Serialize(new { checkpointLsn = served.Database.GetStatistics().CheckpointLsn }), "application/json");
         });
+        endpoints.MapPost("/backup", (HttpContext http, ServedDatabase served, string? name) =>
+        {
+            if (!served.Tokens.Accepts(http.Request.Headers.Authorization.ToString())) return Results.Text("no accepted bearer token", statusCode: 401);
+            if (served.Options.BackupDirectory is not { } folder)
+                return Results.Text("backups are off on this server: set ZgServerOptions.BackupDirectory to the folder they go to", statusCode: 404);
+            if (served.Database.Directory is not { } directory)
+                return Results.Text("the served database is in memory: it has no files to back up", statusCode: 409);
+            name ??= $"backup-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            if (!BackupName().IsMatch(name) || name is "." or "..")
+                return Results.Text($"backup name '{name}' is refused: use letters, digits, '.', '-' and '_' only (a name inside ZgServerOptions.BackupDirectory, not a path)", statusCode: 400);
+            var target = Path.Combine(Path.GetFullPath(folder), name);
+            if (Directory.Exists(target) || File.Exists(target))
+                return Results.Text($"backup '{name}' exists already in the backup folder: choose another name", statusCode: 409);
+            Directory.CreateDirectory(Path.GetFullPath(folder));
+            ZgDb.Tooling.BackupReport report;
+            try
+            {
+                report = ZgDb.Tooling.DatabaseDirectory.Backup(directory, target, cancellationToken: http.RequestAborted);
+            }
+            catch (ZgDbException e)
+            {
+                return Results.Text($"backup '{name}' failed: {e.Message}", statusCode: 500);
+            }
+            return Results.Text(JsonSerializer.Serialize(new
+            {
+                name,
+                manifestGeneration = report.ManifestGeneration,
+                checkpointLsn = report.CheckpointLsn,
+                lastLsn = report.LastLsn,
+                chunks = report.Chunks,
+                walSegments = report.WalSegments,
+                bytes = report.Bytes,
+            }), "application/json");
+        });
         // Open the database now, not at the first call, so a server that cannot open it fails at start.
         _ = endpoints.ServiceProvider.GetRequiredService<ServedDatabase>();
         return endpoints;
     }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex BackupName();
 }

@@ -53,6 +53,13 @@ public sealed class ZgServerOptions
     /// <summary>The most write outcomes remembered (the oldest are forgotten first). Default 100,000.</summary>
     public int IdempotencyCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// The server-side folder <c>POST /backup</c> writes backups into (each a new directory named by the request's
+    /// <c>name</c>, or <c>backup-yyyyMMdd-HHmmss</c>); null (the default) leaves the endpoint off. A client never names a
+    /// path: only a plain name inside this folder.
+    /// </summary>
+    public string? BackupDirectory { get; set; }
+
     /// <summary>The options the database is opened with. Default: <see cref="Durability.Synchronous"/>, so a write a client saw acknowledged is on disk (a server is killed more often than an embedded application).</summary>
     public ZgDbOptions Database { get; set; } = new() { Durability = Durability.Synchronous };
 }

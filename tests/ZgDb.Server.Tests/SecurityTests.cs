@@ -58,6 +58,56 @@ public sealed class SecurityTests
         Assert.Contains("\"Collection\":\"Users\"", await http.GetStringAsync("/schema"));
     }
 
+    [Fact]
+    public async Task Backup_endpoint_needs_the_token_and_writes_a_backup_that_opens_with_the_data()
+    {
+        var backups = Path.Combine(Path.GetTempPath(), "zgdb-backups-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            await using var server = await TestServerFixture.StartAsync(o => o.BackupDirectory = backups);
+            using (var db = server.Connect()) db.Users.InsertMany(Enumerable.Range(1, 50).Select(i => new User { Name = "u" + i, Age = i }));
+            var http = server.Server.CreateClient();
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.PostAsync("/backup?name=first", null)).StatusCode);
+            Assert.False(Directory.Exists(Path.Combine(backups, "first")));
+
+            HttpRequestMessage Post(string query)
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "/backup" + query);
+                request.Headers.Authorization = new("Bearer", TestServerFixture.Token);
+                return request;
+            }
+            var ok = await http.SendAsync(Post("?name=first"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
+            Assert.Contains("\"name\":\"first\"", await ok.Content.ReadAsStringAsync());
+            using (var copy = ZgDatabase.Open<BlogDb>(Path.Combine(backups, "first")))
+                Assert.Equal(Enumerable.Range(1, 50).Sum(), copy.Users.AsEnumerable().Sum(u => u.Age));
+
+            // a path instead of a name, or a name taken, is refused and writes nothing
+            var escape = await http.SendAsync(Post("?name=..%2Fescaped"));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, escape.StatusCode);
+            Assert.Contains("not a path", await escape.Content.ReadAsStringAsync());
+            Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(backups)!, "escaped")));
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.SendAsync(Post("?name=first"))).StatusCode);
+            Assert.Equal("Healthy", await http.GetStringAsync("/health"));
+        }
+        finally
+        {
+            if (Directory.Exists(backups)) Directory.Delete(backups, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Backup_endpoint_is_off_unless_a_backup_directory_is_set()
+    {
+        await using var server = await TestServerFixture.StartAsync();
+        var http = server.Server.CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/backup");
+        request.Headers.Authorization = new("Bearer", TestServerFixture.Token);
+        var response = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("BackupDirectory", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("File.ReadAllText(String)", "File.ReadAllText")]
     [InlineData("Environment.Exit(Int32)", "Environment.Exit")]
