@@ -31,9 +31,10 @@ internal sealed class ZgDbSymbols
         type.ContainingAssembly is { } assembly && SymbolEqualityComparer.Default.Equals(assembly, ModelBuilder.ContainingAssembly)
         && type.Name.EndsWith("Builder", System.StringComparison.Ordinal);
 
-    /// <summary>A method of ZgDb's model assembly (the fluent API), whose calls on a builder the checks understand or ignore.</summary>
+    /// <summary>A method of ZgDb's model assembly (the fluent API) or ZgDatabase's own (empty) OnModelCreating: handing a builder to it hides nothing.</summary>
     public bool IsZgDbMethod(IMethodSymbol method) =>
-        SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, ModelBuilder.ContainingAssembly);
+        SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, ModelBuilder.ContainingAssembly)
+        || SymbolEqualityComparer.Default.Equals(method.OriginalDefinition.ContainingType, ZgDatabase); // base.OnModelCreating: configures nothing
 
     /// <summary>Whether <paramref name="type"/> derives from ZgDatabase.</summary>
     public bool IsDatabase(INamedTypeSymbol type)

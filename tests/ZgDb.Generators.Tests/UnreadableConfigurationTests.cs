@@ -73,4 +73,21 @@ public sealed class UnreadableConfigurationTests
             protected override void OnModelCreating(ModelBuilder model) => model.Entity<Order>().Ignore(Left);
         }
         """);
+
+    [Fact]
+    public void Call_of_ZgDatabase_own_OnModelCreating_keeps_the_configuration_readable()
+    {
+        AnalyzerRun.AssertRefused("""
+            public class Order { public int Id { get; set; } public Dictionary<string, int> [|Totals|] { get; set; } = new(); }
+            public class Db : ZgDatabase
+            {
+                public ZgCollection<Order> Orders => Collection<Order>();
+                protected override void OnModelCreating(ModelBuilder model)
+                {
+                    base.OnModelCreating(model);
+                    model.Entity<Order>().HasIndex(o => o.Id);
+                }
+            }
+            """, "ZGDB001");
+    }
 }
