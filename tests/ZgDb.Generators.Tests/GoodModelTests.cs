@@ -92,3 +92,39 @@ public sealed class GoodModelTests
         return string.Join("\n", usings.Select(u => u.ToString())) + "\n" + string.Join("\n", types.Select(t => t.ToString()));
     }
 }
+
+/// <summary>Configurations the analyzer reads only in part: hierarchies and fluent relationships give no diagnostic when the runtime accepts them.</summary>
+public sealed class FluentModelTests
+{
+    [Fact]
+    public void Hierarchy_with_an_abstract_root_and_a_derived_type_gets_no_diagnostic_and_opens() => AnalyzerRun.AssertAccepted("""
+        public abstract class Animal { public int Id { get; set; } public string Name { get; set; } = ""; }
+        public class Dog : Animal { public string Breed { get; set; } = ""; }
+        public class Cat : Animal { public bool Indoor { get; set; } }
+        public class Db : ZgDatabase
+        {
+            public ZgCollection<Animal> Animals => Collection<Animal>();
+            protected override void OnModelCreating(ModelBuilder model)
+            {
+                model.Entity<Dog>().HasBaseType<Animal>().HasIndex(d => d.Breed);
+                model.Entity<Cat>();
+            }
+        }
+        """);
+
+    [Fact]
+    public void One_to_one_configured_fluently_and_a_key_set_by_name_get_no_diagnostic_and_open() => AnalyzerRun.AssertAccepted("""
+        public class User { public int Id { get; set; } public Profile? Profile { get; set; } }
+        public class Profile { public string Code { get; set; } = ""; public int OwnerId { get; set; } public User? Owner { get; set; } }
+        public class Db : ZgDatabase
+        {
+            public ZgCollection<User> Users => Collection<User>();
+            public ZgCollection<Profile> Profiles => Collection<Profile>();
+            protected override void OnModelCreating(ModelBuilder model)
+            {
+                model.Entity<Profile>().HasKey("Code");
+                model.Entity<User>().HasOne(u => u.Profile).WithOne(p => p.Owner).HasForeignKey<Profile>(p => p.OwnerId);
+            }
+        }
+        """);
+}
