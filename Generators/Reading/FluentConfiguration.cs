@@ -16,7 +16,7 @@ internal sealed class FluentConfiguration
 {
     private readonly Dictionary<ITypeSymbol, HashSet<string>> _ignored = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ITypeSymbol> _unreadableIgnores = new(SymbolEqualityComparer.Default);
-    private readonly HashSet<ITypeSymbol> _keyed = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ITypeSymbol, List<List<(string Name, SyntaxNode At)>?>> _keys = new(SymbolEqualityComparer.Default);
 
     /// <summary>True when the builder escapes where its calls cannot be read (or an OnModelCreating of a base class runs).</summary>
     public bool IsUnreadable { get; private set; }
@@ -33,7 +33,14 @@ internal sealed class FluentConfiguration
     public bool IsIgnored(ITypeSymbol entity, string property) => _ignored.TryGetValue(entity, out var names) && names.Contains(property);
 
     /// <summary>Whether OnModelCreating may set <paramref name="entity"/>'s key with HasKey (or cannot be read).</summary>
-    public bool MaySetKey(ITypeSymbol entity) => IsUnreadable || _keyed.Contains(entity);
+    public bool MaySetKey(ITypeSymbol entity) => IsUnreadable || _keys.ContainsKey(entity);
+
+    /// <summary>
+    /// The key OnModelCreating's one HasKey call for <paramref name="entity"/> names (each property's name and where
+    /// it is named), or null when there is no such call, several, or one whose arguments cannot be read.
+    /// </summary>
+    public List<(string Name, SyntaxNode At)>? FluentKey(ITypeSymbol entity) =>
+        !IsUnreadable && _keys.TryGetValue(entity, out var calls) && calls.Count == 1 ? calls[0] : null;
 
     /// <summary>An unreadable configuration: an OnModelCreating the checks cannot see.</summary>
     public void MarkUnreadable() => IsUnreadable = true;
@@ -72,7 +79,8 @@ internal sealed class FluentConfiguration
         switch (method.Name)
         {
             case "HasKey":
-                _keyed.Add(entity);
+                if (!_keys.TryGetValue(entity, out var calls)) _keys[entity] = calls = [];
+                calls.Add(KeyNames(invocation));
                 break;
             case "Ignore":
                 foreach (var argument in invocation.Arguments)
@@ -86,6 +94,25 @@ internal sealed class FluentConfiguration
                 if (invocation.Arguments.Length == 1 && PropertyPaths(invocation.Arguments[0].Value) is { } indexed) Indexes.Add((entity, indexed));
                 break;
         }
+    }
+
+    /// <summary>HasKey(x =&gt; x.A) / HasKey(x =&gt; new { x.A, x.B }) / HasKey("A", "B") as names; null for anything else (a nested path, a name that is not a constant, none).</summary>
+    private static List<(string Name, SyntaxNode At)>? KeyNames(IInvocationOperation invocation)
+    {
+        if (invocation.Arguments.Length != 1) return null;
+        var value = invocation.Arguments[0].Value;
+        var names = new List<(string, SyntaxNode)>();
+        if (value is IArrayCreationOperation { Initializer: { } initializer })
+        {
+            foreach (var element in initializer.ElementValues)
+                if (element.ConstantValue is { HasValue: true, Value: string name }) names.Add((name, element.Syntax));
+                else return null;
+        }
+        else if (PropertyPaths(value) is { } paths && paths.All(p => p.Count == 1))
+            names.AddRange(paths.Select(p => (p[0].Property.Name, p[0].Syntax)));
+        else
+            return null;
+        return names.Count > 0 ? names : null;
     }
 
     private HashSet<string> Names(ITypeSymbol entity)

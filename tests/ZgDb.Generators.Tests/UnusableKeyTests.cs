@@ -93,4 +93,69 @@ public sealed class UnusableKeyTests
             public ZgCollection<E> Es => Collection<E>();
         }
         """);
+
+    [Fact]
+    public void HasKey_on_a_nullable_property_is_reported_at_the_lambda()
+    {
+        var diagnostic = AnalyzerRun.AssertRefused("""
+            public class Tag { public int? Code { get; set; } }
+            public class Db : ZgDatabase
+            {
+                public ZgCollection<Tag> Tags => Collection<Tag>();
+                protected override void OnModelCreating(ModelBuilder model) => model.Entity<Tag>().HasKey(t => [|t.Code|]);
+            }
+            """, "ZGDB002");
+        Assert.StartsWith("Entity 'Tag', property 'Code': a key of type Nullable`1 is not supported;", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void HasKey_naming_a_missing_property_is_reported_at_the_name()
+    {
+        var diagnostic = AnalyzerRun.AssertRefused("""
+            public class Line { public int OrderId { get; set; } public int ProductId { get; set; } }
+            public class Db : ZgDatabase
+            {
+                public ZgCollection<Line> Lines => Collection<Line>();
+                protected override void OnModelCreating(ModelBuilder model) => model.Entity<Line>().HasKey("OrderId", [|"Product"|]);
+            }
+            """, "ZGDB002");
+        Assert.Equal("Entity 'Line', property 'Product': the primary key names 'Product', which is not a public property of Line.", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void HasKey_naming_a_property_twice_is_reported()
+    {
+        AnalyzerRun.AssertRefused("""
+            public class Line { public int OrderId { get; set; } public int ProductId { get; set; } }
+            public class Db : ZgDatabase
+            {
+                public ZgCollection<Line> Lines => Collection<Line>();
+                protected override void OnModelCreating(ModelBuilder model) => model.Entity<Line>().HasKey("OrderId", [|"OrderId"|]);
+            }
+            """, "ZGDB002");
+    }
+
+    [Fact]
+    public void HasKey_on_a_NotMapped_property_is_reported()
+    {
+        AnalyzerRun.AssertRefused("""
+            public class Tag { [NotMapped] public string Code { get; set; } = ""; public string Name { get; set; } = ""; }
+            public class Db : ZgDatabase
+            {
+                public ZgCollection<Tag> Tags => Collection<Tag>();
+                protected override void OnModelCreating(ModelBuilder model) => model.Entity<Tag>().HasKey(t => [|t.Code|]);
+            }
+            """, "ZGDB002");
+    }
+
+    [Fact]
+    public void Composite_HasKey_of_usable_parts_is_accepted() => AnalyzerRun.AssertAccepted("""
+        public enum Kind { A, B }
+        public class Line { public int OrderId { get; set; } public Kind Kind { get; set; } public string Note { get; set; } = ""; }
+        public class Db : ZgDatabase
+        {
+            public ZgCollection<Line> Lines => Collection<Line>();
+            protected override void OnModelCreating(ModelBuilder model) => model.Entity<Line>().HasKey(l => new { l.OrderId, l.Kind });
+        }
+        """);
 }
