@@ -76,11 +76,17 @@ internal sealed class FluentConfiguration
         if (method.Name is "HasOne" or "HasMany" && symbols.IsZgDbMethod(method)) ConfiguresRelationships = true;
         if (!SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, symbols.EntityTypeBuilder)) return;
         var entity = method.ContainingType.TypeArguments[0];
+        if (!RunsEveryTime(invocation))
+        {
+            // A call that may not run (in a branch, a loop, a lambda): what it would change is not known.
+            if (method.Name == "HasKey") KeyCalls(entity).Add(null);
+            if (method.Name == "Ignore") _unreadableIgnores.Add(entity);
+            return;
+        }
         switch (method.Name)
         {
             case "HasKey":
-                if (!_keys.TryGetValue(entity, out var calls)) _keys[entity] = calls = [];
-                calls.Add(KeyNames(invocation));
+                KeyCalls(entity).Add(KeyNames(invocation));
                 break;
             case "Ignore":
                 foreach (var argument in invocation.Arguments)
@@ -113,6 +119,22 @@ internal sealed class FluentConfiguration
         else
             return null;
         return names.Count > 0 ? names : null;
+    }
+
+    private List<List<(string Name, SyntaxNode At)>?> KeyCalls(ITypeSymbol entity)
+    {
+        if (!_keys.TryGetValue(entity, out var calls)) _keys[entity] = calls = [];
+        return calls;
+    }
+
+    /// <summary>Whether the call runs each time OnModelCreating does: not under a branch, a loop, a try, a lambda or a local function.</summary>
+    private static bool RunsEveryTime(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+            if (current is IConditionalOperation or ILoopOperation or ISwitchOperation or ISwitchExpressionOperation or ITryOperation
+                or IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalAccessOperation or ICoalesceOperation or IUsingOperation)
+                return false;
+        return true;
     }
 
     private HashSet<string> Names(ITypeSymbol entity)

@@ -91,3 +91,36 @@ public sealed class UnreadableConfigurationTests
             """, "ZGDB001");
     }
 }
+
+/// <summary>Fluent calls that may not run (under a condition) are not taken as made: no diagnostic rests on them.</summary>
+public sealed class ConditionalConfigurationTests
+{
+    [Fact]
+    public void Ignore_under_a_condition_does_not_make_an_index_on_the_property_a_problem() => AnalyzerRun.AssertAccepted("""
+        public class User { public int Id { get; set; } public string Nickname { get; set; } = ""; }
+        public class Db : ZgDatabase
+        {
+            public static bool Slim;
+            public ZgCollection<User> Users => Collection<User>();
+            protected override void OnModelCreating(ModelBuilder model)
+            {
+                if (Slim) model.Entity<User>().Ignore(u => u.Nickname);
+                model.Entity<User>().HasIndex(u => u.Nickname);
+            }
+        }
+        """);
+
+    [Fact]
+    public void HasKey_under_a_condition_is_not_checked() => AnalyzerRun.AssertAccepted("""
+        public class Tag { public int Id { get; set; } public int? Code { get; set; } }
+        public class Db : ZgDatabase
+        {
+            public static bool ByCode;
+            public ZgCollection<Tag> Tags => Collection<Tag>();
+            protected override void OnModelCreating(ModelBuilder model)
+            {
+                if (ByCode) model.Entity<Tag>().HasKey(t => t.Code);
+            }
+        }
+        """);
+}
