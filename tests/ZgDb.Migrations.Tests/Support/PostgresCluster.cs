@@ -102,6 +102,3 @@ public sealed class PostgresCluster : IDisposable
             throw new InvalidOperationException($"{program} {arguments} exited {process.ExitCode}: {stdout.Result} {stderr.Result}");
     }
 }
-
-[CollectionDefinition("postgres")]
-public sealed class PostgresCollection : ICollectionFixture<PostgresCluster>;
