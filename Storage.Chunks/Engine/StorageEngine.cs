@@ -190,7 +190,7 @@ internal sealed class StorageEngine : IDisposable
         {
             // A write from inside another write's callback (an UpdateMany action, a DeleteMany predicate) on this
             // thread: the gate is already ours, so it joins the outer write as one atomic unit, undone alone if it throws.
-            ApplyNested(outer, write);
+            outer.ApplyAtomically(write);
             return;
         }
         long lsn;
@@ -216,20 +216,6 @@ internal sealed class StorageEngine : IDisposable
             Gate.Exit();
         }
         AfterPublish(lsn);
-    }
-
-    private static void ApplyNested(WriteSet set, Action<WriteSet> write)
-    {
-        var savepoint = set.Save();
-        try
-        {
-            write(set);
-        }
-        catch
-        {
-            set.Restore(savepoint);
-            throw;
-        }
     }
 
     /// <summary>Logs and publishes a set. The caller holds the write gate.</summary>
