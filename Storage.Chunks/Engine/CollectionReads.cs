@@ -37,17 +37,13 @@ internal sealed class CollectionReads<TKey, T>(ChunkCache cache, Func<ChunkRef<T
     {
         IEnumerable<KeyValuePair<TKey, DeltaEntry<T>>> deltaRange = state.Delta;
         if (lower is not null) deltaRange = deltaRange.SkipWhile(e => !AboveLower(e.Key, lower));
-        // A scan may outlive checkpoints: holding the state keeps its chunk files on disk (RetiredFiles).
         var changes = deltaRange.Select(e => KeyValuePair.Create(e.Key, e.Value.Document));
-        foreach (var document in SortedFold.Merge(ChunkDocuments(state, lower, upper), changes, comparer))
-        {
-            if (!BelowUpper(document.Key, upper)) yield break;
-            yield return document.Value;
-        }
+        // A scan may outlive checkpoints: holding the state keeps its chunk files on disk (RetiredFiles).
+        return SortedFold.Merge(ChunkRuns(state, lower, upper), changes, comparer, upper is null ? null : key => BelowUpper(key, upper));
     }
 
-    /// <summary>The documents of the chunks overlapping the range, within it, in key order (a chunk is loaded only when reached).</summary>
-    private IEnumerable<KeyValuePair<TKey, T>> ChunkDocuments(CollectionState<TKey, T> state, (TKey Key, bool Inclusive)? lower, (TKey Key, bool Inclusive)? upper)
+    /// <summary>The chunks overlapping the range, each from its first key above the lower bound (a chunk is loaded only when the merge reaches it).</summary>
+    private IEnumerable<SortedRun<TKey, T>> ChunkRuns(CollectionState<TKey, T> state, (TKey Key, bool Inclusive)? lower, (TKey Key, bool Inclusive)? upper)
     {
         foreach (var chunkRef in state.Chunks)
         {
@@ -55,7 +51,6 @@ internal sealed class CollectionReads<TKey, T>(ChunkCache cache, Func<ChunkRef<T
             if (!BelowUpper(chunkRef.Min, upper)) yield break;
             var chunk = Load(chunkRef);
             var keys = chunk.Keys;
-            var documents = chunk.Documents;
             int start = 0;
             if (lower is not null)
             {
@@ -68,11 +63,7 @@ internal sealed class CollectionReads<TKey, T>(ChunkCache cache, Func<ChunkRef<T
                 }
                 start = lo;
             }
-            for (int i = start; i < keys.Length; i++)
-            {
-                if (!BelowUpper(keys[i], upper)) yield break;
-                yield return KeyValuePair.Create(keys[i], documents[i]);
-            }
+            yield return new SortedRun<TKey, T>(keys, chunk.Documents, start);
         }
     }
 

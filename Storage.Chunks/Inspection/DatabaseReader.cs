@@ -175,16 +175,15 @@ internal sealed class DatabaseReader
 
     /// <summary>Every document of the collection after the WAL, in key order: its chunks (one at a time) merged with the delta.</summary>
     public IEnumerable<RawDocument> Scan(InspectedCollection collection, CancellationToken cancel = default) =>
-        SortedFold.Merge(StoredDocuments(collection, cancel), collection.Delta, Comparer<StoredKey>.Default).Select(d => d.Value);
+        SortedFold.Merge(StoredDocuments(collection, cancel), collection.Delta, Comparer<StoredKey>.Default);
 
     /// <summary>The documents of the collection's chunks, loaded one chunk at a time (an unreadable chunk is skipped, reported).</summary>
-    private IEnumerable<KeyValuePair<StoredKey, RawDocument>> StoredDocuments(InspectedCollection collection, CancellationToken cancel)
+    private IEnumerable<SortedRun<StoredKey, RawDocument>> StoredDocuments(InspectedCollection collection, CancellationToken cancel)
     {
         foreach (var chunk in collection.Chunks)
         {
             cancel.ThrowIfCancellationRequested();
-            foreach (var document in LoadChunk(collection, chunk) ?? [])
-                yield return KeyValuePair.Create(document.Key, document);
+            yield return SortedRun<StoredKey, RawDocument>.Of(LoadChunk(collection, chunk) ?? [], d => d.Key);
         }
     }
 
