@@ -108,7 +108,7 @@ internal sealed class ChunkCache(long budgetBytes)
 
     /// <summary>
     /// One cached chunk. <see cref="Owners"/> are the refs pointing at it, unhooked on eviction; weakly held, since a
-    /// chunk's ref keeps its file on disk (StorageEngine.Retire) and the cache is no reader.
+    /// chunk's ref keeps its file on disk (RetiredFiles) and the cache is no reader.
     /// </summary>
     internal sealed class Entry
     {

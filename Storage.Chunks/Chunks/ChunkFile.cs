@@ -107,19 +107,7 @@ internal static class ChunkFile
     /// </summary>
     public static (ChunkHeader Header, byte[] Raw) ReadRaw(IStorageFileSystem fs, string path)
     {
-        byte[] data;
-        try
-        {
-            data = fs.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ZgDbCorruptFileException(path, 0, ZgDbCorruptionReason.Missing, "the chunk file the manifest lists is missing.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ZgDbIOException(path, "read the chunk file", e);
-        }
+        var data = DatabaseFiles.ReadListed(fs, path, "chunk file");
         var header = ChunkHeader.Validate(data, path);
         var headerLength = header.Length;
         var body = data.AsSpan(headerLength);

@@ -27,4 +27,14 @@ internal sealed class ChunkRef<TKey>(string file, int count, TKey min, TKey max,
     internal volatile object? Cached;
 
     void IChunkRef.ClearCached(object entry) => Interlocked.CompareExchange(ref Cached, null, entry);
+
+    /// <summary>The chunk as the manifest lists it.</summary>
+    public Manifests.ManifestChunk ToManifest() => new()
+    {
+        File = File,
+        Count = Count,
+        MinKey = System.Text.Json.JsonSerializer.SerializeToElement(Min),
+        MaxKey = System.Text.Json.JsonSerializer.SerializeToElement(Max),
+        Bytes = FileBytes,
+    };
 }

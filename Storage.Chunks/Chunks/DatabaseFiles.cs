@@ -25,6 +25,26 @@ internal sealed class DatabaseFiles(IStorageFileSystem fs, string chunkDirectory
         return dash >= 0 && long.TryParse(name.AsSpan(dash + 1, name.Length - dash - 1 - ".zgc".Length).TrimStart('i'), out var id) ? id : null;
     }
 
+    /// <summary>
+    /// Reads a file a manifest lists (<paramref name="what"/>: "chunk file", "index file"): a missing one is
+    /// corruption (<see cref="ZgDbCorruptionReason.Missing"/>), any other failed read the catalog's <see cref="ZgDbIOException"/>.
+    /// </summary>
+    public static byte[] ReadListed(IStorageFileSystem fs, string path, string what)
+    {
+        try
+        {
+            return fs.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ZgDbCorruptFileException(path, 0, ZgDbCorruptionReason.Missing, $"the {what} the manifest lists is missing.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ZgDbIOException(path, $"read the {what}", e);
+        }
+    }
+
     /// <summary>Chunk files (<c>*.zgc</c>) and index files (<c>*.zgi</c>) in <c>chunks/</c>.</summary>
     public IEnumerable<string> Stored() => fs.ListFiles(ChunkDirectory, "*.zgc").Concat(fs.ListFiles(ChunkDirectory, "*.zgi"));
 

@@ -13,12 +13,19 @@ internal enum FoldStepKind
     Append,
 }
 
+/// <summary>A key-ordered run of stored documents for <see cref="SortedFold.Merge{TKey,TDocument}"/> (a chunk's, from <paramref name="Start"/>).</summary>
+internal readonly record struct SortedRun<TKey, TDocument>(TKey[] Keys, TDocument[] Documents, int Start = 0)
+{
+    /// <summary>A run of documents that carry their keys (the untyped tools' <c>RawDocument</c>s).</summary>
+    public static SortedRun<TKey, TDocument> Of(IReadOnlyCollection<TDocument> documents, Func<TDocument, TKey> keyOf) => new(documents.Select(keyOf).ToArray(), documents.ToArray());
+}
+
 /// <summary>One step of <see cref="SortedFold.Plan{TKey}"/>: the chunk (-1 for <see cref="FoldStepKind.Append"/>) and its changes.</summary>
 internal readonly record struct FoldStep(FoldStepKind Kind, int Chunk, int FirstChange, int Changes);
 
 /// <summary>
-/// The one sorted fold of chunks with a delta of changes, for the typed engine (<c>ChunkMerger</c>) and the untyped
-/// tools (<c>DatabaseWriter</c>, <c>DatabaseReader.Scan</c>): which changes fall in which chunk, and the merge of a
+/// The one sorted fold of chunks with a delta of changes, for the typed engine (<c>ChunkMerger</c>, every scan of
+/// <c>CollectionReads</c>) and the untyped tools (<c>DatabaseWriter</c>, <c>DatabaseReader.Scan</c>): which changes fall in which chunk, and the merge of a
 /// key-ordered run of documents with key-ordered changes (a change replaces or inserts; a null document deletes).
 /// </summary>
 internal static class SortedFold
@@ -48,32 +55,41 @@ internal static class SortedFold
     }
 
     /// <summary>
-    /// Merges <paramref name="documents"/> (strictly increasing keys) with <paramref name="changes"/> (strictly
-    /// increasing keys; a null value deletes the key's document), in key order. Lazy: reads each side as it goes.
+    /// Merges <paramref name="runs"/> (documents in strictly increasing key order across the runs, each run from its
+    /// <see cref="SortedRun{TKey,TDocument}.Start"/>) with <paramref name="changes"/> (strictly increasing keys; a
+    /// null value deletes the key's document), in key order, stopping at the first key <paramref name="withinUpper"/>
+    /// refuses. Lazy: a run is taken (a chunk loaded) only when the merge reaches it.
     /// </summary>
-    public static IEnumerable<KeyValuePair<TKey, TDocument>> Merge<TKey, TDocument>(IEnumerable<KeyValuePair<TKey, TDocument>> documents,
-        IEnumerable<KeyValuePair<TKey, TDocument?>> changes, IComparer<TKey> comparer) where TDocument : class
+    public static IEnumerable<TDocument> Merge<TKey, TDocument>(IEnumerable<SortedRun<TKey, TDocument>> runs,
+        IEnumerable<KeyValuePair<TKey, TDocument?>> changes, IComparer<TKey> comparer, Func<TKey, bool>? withinUpper = null) where TDocument : class
     {
         using var change = changes.GetEnumerator();
         bool hasChange = change.MoveNext();
-        foreach (var document in documents)
+        foreach (var run in runs)
         {
-            while (hasChange && comparer.Compare(change.Current.Key, document.Key) < 0)
+            var keys = run.Keys;
+            var documents = run.Documents;
+            for (int i = run.Start; i < keys.Length; i++)
             {
-                if (change.Current.Value is { } inserted) yield return new(change.Current.Key, inserted);
-                hasChange = change.MoveNext();
+                while (hasChange && comparer.Compare(change.Current.Key, keys[i]) < 0)
+                {
+                    if (withinUpper is not null && !withinUpper(change.Current.Key)) yield break;
+                    if (change.Current.Value is { } inserted) yield return inserted;
+                    hasChange = change.MoveNext();
+                }
+                if (withinUpper is not null && !withinUpper(keys[i])) yield break;
+                if (hasChange && comparer.Compare(change.Current.Key, keys[i]) == 0)
+                {
+                    if (change.Current.Value is { } replaced) yield return replaced;
+                    hasChange = change.MoveNext();
+                    continue;
+                }
+                yield return documents[i];
             }
-            if (hasChange && comparer.Compare(change.Current.Key, document.Key) == 0)
-            {
-                if (change.Current.Value is { } replaced) yield return new(change.Current.Key, replaced);
-                hasChange = change.MoveNext();
-                continue;
-            }
-            yield return document;
         }
-        while (hasChange)
+        while (hasChange && (withinUpper is null || withinUpper(change.Current.Key)))
         {
-            if (change.Current.Value is { } inserted) yield return new(change.Current.Key, inserted);
+            if (change.Current.Value is { } inserted) yield return inserted;
             hasChange = change.MoveNext();
         }
     }

@@ -4,8 +4,8 @@ namespace ZgDb.Storage.Documents;
 
 /// <summary>
 /// How one key type is compared, printed as JSON (in WAL records, chunk headers and the manifest) and assigned.
-/// Keys are values, never paths: no key ever becomes part of a file name. Strings compare ordinally, byte arrays by
-/// content (<see cref="KeyKinds.CompareBytes"/>), enums by underlying value, everything else by its own comparer.
+/// Keys are values, never paths: no key ever becomes part of a file name. Keys compare by <see cref="KeyOrder"/>
+/// (strings ordinally, byte arrays by content, enums by underlying value, everything else by its own comparer).
 /// </summary>
 /// <remarks>
 /// A composite key (<see cref="KeyKind.Composite"/>, <typeparamref name="TKey"/> = <see cref="CompositeKey"/>) is
@@ -26,12 +26,7 @@ internal sealed class KeyCodec<TKey> : IKeyPartCodec where TKey : notnull
         if (kind == KeyKind.Composite)
             _parts = (partTypes ?? throw new ArgumentException("a composite key codec needs its part types.", nameof(partTypes)))
                 .Select(t => (IKeyPartCodec)Activator.CreateInstance(typeof(KeyCodec<>).MakeGenericType(t), KeyKinds.Of(t)!.Value, null)!).ToArray();
-        Comparer = kind switch
-        {
-            KeyKind.String => (IComparer<TKey>)(object)StringComparer.Ordinal,
-            KeyKind.Bytes => (IComparer<TKey>)(object)ByteKeyComparer.Instance,
-            _ => Comparer<TKey>.Default,
-        };
+        Comparer = KeyOrder.For<TKey>(kind);
     }
 
     public KeyKind Kind { get; }

@@ -51,9 +51,9 @@ internal sealed class ChunkMerger<TKey, T>(CollectionStore<TKey, T> store, Chunk
     {
         var mergedKeys = new List<TKey>(keys.Length + changes.Count);
         var mergedDocs = new List<T>(keys.Length + changes.Count);
-        foreach (var (key, document) in SortedFold.Merge(keys.Select((k, i) => KeyValuePair.Create(k, documents[i])), changes.Select(c => KeyValuePair.Create(c.Key, c.Value.Document)), _comparer))
+        foreach (var document in SortedFold.Merge([new SortedRun<TKey, T>(keys, documents)], changes.Select(c => KeyValuePair.Create(c.Key, c.Value.Document)), _comparer))
         {
-            mergedKeys.Add(key);
+            mergedKeys.Add(store.KeyOf(document));
             mergedDocs.Add(document);
         }
         if (!sink.NeedsJson)

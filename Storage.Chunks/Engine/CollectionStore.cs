@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using ZgDb.Storage.Chunks;
 using ZgDb.Storage.Documents;
 using ZgDb.Storage.Indexes;
@@ -6,86 +5,11 @@ using ZgDb.Storage.Wal;
 
 namespace ZgDb.Storage.Engine;
 
-/// <summary>What the typed layer (<c>ZgCollection&lt;T&gt;</c>) needs from a collection, whatever its key type.</summary>
-internal interface ICollectionStore<T> where T : class
-{
-    EntityType Entity { get; }
-    string Name { get; }
-
-    /// <summary>A copy of the stored document with this key, or null. Throws <see cref="ZgDbValidationException"/> for a key of the wrong type.</summary>
-    T? Find(object key);
-
-    void Insert(T document);
-    void InsertMany(IEnumerable<T> documents);
-    void Update(T document);
-    void Upsert(T document);
-    bool Delete(object key);
-    int DeleteMany(Func<T, bool> predicate);
-    int UpdateMany(Func<T, bool> predicate, Action<T> update);
-    long Count();
-
-    /// <summary>The stored documents of the current snapshot, in key order. They are shared: read them, never mutate or return them.</summary>
-    IEnumerable<T> ScanStored();
-
-    /// <summary>A deep copy of a stored document, for handing to the caller.</summary>
-    T Copy(T stored);
-
-    /// <summary>Copies of the documents whose foreign key of <paramref name="relationship"/> equals <paramref name="principalKey"/>, in key order.</summary>
-    List<T> FindDependents(Relationship relationship, object principalKey);
-
-    /// <summary>A consistent read-only view of the collection as of now.</summary>
-    ICollectionSnapshot<T> Snapshot();
-
-    /// <summary>The collection as of <paramref name="state"/> (for reads that span several collections of one state).</summary>
-    ICollectionSnapshot<T> Snapshot(DatabaseState state);
-}
-
-/// <summary>Untyped operations the engine runs on every collection (replay, checkpoint, manifest).</summary>
-internal interface ICollectionStore
-{
-    int Ordinal { get; }
-    string Name { get; }
-    EntityType Entity { get; }
-    CollectionState CreateState(Manifests.ManifestCollection? stored);
-    void Replay(WriteSet set, WalOp op);
-    /// <summary>Folds the delta of <paramref name="state"/> into chunks; returns the new chunk list (as an opaque state) .</summary>
-    CollectionState Checkpoint(CollectionState state, ChunkSink sink);
-    /// <summary>Whether a checkpoint must visit the collection even without changes (an index not yet in a file, a dropped index still listed).</summary>
-    bool NeedsCheckpoint(CollectionState state);
-    /// <summary>
-    /// The state after a checkpoint of <paramref name="snapshot"/> produced <paramref name="checkpointed"/>: the new
-    /// chunks and index bases, and only the changes newer than <paramref name="checkpointLsn"/>.
-    /// </summary>
-    CollectionState Rebase(CollectionState current, CollectionState snapshot, CollectionState checkpointed, long checkpointLsn);
-    Manifests.ManifestCollection Describe(CollectionState state);
-    /// <summary>At open, after the WAL replay: refuses a unique index the stored documents violate (see <see cref="Indexes.CollectionIndexes{TKey,T}.CheckUniqueAtOpen"/>).</summary>
-    void CheckUniqueIndexes(CollectionState state);
-
-    /// <summary>Wires the relationships to the other collections' stores (after every store exists).</summary>
-    void Link(IReadOnlyList<ICollectionStore> stores);
-
-    /// <summary>Whether the write set's view of this collection holds <paramref name="key"/>.</summary>
-    bool ContainsKey(WriteSet set, object key);
-
-    /// <summary>Keys of the documents whose foreign key of <paramref name="relationship"/> equals <paramref name="principalKey"/>.</summary>
-    List<object> DependentKeys(WriteSet set, Relationship relationship, object principalKey);
-
-    /// <summary>Deletes a document inside a write set (applying its own delete behaviours); false if absent.</summary>
-    bool RemoveKey(WriteSet set, object key);
-
-    /// <summary>Sets a document's foreign key of <paramref name="relationship"/> to null.</summary>
-    void ClearForeignKey(WriteSet set, object key, Relationship relationship);
-
-    /// <summary>
-    /// The files <paramref name="state"/> reads on demand, each with the object every read of it goes through (its
-    /// chunk ref, its index base), which every state sharing the file shares: while that object is reachable, the file is kept.
-    /// </summary>
-    IEnumerable<(object Holder, string[] Files)> FileHolders(CollectionState state);
-}
-
 /// <summary>
-/// One collection of the engine: reads over immutable states, writes into <see cref="WriteSet"/>s, replay of WAL
-/// operations, and the checkpoint merge of the delta into chunk files.
+/// One collection of the engine, whatever its key type: the API its <c>ZgCollection&lt;T&gt;</c> calls, its writes
+/// into <see cref="WriteSet"/>s (validation, keys, indexes), and its part in the engine's replay, checkpoints and
+/// manifest. Reads over immutable states are <see cref="CollectionReads{TKey,T}"/>; foreign keys and delete
+/// behaviours are <see cref="ReferentialChecks{TKey}"/>; the fold into chunk files is <see cref="ChunkMerger{TKey,T}"/>.
 /// </summary>
 internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectionStore where TKey : notnull where T : class
 {
@@ -95,10 +19,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     private readonly Action<T, TKey> _setKey;
     private readonly Func<T, T> _copy;
     private Func<T, T>? _compiledCopy;
-    private readonly Func<ChunkRef<TKey>, LoadedChunk<TKey, T>> _loadChunk;
+    private readonly CollectionReads<TKey, T> _reads;
+    private readonly ReferentialChecks<TKey> _references;
     private readonly DocumentValidator<T> _validator;
-    private (Relationship Relationship, ICollectionStore Principal)[] _principals = [];
-    private (Relationship Relationship, ICollectionStore Dependent)[] _dependents = [];
     private readonly CollectionIndexes<TKey, T> _indexes;
     private bool _manifestListsDroppedIndexes;
 
@@ -122,7 +45,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
             _setKey = (Action<T, TKey>)Delegate.CreateDelegate(typeof(Action<T, TKey>), entity.Key.Info.SetMethod!);
         }
         _copy = stored => (_compiledCopy ??= engine.Cloner.For<T>())(stored); // compiled on first use, not at open
-        _loadChunk = c => ChunkFile.Read(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer);
+        _reads = new CollectionReads<TKey, T>(engine.Cache,
+            c => ChunkFile.Read(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer), _keys.Comparer);
+        _references = new ReferentialChecks<TKey>(entity, entity.CollectionName);
         _validator = new DocumentValidator<T>(entity);
         _indexes = new CollectionIndexes<TKey, T>(engine, entity, _keys.Comparer, _getKey);
     }
@@ -157,23 +82,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
             : (Exception)new ZgDbValidationException(Name, $"the key {key} is a {key.GetType().Name}, but {Entity.Name}.{Entity.Key.Name} is a {typeof(TKey).Name}."));
 
     /// <summary>The stored (shared, read-only) document under <paramref name="key"/> in <paramref name="state"/>, or null.</summary>
-    public T? TryGetStored(CollectionState<TKey, T> state, TKey key)
-    {
-        if (state.Delta.TryGetValue(key, out var entry)) return entry.Document;
-        return FromChunks(state, key);
-    }
+    public T? TryGetStored(CollectionState<TKey, T> state, TKey key) => _reads.TryGetStored(state, key);
 
-    private T? FromChunks(CollectionState<TKey, T> state, TKey key)
-    {
-        int c = state.FindChunk(key, _keys.Comparer);
-        if (c < 0) return null;
-        var chunk = Load(state.Chunks[c]);
-        int i = chunk.IndexOf(key, _keys.Comparer);
-        return i >= 0 ? chunk.Documents[i] : null;
-    }
-
-    public LoadedChunk<TKey, T> Load(ChunkRef<TKey> chunk) =>
-        _engine.Cache.GetOrLoad(chunk, _loadChunk);
+    public LoadedChunk<TKey, T> Load(ChunkRef<TKey> chunk) => _reads.Load(chunk);
 
     public long Count() => Current.Count;
 
@@ -186,59 +97,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     /// Stored documents of <paramref name="state"/> with keys within the optional bounds, in key order: the chunks
     /// overlapping the range merged with the delta. Chunks outside the range are not loaded.
     /// </summary>
-    public IEnumerable<T> Scan(CollectionState<TKey, T> state, (TKey Key, bool Inclusive)? lower, (TKey Key, bool Inclusive)? upper)
-    {
-        var comparer = _keys.Comparer;
-        bool AboveLower(TKey key) => lower is not { } lo || comparer.Compare(key, lo.Key) is var c && (c > 0 || c == 0 && lo.Inclusive);
-        bool BelowUpper(TKey key) => upper is not { } hi || comparer.Compare(key, hi.Key) is var c && (c < 0 || c == 0 && hi.Inclusive);
-        IEnumerable<KeyValuePair<TKey, DeltaEntry<T>>> deltaRange = state.Delta;
-        if (lower is not null) deltaRange = deltaRange.SkipWhile(e => !AboveLower(e.Key));
-        // A scan may outlive checkpoints: holding the state keeps its chunk files on disk (StorageEngine.Retire).
-        using var delta = deltaRange.GetEnumerator();
-        bool hasDelta = delta.MoveNext();
-        foreach (var chunkRef in state.Chunks)
-        {
-            if (!AboveLower(chunkRef.Max)) continue;
-            if (!BelowUpper(chunkRef.Min)) break;
-            var chunk = Load(chunkRef);
-            var keys = chunk.Keys;
-            var documents = chunk.Documents;
-            int start = 0;
-            if (lower is not null)
-            {
-                // The first key above the bound. Not Array.BinarySearch: a composite key prefix equals many keys.
-                int lo = 0, hi = keys.Length;
-                while (lo < hi)
-                {
-                    int mid = lo + (hi - lo) / 2;
-                    if (AboveLower(keys[mid])) hi = mid; else lo = mid + 1;
-                }
-                start = lo;
-            }
-            for (int i = start; i < keys.Length; i++)
-            {
-                while (hasDelta && comparer.Compare(delta.Current.Key, keys[i]) < 0)
-                {
-                    if (!BelowUpper(delta.Current.Key)) yield break;
-                    if (delta.Current.Value.Document is { } inserted) yield return inserted;
-                    hasDelta = delta.MoveNext();
-                }
-                if (!BelowUpper(keys[i])) yield break;
-                if (hasDelta && comparer.Compare(delta.Current.Key, keys[i]) == 0)
-                {
-                    if (delta.Current.Value.Document is { } replaced) yield return replaced;
-                    hasDelta = delta.MoveNext();
-                    continue;
-                }
-                yield return documents[i];
-            }
-        }
-        while (hasDelta && BelowUpper(delta.Current.Key))
-        {
-            if (delta.Current.Value.Document is { } inserted) yield return inserted;
-            hasDelta = delta.MoveNext();
-        }
-    }
+    public IEnumerable<T> Scan(CollectionState<TKey, T> state, (TKey Key, bool Inclusive)? lower, (TKey Key, bool Inclusive)? upper) =>
+        _reads.Scan(state, lower, upper);
 
     public T Copy(T stored) => _copy(stored);
 
@@ -255,7 +115,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         var snapshot = Snapshot(Current);
         var found = snapshot.GetIndex(relationship.ForeignKeyIndexName) is { } index
-            ? index.Range(ForeignKeyPrefix(principalKey), null, null, descending: false).Select(k => snapshot.Get(k)!).OrderBy(_getKey, _keys.Comparer)
+            ? index.Range(ReferentialChecks<TKey>.ForeignKeyPrefix(principalKey), null, null, descending: false).Select(k => snapshot.Get(k)!).OrderBy(_getKey, _keys.Comparer)
             : Scan(snapshot.State).Where(d => Equals(relationship.ForeignKeyOf(d), principalKey));
         return found.Select(_copy).ToList();
     }
@@ -375,7 +235,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         bool exists = old is not null;
         if (exists && mode == PutMode.Insert) throw new ZgDbDuplicateKeyException(Name, key);
         if (!exists && mode == PutMode.Update) throw new ZgDbNotFoundException(Name, key);
-        CheckPrincipals(set, stored, key);
+        _references.CheckPrincipals(set, stored, key);
         if (_indexes.Definitions.Length > 0) _indexes.Apply(builder.Indexes, key, old, stored, checkUnique: true);
 
         builder.Delta[key] = new DeltaEntry<T>(stored, set.Lsn);
@@ -417,52 +277,11 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         builder.Delta[key] = new DeltaEntry<T>(null, set.Lsn);
         builder.Count--;
         set.Ops.Add(new WalOp(WalOpKind.Delete, Name, _keys.ToJson(key), null));
-        foreach (var (relationship, dependents) in _dependents)
-        {
-            var keys = dependents.DependentKeys(set, relationship, key);
-            if (keys.Count == 0) continue;
-            switch (relationship.DeleteBehavior)
-            {
-                case DeleteBehavior.Cascade or DeleteBehavior.ClientCascade:
-                    foreach (var dependent in keys) dependents.RemoveKey(set, dependent);
-                    break;
-                case DeleteBehavior.SetNull:
-                    foreach (var dependent in keys) dependents.ClearForeignKey(set, dependent, relationship);
-                    break;
-                default:
-                    throw new ZgDbForeignKeyException(Name, relationship.ToString(),
-                        $"cannot delete {Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)}: {keys.Count} {relationship.Dependent.Name} document(s) " +
-                        $"(keys {string.Join(", ", keys.Take(5).Select(ZgDbDuplicateKeyException.FormatKey))}{(keys.Count > 5 ? ", ..." : "")}) still reference it through " +
-                        $"{relationship.Dependent.Name}.{relationship.ForeignKeyName} and the delete behaviour is {relationship.DeleteBehavior}. Delete or re-point them first.");
-            }
-        }
+        _references.ApplyDeleteBehaviours(set, key);
         return true;
     }
 
-    private void CheckPrincipals(WriteSet set, T document, TKey key)
-    {
-        foreach (var (relationship, principal) in _principals)
-        {
-            var value = relationship.ForeignKeyOf(document);
-            if (value is null)
-            {
-                if (relationship.IsRequired)
-                    throw new ZgDbForeignKeyException(Name, relationship.ToString(),
-                        $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} has no {relationship.ForeignKeyName}, but every {Entity.Name} needs a {relationship.Principal.Name}.");
-                continue;
-            }
-            if (!principal.ContainsKey(set, value))
-                throw new ZgDbForeignKeyException(Name, relationship.ToString(),
-                    $"{Entity.Name} {ZgDbDuplicateKeyException.FormatKey(key)} refers to {relationship.Principal.Name} {ZgDbDuplicateKeyException.FormatKey(value)} through {relationship.ForeignKeyName}, which does not exist in '{relationship.Principal.CollectionName}'.");
-        }
-    }
-
-    public void Link(IReadOnlyList<ICollectionStore> stores)
-    {
-        ICollectionStore StoreOf(EntityType entity) => stores.First(s => s.Entity == entity);
-        _principals = _engine.Model.PrincipalsOf(Entity).Select(r => (r, StoreOf(r.Principal))).ToArray();
-        _dependents = _engine.Model.DependentsOf(Entity).Select(r => (r, StoreOf(r.Dependent))).ToArray();
-    }
+    public void Link(IReadOnlyList<ICollectionStore> stores) => _references.Link(_engine.Model, stores);
 
     public bool ContainsKey(WriteSet set, object key) =>
         _keys.TryConvert(key, out var typed) && Exists(set.For<TKey, T>(Ordinal), typed);
@@ -471,12 +290,9 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     {
         var view = set.View<TKey, T>(Ordinal);
         var index = Snapshot(view).GetIndex(relationship.ForeignKeyIndexName);
-        if (index is not null) return index.Range(ForeignKeyPrefix(principalKey), null, null, descending: false).ToList();
+        if (index is not null) return index.Range(ReferentialChecks<TKey>.ForeignKeyPrefix(principalKey), null, null, descending: false).ToList();
         return Scan(view).Where(d => Equals(relationship.ForeignKeyOf(d), principalKey)).Select(d => (object)_getKey(d)).ToList();
     }
-
-    /// <summary>The values the foreign key's index is searched for: the principal's key, or a composite key's parts (one per index column).</summary>
-    private static object?[] ForeignKeyPrefix(object principalKey) => principalKey is CompositeKey composite ? [.. composite.Parts] : [principalKey];
 
     public bool RemoveKey(WriteSet set, object key) => _keys.TryConvert(key, out var typed) && Remove(set, typed);
 
@@ -491,11 +307,11 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
     private CollectionSnapshot<TKey, T> Snapshot(CollectionState<TKey, T> state) => new(this, state);
 
     private bool Exists(CollectionStateBuilder<TKey, T> builder, TKey key) =>
-        builder.TryGetDelta(key, out var entry) ? entry.Document is not null : FromChunks(builder.Start, key) is not null;
+        builder.TryGetDelta(key, out var entry) ? entry.Document is not null : _reads.FromChunks(builder.Start, key) is not null;
 
     /// <summary>The document under <paramref name="key"/> as the write set sees it (its own changes first), or null.</summary>
     private T? CurrentDocument(CollectionStateBuilder<TKey, T> builder, TKey key) =>
-        builder.TryGetDelta(key, out var entry) ? entry.Document : FromChunks(builder.Start, key);
+        builder.TryGetDelta(key, out var entry) ? entry.Document : _reads.FromChunks(builder.Start, key);
 
     // ---- engine operations -------------------------------------------------------------------------------
 
@@ -577,14 +393,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
             KeyKind = Entity.KeyKind.ToString(),
             NextKey = s.NextKey,
             Count = s.Chunks.Sum(c => (long)c.Count),
-            Chunks = s.Chunks.Select(c => new Manifests.ManifestChunk
-            {
-                File = c.File,
-                Count = c.Count,
-                MinKey = System.Text.Json.JsonSerializer.SerializeToElement(c.Min),
-                MaxKey = System.Text.Json.JsonSerializer.SerializeToElement(c.Max),
-                Bytes = c.FileBytes,
-            }).ToList(),
+            Chunks = s.Chunks.Select(c => c.ToManifest()).ToList(),
             Indexes = _indexes.Describe(s.Indexes),
         };
     }

@@ -17,16 +17,7 @@ internal sealed class EngineTransaction(StorageEngine engine, WriteSet set)
         lock (this)
         {
             ThrowIfFinished();
-            var savepoint = Set.Save();
-            try
-            {
-                write(Set);
-            }
-            catch
-            {
-                Set.Restore(savepoint);
-                throw;
-            }
+            Set.ApplyAtomically(write);
         }
     }
 

@@ -71,6 +71,21 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
         UndoTo(undo);
     }
 
+    /// <summary>Runs <paramref name="write"/> on the set all or nothing: if it throws, the set returns to where it was (a failed call is undone alone).</summary>
+    public void ApplyAtomically(Action<WriteSet> write)
+    {
+        var savepoint = Save();
+        try
+        {
+            write(this);
+        }
+        catch
+        {
+            Restore(savepoint);
+            throw;
+        }
+    }
+
     /// <summary>The new state; <paramref name="lastLsn"/> is the LSN of the write's last record when it took several.</summary>
     public DatabaseState Build(long? lastLsn = null)
     {

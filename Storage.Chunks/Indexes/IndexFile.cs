@@ -90,19 +90,7 @@ internal static class IndexFile
     /// </summary>
     public static IndexBase<TKey> Read<TKey>(IStorageFileSystem fs, string path, IndexEntryComparer<TKey> comparer, IndexValueKind keyKind, ulong identity, IndexKeyParts? keyParts = null)
     {
-        byte[] data;
-        try
-        {
-            data = fs.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ZgDbCorruptFileException(path, 0, ZgDbCorruptionReason.Missing, "the index file the manifest lists is missing.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ZgDbIOException(path, "read the index file", e);
-        }
+        var data = Chunks.DatabaseFiles.ReadListed(fs, path, "index file");
         var columns = comparer.Columns;
         var body = Decode(data, path, identity, columns.Length);
         for (int c = 0; c < columns.Length; c++)

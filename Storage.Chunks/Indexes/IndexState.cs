@@ -34,7 +34,7 @@ internal sealed class IndexBaseSource<TKey>
         get
         {
             var value = _base.Value;
-            GC.KeepAlive(this); // this source pins its file (StorageEngine.Retire) until the load is done
+            GC.KeepAlive(this); // this source pins its file (RetiredFiles) until the load is done
             return value;
         }
     }

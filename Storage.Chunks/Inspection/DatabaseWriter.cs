@@ -142,7 +142,7 @@ internal sealed class DatabaseWriter : IDisposable
     }
 
     private static IEnumerable<RawDocument> MergeChanges(List<RawDocument> documents, KeyValuePair<StoredKey, RawDocument?>[] changes) =>
-        SortedFold.Merge(documents.Select(d => KeyValuePair.Create(d.Key, d)), changes, Comparer<StoredKey>.Default).Select(d => d.Value);
+        SortedFold.Merge([SortedRun<StoredKey, RawDocument>.Of(documents, d => d.Key)], changes, Comparer<StoredKey>.Default);
 
     /// <summary>
     /// Makes the new chunk lists durable: flushes the chunk directory, writes <paramref name="generations"/> new

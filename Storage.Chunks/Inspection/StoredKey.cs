@@ -4,10 +4,9 @@ using ZgDb.Storage.Documents;
 namespace ZgDb.Storage.Inspection;
 
 /// <summary>
-/// A document key read from the files without the application's types, compared exactly as the engine compares
-/// the typed key of its <see cref="ZgDb.KeyKind"/>: integers, decimals and enums by value, Guids as
-/// <see cref="Guid.CompareTo(Guid)"/>, dates as their own CompareTo, strings and chars ordinally, byte arrays by
-/// content (<see cref="KeyKinds.CompareBytes"/>).
+/// A document key read from the files without the application's types, compared by the engine's one key order
+/// (<see cref="KeyOrder"/>, the rule the typed <see cref="KeyCodec{TKey}.Comparer"/> applies): integers, decimals and
+/// enums by value, every other value (Guid, dates, strings and chars ordinally, byte arrays by content) by <see cref="KeyOrder.Compare"/>.
 /// </summary>
 /// <remarks>
 /// A composite key (<see cref="KeyKind.Composite"/>) holds its parts as stored keys of their kinds and orders part by
@@ -152,13 +151,7 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
         ? CompareParts(other)
         : IsNumeric(Kind)
         ? _number.CompareTo(other._number)
-        : Kind switch
-        {
-            KeyKind.String => string.CompareOrdinal((string?)_value, (string?)other._value),
-            KeyKind.Bytes => KeyKinds.CompareBytes((byte[]?)_value, (byte[]?)other._value),
-            _ when _value is null || other._value is null => (_value is null ? 0 : 1) - (other._value is null ? 0 : 1),
-            _ => ((IComparable)_value).CompareTo(other._value),
-        };
+        : KeyOrder.Compare(_value, other._value);
 
     private int CompareParts(StoredKey other)
     {

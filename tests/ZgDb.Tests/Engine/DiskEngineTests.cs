@@ -265,7 +265,7 @@ public sealed class DiskEngineTests : IDisposable
             db.Users.InsertMany(Enumerable.Range(1, 50).Select(i => Data.User(round * 50 + i)));
             foreach (var u in db.Users.Where(u => u.Id % 2 == 0).ToList()) { u.Age++; db.Users.Update(u); }
             db.FlushAsync().GetAwaiter().GetResult();
-            // Superseded files stay while a reader's state may still read them (StorageEngine.Retire): collect the
+            // Superseded files stay while a reader's state may still read them (RetiredFiles): collect the
             // states of the reads above, which no one holds any more.
             GC.Collect();
             GC.WaitForPendingFinalizers();
