@@ -65,8 +65,8 @@ internal static class ChunkFile
     {
         var (header, raw) = ReadRaw(fs, path);
         var headerLength = header.Length;
-        if (header.Collection != collection)
-            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, ZgDbCorruptionReason.Malformed, $"the chunk belongs to collection '{header.Collection}', not '{collection}'.");
+        var problems = ChunkBodyRules.Throw(path);
+        ChunkBodyRules.BelongsTo(header, collection, problems);
         T[] documents;
         try
         {
@@ -76,15 +76,14 @@ internal static class ChunkFile
         {
             throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, $"the documents do not decode as {typeof(T).Name}: {e.Message}", e);
         }
-        if (documents.Length != header.DocumentCount || documents.Length == 0)
-            throw new ZgDbCorruptFileException(path, 8, ZgDbCorruptionReason.Malformed, $"the header says {header.DocumentCount} documents but the body holds {documents.Length}.");
+        ChunkBodyRules.CountMatches(header, documents.Length, problems);
         var chunkKeys = new TKey[documents.Length];
+        Comparison<TKey> compare = keys.Comparer.Compare;
         for (int i = 0; i < documents.Length; i++)
         {
             if (documents[i] is null) throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, $"document {i} is null.");
             chunkKeys[i] = keyOf(documents[i]);
-            if (i > 0 && keys.Comparer.Compare(chunkKeys[i - 1], chunkKeys[i]) >= 0)
-                throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, $"document {i} is out of key order.");
+            ChunkBodyRules.InOrder<TKey>(chunkKeys, i, compare, header, problems);
         }
         TKey min, max;
         try
@@ -96,8 +95,7 @@ internal static class ChunkFile
         {
             throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, ZgDbCorruptionReason.Malformed, "the key range in the header does not decode: " + e.Message, e);
         }
-        if (min is null || max is null || keys.Comparer.Compare(chunkKeys[0], min) != 0 || keys.Comparer.Compare(chunkKeys[^1], max) != 0)
-            throw new ZgDbCorruptFileException(path, ChunkHeader.FixedLength, ZgDbCorruptionReason.Malformed, "the key range in the header does not match the documents.");
+        ChunkBodyRules.RangeMatches(chunkKeys[0], chunkKeys[^1], min is not null && max is not null, min!, max!, compare, problems);
         return new LoadedChunk<TKey, T>(chunkKeys, documents, EstimateBytes(header.RawLength, documents.Length));
     }
 

@@ -43,11 +43,9 @@ internal sealed class ChunkChecks(DatabaseReader reader)
             return null;
         }
         int bodyOffset = header.Length;
-        if (header.Collection != collection.Name)
-        {
-            reader.Report(path, ChunkHeader.FixedLength, collection.Name, null, $"the chunk belongs to collection '{header.Collection}'.");
-            return null;
-        }
+        // The engine's rules (Chunks/ChunkBodyRules), reported here instead of thrown, so verify lists every problem.
+        var problems = new Reported(reader, path, collection.Name);
+        if (!ChunkBodyRules.BelongsTo(header, collection.Name, problems)) return null;
         List<ReadOnlyMemory<byte>> slices;
         try
         {
@@ -58,14 +56,17 @@ internal sealed class ChunkChecks(DatabaseReader reader)
             reader.Report(path, bodyOffset, collection.Name, null, "the body is not a JSON array of documents: " + e.Message);
             return null;
         }
-        if (slices.Count != header.DocumentCount || slices.Count != chunk.Stored.Count || slices.Count == 0)
-            reader.Report(path, 8, collection.Name, null, $"the header says {header.DocumentCount} documents, the manifest {chunk.Stored.Count}, the body holds {slices.Count}.");
+        ChunkBodyRules.CountMatches(header, slices.Count, problems);
+        if (slices.Count != chunk.Stored.Count)
+            reader.Report(reader.ManifestFile ?? path, ManifestLayout.HeaderLength, collection.Name, null, $"the manifest lists {chunk.Stored.Count} documents in '{chunk.File}', the body holds {slices.Count}.");
         if (collection.KeyProperty is not { } keyProperty)
         {
             reader.Report(path, bodyOffset, collection.Name, null, "the stored model has no entity for this collection, so its keys cannot be read.");
             return null;
         }
         var documents = new List<RawDocument>(slices.Count);
+        var keys = new StoredKey[slices.Count];
+        Comparison<StoredKey> compare = (a, b) => a.CompareTo(b);
         bool ok = true;
         for (int i = 0; i < slices.Count; i++)
         {
@@ -75,18 +76,14 @@ internal sealed class ChunkChecks(DatabaseReader reader)
                 ok = false;
                 continue;
             }
-            if (documents.Count > 0 && documents[^1].Key >= key)
-            {
-                reader.Report(path, bodyOffset, collection.Name, key.ToString(), $"document {i} is out of key order (after {documents[^1].Key}).");
-                ok = false;
-            }
+            keys[documents.Count] = key;
+            if (!ChunkBodyRules.InOrder<StoredKey>(keys, documents.Count, compare, header, problems, key.ToString())) ok = false;
             documents.Add(new RawDocument(key, slices[i]));
         }
         if (documents.Count > 0)
         {
-            if (!StoredKey.TryFrom(header.MinKeyJson, collection.KeyKind, out var min) || !StoredKey.TryFrom(header.MaxKeyJson, collection.KeyKind, out var max)
-                || min != documents[0].Key || max != documents[^1].Key)
-                reader.Report(path, ChunkHeader.FixedLength, collection.Name, null, "the key range in the header does not match the documents.");
+            bool decodes = StoredKey.TryFrom(header.MinKeyJson, collection.KeyKind, out var min) & StoredKey.TryFrom(header.MaxKeyJson, collection.KeyKind, out var max);
+            ChunkBodyRules.RangeMatches(documents[0].Key, documents[^1].Key, decodes, min, max, compare, problems);
             if (chunk.Min != documents[0].Key || chunk.Max != documents[^1].Key)
                 reader.Report(reader.ManifestFile ?? path, ManifestLayout.HeaderLength, collection.Name, null, $"the manifest's key range of '{chunk.File}' ({chunk.Min} .. {chunk.Max}) does not match the chunk ({documents[0].Key} .. {documents[^1].Key}).");
         }
@@ -135,5 +132,12 @@ internal sealed class ChunkChecks(DatabaseReader reader)
             }
         }
         return checkedFiles;
+    }
+
+    /// <summary>The shared chunk rules' problems, reported to the reader (thrown in strict mode, collected for verify).</summary>
+    private sealed class Reported(DatabaseReader reader, string path, string collection) : IChunkProblems
+    {
+        public void Problem(long offset, ZgDbCorruptionReason reason, string detail, string? key = null) =>
+            reader.Report(path, offset, collection, key, detail, reason: reason);
     }
 }

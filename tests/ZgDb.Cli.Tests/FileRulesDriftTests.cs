@@ -78,4 +78,31 @@ public sealed class FileRulesDriftTests : IDisposable
         Assert.Contains(Path.GetFileName(segment), result.Error);
         Assert.False(Directory.Exists(backup) && Directory.EnumerateFileSystemEntries(backup).Any());
     }
+
+    [Fact]
+    public void Verify_and_the_engine_held_a_chunk_body_to_their_own_rules_in_their_own_words()
+    {
+        var db = _temp["db"];
+        Data.Seed(db);
+        // A sound file (header, checksum, length) whose documents are out of key order: the first two swapped.
+        var chunk = Directory.GetFiles(Path.Combine(db, "chunks"), "Customers-*.zgc").Order(StringComparer.Ordinal).First();
+        var fs = ZgDb.Storage.IO.PhysicalFileSystem.Instance;
+        var (header, raw) = ZgDb.Storage.Chunks.ChunkFile.ReadRaw(fs, chunk);
+        var documents = System.Text.Json.JsonDocument.Parse(raw).RootElement.EnumerateArray().Select(d => d.GetRawText()).ToList();
+        (documents[0], documents[1]) = (documents[1], documents[0]);
+        File.Delete(chunk);
+        ZgDb.Storage.Chunks.ChunkFile.WriteRaw(fs, chunk, header.Collection, header.DocumentCount, Encoding.UTF8.GetBytes("[" + string.Join(",", documents) + "]"),
+            header.MinKeyJson, header.MaxKeyJson);
+
+        // The engine refuses it (both checks run once, in Chunks/ChunkBodyRules) ...
+        var engine = Assert.Throws<ZgDbCorruptFileException>(() => Data.Snapshot(db));
+        Assert.Equal(ZgDbCorruptionReason.Malformed, engine.Reason);
+        Assert.Equal(header.Length, engine.Offset);
+        Assert.Equal("document 1 is out of key order.", engine.Detail);
+        // ... and verify reports the same problem, at the same offset, in the same words
+        var result = Tool.Run("verify", db);
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains(Path.GetFileName(chunk), result.ToString());
+        Assert.Contains("document 1 is out of key order.", result.ToString());
+    }
 }
