@@ -82,10 +82,11 @@ public static partial class ZgDbServerExtensions
             name ??= $"backup-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             if (!BackupName().IsMatch(name) || name is "." or "..")
                 return Results.Text($"backup name '{name}' is refused: use letters, digits, '.', '-' and '_' only (a name inside ZgServerOptions.BackupDirectory, not a path)", statusCode: 400);
-            var target = Path.Combine(Path.GetFullPath(folder), name);
+            var root = Path.GetFullPath(folder);
+            var target = Path.Combine(root, name);
             if (Directory.Exists(target) || File.Exists(target))
                 return Results.Text($"backup '{name}' exists already in the backup folder: choose another name", statusCode: 409);
-            Directory.CreateDirectory(Path.GetFullPath(folder));
+            Directory.CreateDirectory(root);
             ZgDb.Tooling.BackupReport report;
             try
             {

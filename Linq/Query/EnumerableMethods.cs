@@ -34,6 +34,10 @@ internal static class EnumerableMethods
     public static readonly MethodInfo SingleOrDefault = Def(new Func<IEnumerable<object>, object?>(Enumerable.SingleOrDefault));
     public static readonly MethodInfo Last = Def(new Func<IEnumerable<object>, object>(Enumerable.Last));
     public static readonly MethodInfo LastOrDefault = Def(new Func<IEnumerable<object>, object?>(Enumerable.LastOrDefault));
+    public static readonly MethodInfo FirstMatching = Def(new Func<IEnumerable<object>, Func<object, bool>, object>(Enumerable.First));
+    public static readonly MethodInfo SingleMatching = Def(new Func<IEnumerable<object>, Func<object, bool>, object>(Enumerable.Single));
+    public static readonly MethodInfo SingleOrDefaultMatching = Def(new Func<IEnumerable<object>, Func<object, bool>, object?>(Enumerable.SingleOrDefault));
+    public static readonly MethodInfo LastMatching = Def(new Func<IEnumerable<object>, Func<object, bool>, object>(Enumerable.Last));
     public static readonly MethodInfo Contains = Def(new Func<IEnumerable<object>, object, bool>(Enumerable.Contains));
     public static readonly MethodInfo GroupBy = Def(new Func<IEnumerable<object>, Func<object, object>, Func<object, object>, IEnumerable<IGrouping<object, object>>>(Enumerable.GroupBy));
     public static readonly MethodInfo Cast = Def(new Func<System.Collections.IEnumerable, IEnumerable<object>>(Enumerable.Cast<object>));

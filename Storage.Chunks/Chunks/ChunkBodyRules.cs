@@ -39,10 +39,10 @@ internal static class ChunkBodyRules
         return false;
     }
 
-    /// <summary>Whether key <paramref name="index"/> comes strictly after key <paramref name="index"/> - 1.</summary>
-    public static bool InOrder<TKey>(ReadOnlySpan<TKey> keys, int index, Comparison<TKey> compare, ChunkHeader header, IChunkProblems problems, string? keyText = null)
+    /// <summary>Whether document <paramref name="index"/>'s key (<paramref name="current"/>) comes strictly after the one before it (<paramref name="previous"/>).</summary>
+    public static bool InOrder<TKey>(TKey previous, TKey current, int index, Comparison<TKey> compare, ChunkHeader header, IChunkProblems problems, string? keyText = null)
     {
-        if (index == 0 || compare(keys[index - 1], keys[index]) < 0) return true;
+        if (compare(previous, current) < 0) return true;
         problems.Problem(header.Length, ZgDbCorruptionReason.Malformed, $"document {index} is out of key order.", keyText);
         return false;
     }

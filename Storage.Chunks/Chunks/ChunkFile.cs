@@ -83,7 +83,7 @@ internal static class ChunkFile
         {
             if (documents[i] is null) throw new ZgDbCorruptFileException(path, headerLength, ZgDbCorruptionReason.Malformed, $"document {i} is null.");
             chunkKeys[i] = keyOf(documents[i]);
-            ChunkBodyRules.InOrder<TKey>(chunkKeys, i, compare, header, problems);
+            if (i > 0) ChunkBodyRules.InOrder(chunkKeys[i - 1], chunkKeys[i], i, compare, header, problems);
         }
         TKey min, max;
         try

@@ -65,7 +65,6 @@ internal sealed class ChunkChecks(DatabaseReader reader)
             return null;
         }
         var documents = new List<RawDocument>(slices.Count);
-        var keys = new StoredKey[slices.Count];
         Comparison<StoredKey> compare = (a, b) => a.CompareTo(b);
         bool ok = true;
         for (int i = 0; i < slices.Count; i++)
@@ -76,8 +75,7 @@ internal sealed class ChunkChecks(DatabaseReader reader)
                 ok = false;
                 continue;
             }
-            keys[documents.Count] = key;
-            if (!ChunkBodyRules.InOrder<StoredKey>(keys, documents.Count, compare, header, problems, key.ToString())) ok = false;
+            if (documents.Count > 0 && !ChunkBodyRules.InOrder(documents[^1].Key, key, i, compare, header, problems, key.ToString())) ok = false;
             documents.Add(new RawDocument(key, slices[i]));
         }
         if (documents.Count > 0)

@@ -89,8 +89,8 @@ public sealed class RemoteLinqCatalogTests : IAsyncLifetime
         }
         catch (Exception e)
         {
-            // The type only: the embedded provider's message for First/Single with a predicate is the one without
-            // ("Sequence contains no elements", LINQ says "no matching element"); the remote one is LINQ's own.
+            // The type only: this catalog compares what runs where; the embedded messages are held to LINQ's own
+            // wording in ZgDb.Linq.Tests (DefectRegressionSuite.First_Single_Last_with_a_predicate_...).
             return e.GetType().Name;
         }
     }

@@ -90,18 +90,22 @@ internal static class RelinqFrontEnd
     private static Expression MatchingTerminal(Expression query, Expression normalized)
     {
         if (query is not MethodCallExpression { Arguments.Count: 2 } top || top.Method.DeclaringType != typeof(Queryable)
-            || top.Method.Name is not (nameof(Queryable.First) or nameof(Queryable.Single) or nameof(Queryable.SingleOrDefault) or nameof(Queryable.Last))
-            || normalized is not MethodCallExpression { Arguments.Count: 1 } terminal || terminal.Method.DeclaringType != typeof(Enumerable)
-            || terminal.Method.Name != top.Method.Name || !terminal.Method.IsGenericMethod)
+            || normalized is not MethodCallExpression { Arguments.Count: 1, Method.IsGenericMethod: true } terminal
+            || terminal.Method.Name != top.Method.Name
+            || !WithPredicate.TryGetValue(terminal.Method.GetGenericMethodDefinition(), out var matching))
             return normalized;
         var element = terminal.Method.GetGenericArguments()[0];
-        var withPredicate = typeof(Enumerable).GetMethods()
-            .Single(m => m.Name == terminal.Method.Name && m.GetParameters() is [_, { ParameterType: { IsGenericType: true } predicate }]
-                         && predicate.GetGenericTypeDefinition() == typeof(Func<,>))
-            .MakeGenericMethod(element);
-        var row = Expression.Parameter(element, "_");
-        return Expression.Call(withPredicate, terminal.Arguments[0], Expression.Lambda(Expression.Constant(true), row));
+        return EnumerableMethods.Call(matching, [element], terminal.Arguments[0], Expression.Lambda(Expression.Constant(true), Expression.Parameter(element, "_")));
     }
+
+    /// <summary>The operators <see cref="MatchingTerminal"/> restores, each with its predicate overload.</summary>
+    private static readonly Dictionary<MethodInfo, MethodInfo> WithPredicate = new()
+    {
+        [EnumerableMethods.First] = EnumerableMethods.FirstMatching,
+        [EnumerableMethods.Single] = EnumerableMethods.SingleMatching,
+        [EnumerableMethods.SingleOrDefault] = EnumerableMethods.SingleOrDefaultMatching,
+        [EnumerableMethods.Last] = EnumerableMethods.LastMatching,
+    };
 
     private static Expression Parse(Expression query)
     {
