@@ -122,4 +122,5 @@ internal static class TelemetryTags
     public const string AccessPath = "zgdb.query.access_path";
     public const string Documents = "zgdb.write.documents";
     public const string Outcome = "zgdb.transaction.outcome";
+    public const string Restarted = "zgdb.query.restarted_for_chunk_load";
 }

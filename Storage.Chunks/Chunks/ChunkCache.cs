@@ -72,6 +72,27 @@ internal sealed class ChunkCache(long budgetBytes, EngineTelemetry? telemetry = 
         return loaded;
     }
 
+    /// <summary>Whether reading <paramref name="chunk"/> now would find it decoded (pinned in memory, or cached).</summary>
+    public static bool IsCached<TKey>(ChunkRef<TKey> chunk) => chunk.Pinned is not null || chunk.Cached is Entry { Loaded: not null };
+
+    /// <summary>
+    /// The chunk, from the cache or loaded by <paramref name="loadAsync"/> (awaited: the file read holds no thread of
+    /// the caller's), then kept as <see cref="GetOrLoad{TKey,T}"/> keeps it: a chunk another reader loaded meanwhile wins.
+    /// </summary>
+    public async ValueTask<LoadedChunk<TKey, T>> GetOrLoadAsync<TKey, T>(ChunkRef<TKey> chunk, Func<ChunkRef<TKey>, CancellationToken, Task<LoadedChunk<TKey, T>>> loadAsync,
+        CancellationToken cancellationToken)
+    {
+        if (chunk.Pinned is LoadedChunk<TKey, T> pinned) return pinned;
+        if (chunk.Cached is Entry { Loaded: LoadedChunk<TKey, T> hit } cached)
+        {
+            cached.LastUse = ++_clock;
+            _telemetry.Add(EngineInstruments.ChunkCacheHits, 1);
+            return hit;
+        }
+        var loaded = await loadAsync(chunk, cancellationToken).ConfigureAwait(false);
+        return GetOrLoad(chunk, _ => loaded);
+    }
+
     /// <summary>Adds a chunk the engine just wrote (a checkpoint), so readers need not load it again.</summary>
     public void Add<TKey, T>(ChunkRef<TKey> chunk, LoadedChunk<TKey, T> loaded)
     {

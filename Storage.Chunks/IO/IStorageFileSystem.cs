@@ -18,6 +18,16 @@ internal interface IStorageFileSystem
 
     byte[] ReadAllBytes(string path);
 
+    /// <summary>
+    /// Reads a whole file without holding the caller's thread for the I/O (an async query's chunk loads). A file
+    /// system without asynchronous reads (the tests' fault injectors) reads synchronously, after checking the token.
+    /// </summary>
+    Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(ReadAllBytes(path));
+    }
+
     /// <summary>Renames a file, replacing the target if it exists (atomic on POSIX file systems).</summary>
     void Move(string source, string destination);
 

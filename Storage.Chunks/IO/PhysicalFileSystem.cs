@@ -24,6 +24,8 @@ internal sealed partial class PhysicalFileSystem : IStorageFileSystem
 
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
 
+    public Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken) => File.ReadAllBytesAsync(path, cancellationToken);
+
     public void Move(string source, string destination) => File.Move(source, destination, overwrite: true);
 
     public void Delete(string path) => File.Delete(path);
