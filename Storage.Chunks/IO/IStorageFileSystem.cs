@@ -53,4 +53,12 @@ internal interface IStorageFile : IDisposable
 
     /// <summary>Flushes the file's data to the disk itself (fsync), not only to the OS cache.</summary>
     void FlushToDisk();
+
+    /// <summary>
+    /// Flushes the file's data and the metadata needed to read it back (its length) to the disk: fdatasync on Linux,
+    /// as PostgreSQL's and SQLite's logs are flushed; it skips timestamps, which nothing reads. Used for records
+    /// appended to a WAL segment that already exists (its creation is flushed with <see cref="FlushToDisk"/> and a
+    /// directory flush). A file system without it flushes everything.
+    /// </summary>
+    void FlushDataToDisk() => FlushToDisk();
 }

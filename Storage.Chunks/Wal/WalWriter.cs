@@ -204,7 +204,7 @@ internal sealed class WalWriter : IDisposable
             if (_segment is null || full || lsn - groupFirst > WalLayout.MaxGroupOffset)
             {
                 unflushed |= Append(ref buffered);
-                if (unflushed) _segment!.FlushToDisk();
+                if (unflushed) _segment!.FlushDataToDisk();
                 unflushed = false;
                 groupFirst = lsn;
                 if (_segment is null || full)
@@ -230,7 +230,7 @@ internal sealed class WalWriter : IDisposable
             buffered += (int)recordLength;
         }
         unflushed |= Append(ref buffered);
-        if (unflushed) _segment!.FlushToDisk();
+        if (unflushed) _segment!.FlushDataToDisk();
     }
 
     /// <summary>Appends the buffered records to the segment (no flush); returns whether there were any.</summary>
