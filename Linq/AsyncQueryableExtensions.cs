@@ -338,16 +338,25 @@ public static class AsyncQueryableExtensions
 
     /// <summary>
     /// Runs the synchronous operator with <paramref name="token"/> current (<see cref="QueryCancellation"/>), so the
-    /// query's snapshots check it between stored rows; the outcome becomes the task's (a cancelled task for this token).
+    /// query's snapshots check it between stored rows, and inside an <see cref="Storage.Engine.AsyncChunkLoads"/> scope,
+    /// so a chunk that is not cached is loaded by an awaited read (then the operator runs again, over the chunks now
+    /// cached); the outcome becomes the task's (a cancelled task for this token).
     /// </summary>
     private static Task<TResult> Run<TSource, TResult>(IQueryable<TSource> source, CancellationToken token, Func<IQueryable<TSource>, CancellationToken, TResult> operation)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (token.IsCancellationRequested) return Task.FromCanceled<TResult>(token);
+        var loads = new Storage.Engine.AsyncChunkLoads();
         try
         {
+            // The first run, synchronous: from a warm cache the task is complete when this returns.
             using (QueryCancellation.Enter(token))
+            using (Storage.Engine.AsyncChunkLoads.Enter(loads))
                 return Task.FromResult(operation(source, token));
+        }
+        catch (Storage.Engine.ChunkLoadRequired required) when (required.Scope == loads)
+        {
+            return RunAfterLoads(source, token, operation, loads, required);
         }
         catch (OperationCanceledException e) when (e.CancellationToken == token && token.IsCancellationRequested)
         {
@@ -356,6 +365,29 @@ public static class AsyncQueryableExtensions
         catch (Exception e)
         {
             return Task.FromException<TResult>(e);
+        }
+    }
+
+    /// <summary>Awaits the chunk loads the last run asked for, then runs the operator again (a bounded number of times; then misses are read synchronously).</summary>
+    private static async Task<TResult> RunAfterLoads<TSource, TResult>(IQueryable<TSource> source, CancellationToken token,
+        Func<IQueryable<TSource>, CancellationToken, TResult> operation, Storage.Engine.AsyncChunkLoads loads, Storage.Engine.ChunkLoadRequired required)
+    {
+        while (true)
+        {
+            await required.LoadAsync(token).ConfigureAwait(false);
+            loads.AwaitedLoads += required.Chunks;
+            loads.Restarts++;
+            loads.Restartable = loads.Restarts < Storage.Engine.AsyncChunkLoads.MaxRestarts;
+            try
+            {
+                using (QueryCancellation.Enter(token))
+                using (Storage.Engine.AsyncChunkLoads.Enter(loads))
+                    return operation(source, token);
+            }
+            catch (Storage.Engine.ChunkLoadRequired again) when (again.Scope == loads)
+            {
+                required = again;
+            }
         }
     }
 }

@@ -47,7 +47,7 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     {
         var db = new TDb();
         var (model, collections) = Models.GetOrAdd(typeof(TDb), _ => BuildModel(db));
-        db._engine = new StorageEngine(model, directory, options);
+        db._engine = new StorageEngine(model, directory, options, typeof(TDb).Name);
         foreach (var (_, clrType) in collections)
         {
             var collection = Activator.CreateInstance(typeof(ZgCollection<>).MakeGenericType(clrType), BindingFlags.NonPublic | BindingFlags.Instance, null, [db], null)!;

@@ -88,6 +88,13 @@ public sealed class ZgDbOptions
     /// </summary>
     public ICompiledQueryObserver? QueryObserver { get; set; }
 
+    /// <summary>
+    /// Whether this database's query spans carry <c>db.query.text</c>: the query's shape with every constant and
+    /// captured value as a parameter (<c>@p0</c>), never the values. Off by default, as OpenTelemetry's conventions
+    /// make it opt-in; <c>ZgDbTelemetry.RecordQueryText</c> turns it on for every database of the process.
+    /// </summary>
+    public bool RecordQueryText { get; set; }
+
     /// <summary>The file system the engine uses; tests replace it to inject faults.</summary>
     internal IStorageFileSystem FileSystem { get; set; } = PhysicalFileSystem.Instance;
 

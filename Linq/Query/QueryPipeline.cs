@@ -54,7 +54,7 @@ internal sealed class QueryPipeline
         if (telemetry.Activity is not { } activity) return;
         activity.SetTag(TelemetryTags.AccessPath, summary.AccessPath);
         // the query with its values as parameters (@p0...), printed once per plan
-        if (ZgDbTelemetry.RecordQueryText) activity.SetTag(TelemetryTags.QueryText, compiled.QueryText ??= QueryParameterizer.Rewrite(query, sources, out _).Query.ToString());
+        if (ZgDbTelemetry.RecordQueryText || _database.Engine.Options.RecordQueryText) activity.SetTag(TelemetryTags.QueryText, compiled.QueryText ??= QueryParameterizer.Rewrite(query, sources, out _).Query.ToString());
     }
 
     /// <summary>The plan <see cref="Execute"/> would run for <paramref name="query"/>, as text.</summary>

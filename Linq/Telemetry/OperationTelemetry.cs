@@ -75,6 +75,10 @@ internal sealed class OperationTelemetry
     {
         if (_ended) return;
         _ended = true;
+        // An asynchronous query stopped to await a chunk load runs again from its start (Storage.Engine.AsyncChunkLoads):
+        // not a failure; this span ends as a restarted attempt and the next run has its own.
+        bool restarted = error is Storage.Engine.ChunkLoadRequired;
+        if (restarted) error = null;
         double seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
         string? errorType = error is null ? null : error is OperationCanceledException ? "cancelled" : error.GetType().FullName;
         if (ZgDbTelemetry.OperationDuration.Enabled || ZgDbTelemetry.ReturnedRows.Enabled)
@@ -92,6 +96,7 @@ internal sealed class OperationTelemetry
         }
         if (_activity is null) return;
         if (rows is { } count) _activity.SetTag(TelemetryTags.ReturnedRows, count);
+        if (restarted) _activity.SetTag(TelemetryTags.Restarted, true);
         if (error is not null)
         {
             _activity.SetTag(TelemetryTags.ErrorType, errorType);

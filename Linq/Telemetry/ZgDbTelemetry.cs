@@ -26,8 +26,9 @@ public static class ZgDbTelemetry
     /// </summary>
     public static bool RecordQueryText { get; set; }
 
-    internal static readonly ActivitySource Source = new(ActivitySourceName, typeof(ZgDbTelemetry).Assembly.GetName().Version?.ToString());
-    internal static readonly Meter Meter = new(MeterName, typeof(ZgDbTelemetry).Assembly.GetName().Version?.ToString());
+    // The engine's source and meter: one of each for the whole of ZgDb (the engine's spans and instruments are on them too).
+    internal static readonly ActivitySource Source = Storage.EngineInstruments.Source;
+    internal static readonly Meter Meter = Storage.EngineInstruments.Meter;
 
     // Bucket boundaries in seconds: an embedded database answers in microseconds, so below OpenTelemetry's default.
     private static readonly double[] DurationBuckets = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
@@ -121,4 +122,5 @@ internal static class TelemetryTags
     public const string AccessPath = "zgdb.query.access_path";
     public const string Documents = "zgdb.write.documents";
     public const string Outcome = "zgdb.transaction.outcome";
+    public const string Restarted = "zgdb.query.restarted_for_chunk_load";
 }

@@ -8,13 +8,15 @@ namespace ZgDb.Storage.Chunks;
 /// any of them can be evicted; the least recently used go first. Thread-safe. A hit takes no lock and no lookup:
 /// the <see cref="ChunkRef{TKey}"/> points at its cache entry while the entry lives.
 /// </summary>
-internal sealed class ChunkCache(long budgetBytes)
+internal sealed class ChunkCache(long budgetBytes, EngineTelemetry? telemetry = null)
 {
+    private readonly EngineTelemetry _telemetry = telemetry ?? EngineTelemetry.Unnamed;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly object _evictLock = new();
     private long _clock;
     private long _bytes;
     private long _loads;
+    private long _evictions;
 
     public long BudgetBytes { get; } = budgetBytes;
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -23,12 +25,16 @@ internal sealed class ChunkCache(long budgetBytes)
     /// <summary>How many chunks were loaded from disk (misses) since the database opened.</summary>
     public long Loads => Interlocked.Read(ref _loads);
 
+    /// <summary>How many chunks were dropped to stay under the budget since the database opened.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
+
     public LoadedChunk<TKey, T> GetOrLoad<TKey, T>(ChunkRef<TKey> chunk, Func<ChunkRef<TKey>, LoadedChunk<TKey, T>> load)
     {
         if (chunk.Pinned is LoadedChunk<TKey, T> pinned) return pinned;
         if (chunk.Cached is Entry { Loaded: LoadedChunk<TKey, T> hit } cached)
         {
             cached.LastUse = ++_clock; // approximate LRU: a lost increment under a race only blurs the order.
+            _telemetry.Add(EngineInstruments.ChunkCacheHits, 1);
             return hit;
         }
         Entry entry;
@@ -49,6 +55,10 @@ internal sealed class ChunkCache(long budgetBytes)
                 Interlocked.Increment(ref _loads);
                 Interlocked.Add(ref _bytes, entry.Bytes);
             }
+            else
+            {
+                _telemetry.Add(EngineInstruments.ChunkCacheHits, 1); // loaded by another reader, or through another ref
+            }
             loaded = (LoadedChunk<TKey, T>)entry.Loaded;
             entry.Owners.Add(new WeakReference<IChunkRef>(chunk));
             chunk.Cached = entry;
@@ -60,6 +70,27 @@ internal sealed class ChunkCache(long budgetBytes)
         entry.LastUse = ++_clock;
         if (Bytes > BudgetBytes) Evict(entry);
         return loaded;
+    }
+
+    /// <summary>Whether reading <paramref name="chunk"/> now would find it decoded (pinned in memory, or cached).</summary>
+    public static bool IsCached<TKey>(ChunkRef<TKey> chunk) => chunk.Pinned is not null || chunk.Cached is Entry { Loaded: not null };
+
+    /// <summary>
+    /// The chunk, from the cache or loaded by <paramref name="loadAsync"/> (awaited: the file read holds no thread of
+    /// the caller's), then kept as <see cref="GetOrLoad{TKey,T}"/> keeps it: a chunk another reader loaded meanwhile wins.
+    /// </summary>
+    public async ValueTask<LoadedChunk<TKey, T>> GetOrLoadAsync<TKey, T>(ChunkRef<TKey> chunk, Func<ChunkRef<TKey>, CancellationToken, Task<LoadedChunk<TKey, T>>> loadAsync,
+        CancellationToken cancellationToken)
+    {
+        if (chunk.Pinned is LoadedChunk<TKey, T> pinned) return pinned;
+        if (chunk.Cached is Entry { Loaded: LoadedChunk<TKey, T> hit } cached)
+        {
+            cached.LastUse = ++_clock;
+            _telemetry.Add(EngineInstruments.ChunkCacheHits, 1);
+            return hit;
+        }
+        var loaded = await loadAsync(chunk, cancellationToken).ConfigureAwait(false);
+        return GetOrLoad(chunk, _ => loaded);
     }
 
     /// <summary>Adds a chunk the engine just wrote (a checkpoint), so readers need not load it again.</summary>
@@ -87,7 +118,12 @@ internal sealed class ChunkCache(long budgetBytes)
             {
                 if (Bytes <= BudgetBytes) break;
                 if (entry == keep) continue;
-                if (_entries.TryRemove(new KeyValuePair<string, Entry>(file, entry))) Drop(entry);
+                if (_entries.TryRemove(new KeyValuePair<string, Entry>(file, entry)))
+                {
+                    Drop(entry);
+                    Interlocked.Increment(ref _evictions);
+                    _telemetry.Add(EngineInstruments.ChunkCacheEvictions, 1);
+                }
             }
         }
     }

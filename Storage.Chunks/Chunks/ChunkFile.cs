@@ -61,9 +61,24 @@ internal static class ChunkFile
     /// the key order. Any failure is a <see cref="ZgDbCorruptFileException"/> naming the file and offset.
     /// </summary>
     public static LoadedChunk<TKey, T> Read<TKey, T>(IStorageFileSystem fs, string path, string collection, KeyCodec<TKey> keys,
+        Func<T, TKey> keyOf, DocumentSerializer serializer) where TKey : notnull =>
+        Decode(path, DatabaseFiles.ReadListed(fs, path, "chunk file"), collection, keys, keyOf, serializer);
+
+    /// <summary>
+    /// As <see cref="Read{TKey,T}"/>, with the file read awaited (<see cref="IStorageFileSystem.ReadAllBytesAsync"/>) and
+    /// cancelled by <paramref name="cancellationToken"/>; the checks and the decoding are the same, on the thread that resumes.
+    /// </summary>
+    public static async Task<LoadedChunk<TKey, T>> ReadAsync<TKey, T>(IStorageFileSystem fs, string path, string collection, KeyCodec<TKey> keys,
+        Func<T, TKey> keyOf, DocumentSerializer serializer, CancellationToken cancellationToken) where TKey : notnull
+    {
+        var data = await DatabaseFiles.ReadListedAsync(fs, path, "chunk file", cancellationToken).ConfigureAwait(false);
+        return Decode(path, data, collection, keys, keyOf, serializer);
+    }
+
+    private static LoadedChunk<TKey, T> Decode<TKey, T>(string path, byte[] data, string collection, KeyCodec<TKey> keys,
         Func<T, TKey> keyOf, DocumentSerializer serializer) where TKey : notnull
     {
-        var (header, raw) = ReadRaw(fs, path);
+        var (header, raw) = CheckRaw(path, data);
         var headerLength = header.Length;
         var problems = ChunkBodyRules.Throw(path);
         ChunkBodyRules.BelongsTo(header, collection, problems);
@@ -103,9 +118,11 @@ internal static class ChunkFile
     /// Reads a chunk file's header and its documents' JSON array (UTF-8), checking the header, the body checksum
     /// (before decompressing) and the decompressed length. Any failure is a <see cref="ZgDbCorruptFileException"/>.
     /// </summary>
-    public static (ChunkHeader Header, byte[] Raw) ReadRaw(IStorageFileSystem fs, string path)
+    public static (ChunkHeader Header, byte[] Raw) ReadRaw(IStorageFileSystem fs, string path) => CheckRaw(path, DatabaseFiles.ReadListed(fs, path, "chunk file"));
+
+    /// <summary>As <see cref="ReadRaw(IStorageFileSystem, string)"/>, over the file's bytes already read.</summary>
+    private static (ChunkHeader Header, byte[] Raw) CheckRaw(string path, byte[] data)
     {
-        var data = DatabaseFiles.ReadListed(fs, path, "chunk file");
         var header = ChunkHeader.Validate(data, path);
         var headerLength = header.Length;
         var body = data.AsSpan(headerLength);

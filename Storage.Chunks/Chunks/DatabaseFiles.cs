@@ -29,6 +29,23 @@ internal sealed class DatabaseFiles(IStorageFileSystem fs, string chunkDirectory
     /// Reads a file a manifest lists (<paramref name="what"/>: "chunk file", "index file"): a missing one is
     /// corruption (<see cref="ZgDbCorruptionReason.Missing"/>), any other failed read the catalog's <see cref="ZgDbIOException"/>.
     /// </summary>
+    /// <summary>As <see cref="ReadListed"/>, awaiting the read (an async query's chunk load); cancellation is an <see cref="OperationCanceledException"/>.</summary>
+    public static async Task<byte[]> ReadListedAsync(IStorageFileSystem fs, string path, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await fs.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ZgDbCorruptFileException(path, 0, ZgDbCorruptionReason.Missing, $"the {what} the manifest lists is missing.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ZgDbIOException(path, $"read the {what}", e);
+        }
+    }
+
     public static byte[] ReadListed(IStorageFileSystem fs, string path, string what)
     {
         try

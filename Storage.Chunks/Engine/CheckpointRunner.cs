@@ -82,6 +82,7 @@ internal sealed class CheckpointRunner(StorageEngine engine)
             var stores = engine.Stores;
             var manifests = engine.Manifests;
             var wal = engine.Wal;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             DatabaseState snapshot;
             long walBytes;
             engine.Gate.Enter("a checkpoint");
@@ -97,6 +98,9 @@ internal sealed class CheckpointRunner(StorageEngine engine)
             var changed = Enumerable.Range(0, stores.Count).Where(i => snapshot.Collections[i].DeltaCount > 0 || stores[i].NeedsCheckpoint(snapshot.Collections[i])).ToList();
             if (changed.Count == 0 && (manifests is null || manifests.Current is not null && manifests.Current.CheckpointLsn == snapshot.Lsn))
                 return;
+            using var span = engine.Telemetry.StartSpan("checkpoint");
+            span?.SetTag("zgdb.checkpoint.lsn", snapshot.Lsn);
+            span?.SetTag("zgdb.checkpoint.collections", changed.Count);
             var written = new CollectionState[stores.Count];
             try
             {
@@ -122,6 +126,7 @@ internal sealed class CheckpointRunner(StorageEngine engine)
             catch (Exception e) when (!engine.IsInMemory && e is IOException or UnauthorizedAccessException or ZgDbIOException)
             {
                 _checkpointFault = e;
+                EngineTelemetry.Failed(span, e);
                 Log.LogError(ZgDbEvents.CheckpointFailed, e, "ZgDb: checkpoint failed; the database stops accepting writes. Reopening recovers from the last manifest and the WAL.");
                 throw new ZgDbFaultedException("The checkpoint could not write its files: " + e.Message + ". The database no longer accepts writes; reopen it to recover.",
                     e as ZgDbIOException ?? new ZgDbIOException(engine.Directory!, "write the checkpoint's files of", e));
@@ -152,6 +157,7 @@ internal sealed class CheckpointRunner(StorageEngine engine)
             Interlocked.Exchange(ref _walBytesAtCheckpoint, walBytes);
             wal?.RollOver();
             if (!engine.IsInMemory) engine.Files.TryDeleteObsolete(snapshot.Lsn, manifests!, wal);
+            engine.Telemetry.Record(EngineInstruments.CheckpointDuration, EngineInstruments.SecondsSince(started));
             Log.LogDebug(ZgDbEvents.CheckpointCompleted, "ZgDb: checkpoint at LSN {Lsn} folded {Collections} collections.", snapshot.Lsn, changed.Count);
         }
     }

@@ -46,7 +46,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         }
         _copy = stored => (_compiledCopy ??= engine.Cloner.For<T>())(stored); // compiled on first use, not at open
         _reads = new CollectionReads<TKey, T>(engine.Cache,
-            c => ChunkFile.Read(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer), _keys.Comparer);
+            c => ChunkFile.Read(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer),
+            (c, token) => ChunkFile.ReadAsync(_engine.FileSystem, _engine.ChunkPath(c.File), Name, _keys, _getKey, _engine.Serializer, token), _keys.Comparer);
         _references = new ReferentialChecks<TKey>(entity, entity.CollectionName);
         _validator = new DocumentValidator<T>(entity);
         _indexes = new CollectionIndexes<TKey, T>(engine, entity, _keys.Comparer, _getKey);

@@ -74,7 +74,7 @@ internal static class EngineRecovery
     /// Replays the WAL past <paramref name="checkpointLsn"/> onto the written state (in memory; a torn tail is cut)
     /// and returns the last LSN it holds.
     /// </summary>
-    public static long Replay(StorageEngine engine, PublishedStates states, long checkpointLsn)
+    public static long Replay(StorageEngine engine, PublishedStates states, long checkpointLsn, System.Diagnostics.Activity? span = null)
     {
         var byName = engine.Stores.ToDictionary(s => s.Name, StringComparer.Ordinal);
         var state = states.Written;
@@ -104,6 +104,13 @@ internal static class EngineRecovery
             state = set.Build();
         });
         states.Written = state;
+        if (span is not null)
+        {
+            span.SetTag("zgdb.recovery.checkpoint_lsn", checkpointLsn);
+            span.SetTag("zgdb.recovery.last_lsn", result.LastLsn);
+            span.SetTag("zgdb.recovery.replayed_records", result.RecordsApplied);
+            span.SetTag("zgdb.recovery.torn_bytes_cut", result.TornBytesCut);
+        }
         if (result.RecordsApplied > 0)
             engine.Options.LoggerFor(ZgDbLogCategories.Recovery).LogInformation(ZgDbEvents.WalReplayed, "ZgDb recovery: replayed {Records} WAL records up to LSN {Lsn}.", result.RecordsApplied, result.LastLsn);
         return result.LastLsn;

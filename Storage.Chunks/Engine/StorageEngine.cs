@@ -31,17 +31,18 @@ internal sealed class StorageEngine : IDisposable
     private readonly ManifestStore? _manifests;
     private readonly LockFile? _lock;
 
-    public StorageEngine(DatabaseModel model, string? directory, ZgDbOptions options)
+    public StorageEngine(DatabaseModel model, string? directory, ZgDbOptions options, string? telemetryName = null)
     {
         options.Validate();
+        Telemetry = telemetryName is null ? EngineTelemetry.Unnamed : new EngineTelemetry(telemetryName);
         Model = model;
         Options = options;
         Directory = directory is null ? null : Path.GetFullPath(directory);
         FileSystem = options.FileSystem;
         Serializer = new DocumentSerializer(model);
         Cloner = new DocumentCloner(model);
-        Cache = new ChunkCache(options.ChunkCacheBytes);
-        Gate = new WriteGate(options.WriteLockTimeout);
+        Cache = new ChunkCache(options.ChunkCacheBytes, Telemetry);
+        Gate = new WriteGate(options.WriteLockTimeout, Telemetry);
         Files = new EngineFiles(FileSystem, Directory is null ? null : ChunkDirectory, Directory is null ? null : WalDirectory, Cache, options);
         _checkpoints = new CheckpointRunner(this);
         _stores = new ICollectionStore[model.Entities.Count];
@@ -70,6 +71,7 @@ internal sealed class StorageEngine : IDisposable
             throw new ZgDbIOException(Directory, "create the database directory", e);
         }
         _lock = LockFile.Acquire(Directory);
+        using var recovery = Telemetry.StartSpan("recovery"); // the open's reading of the manifest and replay of the log
         try
         {
             if (!FileSystem.DirectoryExists(ChunkDirectory) || !FileSystem.DirectoryExists(WalDirectory))
@@ -88,24 +90,26 @@ internal sealed class StorageEngine : IDisposable
                 _orphans.AddRange(manifest.Collections.Where(c => model.FindCollection(c.Name) is null));
             Files.DeleteUnreferenced(_manifests);
             var checkpointed = _published.Written;
-            _lastLsn = EngineRecovery.Replay(this, _published, manifest?.CheckpointLsn ?? 0); // in memory (a torn tail is cut): no record is written before RecordModel
+            _lastLsn = EngineRecovery.Replay(this, _published, manifest?.CheckpointLsn ?? 0, recovery); // in memory (a torn tail is cut): no record is written before RecordModel
             var recovered = _published.Written;
             for (int i = 0; i < _stores.Length; i++) _stores[i].CheckUniqueIndexes(recovered.Collections[i]); // before the new model is recorded
             if (manifest is null || manifest.ModelFingerprint != model.Stored.Fingerprint)
                 _checkpoints.RecordModel(manifest, checkpointed); // the model every later WAL record is written under is on disk first
             _published.Reset(new DatabaseState(recovered.Collections, _lastLsn, recovered.Metadata));
             EngineRecovery.MakeRecoveredFilesDurable(this);
-            _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.LoggerFor(ZgDbLogCategories.Wal));
+            _wal = new WalWriter(FileSystem, WalDirectory, _lastLsn, options.WalSegmentBytes, options.LoggerFor(ZgDbLogCategories.Wal), Telemetry);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            EngineTelemetry.Failed(recovery, e);
             // The boundary of open: whatever file failed (a manifest, a WAL segment, a chunk while checking a unique
             // index, a flush), the caller sees the catalog's I/O error with the operating system's error inside.
             _lock.Dispose();
             throw new ZgDbIOException(Directory, "open the database", e);
         }
-        catch
+        catch (Exception e)
         {
+            EngineTelemetry.Failed(recovery, e);
             _lock.Dispose();
             throw;
         }
@@ -119,6 +123,9 @@ internal sealed class StorageEngine : IDisposable
     public DocumentSerializer Serializer { get; }
     public DocumentCloner Cloner { get; }
     public ChunkCache Cache { get; }
+
+    /// <summary>This database's telemetry identity (<c>db.namespace</c>) and engine spans.</summary>
+    public EngineTelemetry Telemetry { get; }
 
     /// <summary>The model the opened manifest recorded (null when new or in memory); read while the collections open.</summary>
     internal StoredModel? StoredModelAtOpen => _manifests?.Current?.Model;

@@ -5,8 +5,9 @@ namespace ZgDb.Storage.Engine;
 /// swap, the close), a bounded wait that names the holder when it times out, and the write this thread is building
 /// under the gate (so a write from inside another write's callback joins it instead of waiting for itself).
 /// </summary>
-internal sealed class WriteGate(TimeSpan timeout)
+internal sealed class WriteGate(TimeSpan timeout, EngineTelemetry? telemetry = null)
 {
+    private readonly EngineTelemetry _telemetry = telemetry ?? EngineTelemetry.Unnamed;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Who holds the gate, for the timeout's message: recorded as plain fields (formatted only if a wait times out).
@@ -41,11 +42,13 @@ internal sealed class WriteGate(TimeSpan timeout)
     {
         if (InsideWrite)
             throw new InvalidOperationException($"ZgDb cannot start {what} inside the callback of another write (an UpdateMany action or a DeleteMany predicate) on the same database: it would wait for itself. Writes (Insert, Update, Delete, ...) inside such a callback join the outer write; do this after it returns.");
+        long waitStart = EngineInstruments.WriteGateWait.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         if (!_gate.Wait(timeout))
             throw new ZgDbException(
                 $"ZgDb waited {timeout.TotalSeconds:0.#} s (ZgDbOptions.WriteLockTimeout) to start {what}, but the write lock is held by {DescribeHolder()}. " +
                 "A transaction belongs to the async flow that began it: one begun inside an async method (after an await) is not seen by its caller once that method returns, " +
                 "so the caller's writes wait for it. Commit or dispose every transaction, and begin it in the method that writes through it. Nothing was written.");
+        if (waitStart != 0) _telemetry.Record(EngineInstruments.WriteGateWait, EngineInstruments.SecondsSince(waitStart));
         _heldSinceTicks = DateTime.UtcNow.Ticks;
         _holderThread = Environment.CurrentManagedThreadId;
         Volatile.Write(ref _holder, what);
@@ -58,7 +61,12 @@ internal sealed class WriteGate(TimeSpan timeout)
     }
 
     /// <summary>Takes the gate however long it is held, recording no holder (a checkpoint's swap after its files are durable: it must happen).</summary>
-    public void EnterUnbounded() => _gate.Wait();
+    public void EnterUnbounded()
+    {
+        long waitStart = EngineInstruments.WriteGateWait.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        _gate.Wait();
+        if (waitStart != 0) _telemetry.Record(EngineInstruments.WriteGateWait, EngineInstruments.SecondsSince(waitStart));
+    }
 
     /// <summary>Releases a gate taken with <see cref="EnterUnbounded"/>.</summary>
     public void ExitUnbounded() => _gate.Release();

@@ -18,6 +18,16 @@ internal interface IStorageFileSystem
 
     byte[] ReadAllBytes(string path);
 
+    /// <summary>
+    /// Reads a whole file without holding the caller's thread for the I/O (an async query's chunk loads). A file
+    /// system without asynchronous reads (the tests' fault injectors) reads synchronously, after checking the token.
+    /// </summary>
+    Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(ReadAllBytes(path));
+    }
+
     /// <summary>Renames a file, replacing the target if it exists (atomic on POSIX file systems).</summary>
     void Move(string source, string destination);
 
@@ -43,4 +53,12 @@ internal interface IStorageFile : IDisposable
 
     /// <summary>Flushes the file's data to the disk itself (fsync), not only to the OS cache.</summary>
     void FlushToDisk();
+
+    /// <summary>
+    /// Flushes the file's data and the metadata needed to read it back (its length) to the disk: fdatasync on Linux,
+    /// as PostgreSQL's and SQLite's logs are flushed; it skips timestamps, which nothing reads. Used for records
+    /// appended to a WAL segment that already exists (its creation is flushed with <see cref="FlushToDisk"/> and a
+    /// directory flush). A file system without it flushes everything.
+    /// </summary>
+    void FlushDataToDisk() => FlushToDisk();
 }

@@ -24,6 +24,8 @@ internal sealed partial class PhysicalFileSystem : IStorageFileSystem
 
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
 
+    public Task<byte[]> ReadAllBytesAsync(string path, CancellationToken cancellationToken) => File.ReadAllBytesAsync(path, cancellationToken);
+
     public void Move(string source, string destination) => File.Move(source, destination, overwrite: true);
 
     public void Delete(string path) => File.Delete(path);
@@ -49,6 +51,9 @@ internal sealed partial class PhysicalFileSystem : IStorageFileSystem
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int Fdatasync(nint fd);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
@@ -79,6 +84,28 @@ internal sealed partial class PhysicalFileSystem : IStorageFileSystem
         public void SetLength(long length) => stream.SetLength(length);
 
         public void FlushToDisk() => stream.Flush(flushToDisk: true);
+
+        public void FlushDataToDisk()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                FlushToDisk();
+                return;
+            }
+            stream.Flush(flushToDisk: false); // the stream's buffer to the kernel
+            bool added = false;
+            var handle = stream.SafeFileHandle;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                if (Fdatasync(handle.DangerousGetHandle()) != 0)
+                    throw new IOException($"fdatasync of '{stream.Name}' failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
+        }
 
         public void Dispose() => stream.Dispose();
     }

@@ -17,6 +17,7 @@ internal sealed class WalWriter : IDisposable
     private readonly string _directory;
     private readonly long _segmentBytes;
     private readonly ILogger _logger;
+    private readonly EngineTelemetry _telemetry;
     private readonly object _lock = new();
     private readonly object _segmentLock = new();
     private List<(long Lsn, uint Kind, byte[] Payload)> _queue = new();
@@ -32,8 +33,9 @@ internal sealed class WalWriter : IDisposable
     private byte[] _buffer = new byte[1 << 16];
     private readonly byte[] _header = new byte[WalLayout.RecordHeaderLength];
 
-    public WalWriter(IStorageFileSystem fs, string directory, long lastLsn, long segmentBytes, ILogger logger)
+    public WalWriter(IStorageFileSystem fs, string directory, long lastLsn, long segmentBytes, ILogger logger, EngineTelemetry? telemetry = null)
     {
+        _telemetry = telemetry ?? EngineTelemetry.Unnamed;
         _fs = fs;
         _directory = directory;
         _segmentBytes = segmentBytes;
@@ -146,7 +148,15 @@ internal sealed class WalWriter : IDisposable
             }
             try
             {
+                bool measured = EngineInstruments.WalFlushDuration.Enabled | EngineInstruments.WalFlushRecords.Enabled | EngineInstruments.WalFlushBytes.Enabled;
+                long start = measured ? System.Diagnostics.Stopwatch.GetTimestamp() : 0, bytesBefore = measured ? BytesWritten : 0;
                 WriteBatch(batch);
+                if (measured)
+                {
+                    _telemetry.Record(EngineInstruments.WalFlushDuration, EngineInstruments.SecondsSince(start));
+                    _telemetry.Record(EngineInstruments.WalFlushRecords, batch.Count);
+                    _telemetry.Record(EngineInstruments.WalFlushBytes, BytesWritten - bytesBefore);
+                }
             }
             catch (Exception e)
             {
@@ -194,7 +204,7 @@ internal sealed class WalWriter : IDisposable
             if (_segment is null || full || lsn - groupFirst > WalLayout.MaxGroupOffset)
             {
                 unflushed |= Append(ref buffered);
-                if (unflushed) _segment!.FlushToDisk();
+                if (unflushed) _segment!.FlushDataToDisk();
                 unflushed = false;
                 groupFirst = lsn;
                 if (_segment is null || full)
@@ -220,7 +230,7 @@ internal sealed class WalWriter : IDisposable
             buffered += (int)recordLength;
         }
         unflushed |= Append(ref buffered);
-        if (unflushed) _segment!.FlushToDisk();
+        if (unflushed) _segment!.FlushDataToDisk();
     }
 
     /// <summary>Appends the buffered records to the segment (no flush); returns whether there were any.</summary>

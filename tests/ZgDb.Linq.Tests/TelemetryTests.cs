@@ -25,6 +25,7 @@ public sealed class TelemetryDb : ZgDatabase
 /// attributes, the duration and rows histograms, the observable figures, and nothing made while nothing listens.
 /// The tests of this class run one at a time (one xunit collection); no other class attaches a ZgDb listener.
 /// </summary>
+[Collection(TelemetryListeners.Name)]
 public sealed class TelemetryTests : IDisposable
 {
     private readonly List<TelemetryItem> _items = Enumerable.Range(1, 200).Select(i => new TelemetryItem { Id = i, Group = i % 10, Name = "item " + i }).ToList();

@@ -61,7 +61,7 @@ internal sealed class PlanText(object?[] parameters)
             computed = Expression.Lambda<Func<object?>>(Expression.Convert(bound, typeof(object))).Compile(preferInterpretation: true)();
             return true;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException and not Storage.Engine.ChunkLoadRequired)
         {
             return false;
         }

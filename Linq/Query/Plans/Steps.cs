@@ -129,7 +129,7 @@ internal sealed class Guarded<T>(IReadOnlyList<Planning.NoThrowRequirement> requ
             value();
             return true;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException and not Storage.Engine.ChunkLoadRequired)
         {
             return false;
         }

@@ -118,7 +118,7 @@ internal static class RelinqFrontEnd
                 model = Parser.GetParsedQuery(query);
             }
         }
-        catch (Exception e) when (e is not NotSupportedException)
+        catch (Exception e) when (e is not NotSupportedException and not Storage.Engine.ChunkLoadRequired)
         {
             throw new NotSupportedException($"ZgDb cannot evaluate the query '{query}': {e.Message}", e);
         }
