@@ -11,6 +11,47 @@ public sealed class TelemetryListeners
     public const string Name = "ZgDb telemetry listeners";
 }
 
+/// <summary>The spans of the "ZgDb" source stopped while alive, of one database class (db.namespace): the listener of the telemetry tests.</summary>
+internal class StoppedSpans : IDisposable
+{
+    private readonly ActivityListener _listener;
+    private readonly List<Activity> _stopped = [];
+
+    public StoppedSpans(string dbNamespace)
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ZgDbTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.GetTagItem("db.namespace") as string != dbNamespace) return;
+                lock (_stopped) _stopped.Add(activity);
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    /// <summary>The spans stopped so far, forgotten here.</summary>
+    public List<Activity> Take()
+    {
+        lock (_stopped)
+        {
+            var taken = _stopped.ToList();
+            _stopped.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>The spans stopped so far with this display name (kept).</summary>
+    public List<Activity> Named(string name)
+    {
+        lock (_stopped) return _stopped.Where(a => a.DisplayName == name).ToList();
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
+
 /// <summary>A database class of its own: the engine's measurements of these tests are told apart by db.namespace.</summary>
 public sealed class EngineTelemetryDb : ZgDatabase
 {
@@ -37,33 +78,7 @@ public sealed class EngineTelemetryTests : IDisposable
     private static List<TelemetryItem> Copies() => Items.Select(i => new TelemetryItem { Id = i.Id, Group = i.Group, Name = i.Name }).ToList();
 
     /// <summary>Stopped spans of <see cref="EngineTelemetryDb"/>.</summary>
-    private sealed class Spans : IDisposable
-    {
-        private readonly ActivityListener _listener;
-        private readonly List<Activity> _stopped = [];
-
-        public Spans()
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == ZgDbTelemetry.ActivitySourceName,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = activity =>
-                {
-                    if (activity.GetTagItem("db.namespace") as string != nameof(EngineTelemetryDb)) return;
-                    lock (_stopped) _stopped.Add(activity);
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        public List<Activity> Named(string name)
-        {
-            lock (_stopped) return _stopped.Where(a => a.DisplayName == name).ToList();
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
+    private sealed class Spans() : StoppedSpans(nameof(EngineTelemetryDb));
 
     /// <summary>Every measurement of the meter's instruments for <see cref="EngineTelemetryDb"/>, by instrument name.</summary>
     private sealed class Measurements : IDisposable

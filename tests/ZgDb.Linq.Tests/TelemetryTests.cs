@@ -40,38 +40,7 @@ public sealed class TelemetryTests : IDisposable
     }
 
     /// <summary>Collects the stopped spans of <see cref="TelemetryDb"/> while alive.</summary>
-    private sealed class Spans : IDisposable
-    {
-        private readonly ActivityListener _listener;
-        private readonly List<Activity> _stopped = [];
-
-        public Spans()
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == ZgDbTelemetry.ActivitySourceName,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = activity =>
-                {
-                    if (activity.GetTagItem("db.namespace") as string != nameof(TelemetryDb)) return;
-                    lock (_stopped) _stopped.Add(activity);
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        public List<Activity> Take()
-        {
-            lock (_stopped)
-            {
-                var taken = _stopped.ToList();
-                _stopped.Clear();
-                return taken;
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
+    private sealed class Spans() : StoppedSpans(nameof(TelemetryDb));
 
     private static object? Tag(Activity activity, string name) => activity.GetTagItem(name);
 
