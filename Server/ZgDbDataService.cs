@@ -39,7 +39,7 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
 
     /// <summary>A write; with an idempotency key (the client sends one with every write outside a transaction) a retry is answered from the first attempt, not applied again.</summary>
     public override Task<WriteReply> Write(WriteRequest request, ServerCallContext context) => Run(() =>
-        context.RequestHeaders.GetValue(RemoteProtocol.IdempotencyHeader) is { } key
+        ZgDbServerInterceptor.Single(context.GetHttpContext().Request.Headers, RemoteProtocol.IdempotencyHeader) is { } key
             ? served.Idempotency.Run(key, request, () => served.Collection(request.Collection).Write(request))
             : served.Collection(request.Collection).Write(request));
 

@@ -34,6 +34,9 @@ public static partial class ZgDbServerExtensions
     {
         services.AddSingleton(_ => new ServedDatabase(open(), options));
         services.AddSingleton<ZgDbServerInterceptor>();
+        // One service instance for every call (it holds nothing per call): gRPC activates a registered service from
+        // the container instead of creating one per call.
+        services.AddSingleton<ZgDbDataService>();
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.MaxMessageSize;
