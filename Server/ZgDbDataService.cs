@@ -46,9 +46,32 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
     public override Task<CountReply> Count(CountRequest request, ServerCallContext context) =>
         Run(() => new CountReply { Count = served.Collection(request.Collection).Count() });
 
+    /// <summary>Waits for the write-ahead log to be on disk (async: no thread waits for the flush).</summary>
+    public override async Task<FlushReply> Flush(FlushRequest request, ServerCallContext context)
+    {
+        try
+        {
+            await served.Database.FlushAsync(context.CancellationToken);
+            return new FlushReply { DurableLsn = served.Database.GetStatistics().DurableLsn };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw ServerErrors.ToRpc(e);
+        }
+    }
+
+    public override Task<CheckpointReply> Checkpoint(CheckpointRequest request, ServerCallContext context) => Run(() =>
+    {
+        served.Database.Checkpoint();
+        return new CheckpointReply { CheckpointLsn = served.Database.GetStatistics().CheckpointLsn };
+    });
+
+    public override Task<StatisticsReply> Statistics(StatisticsRequest request, ServerCallContext context) =>
+        Run(() => new StatisticsReply { StatisticsJson = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(served.Database.GetStatistics())) });
+
     public override async Task Query(QueryRequest request, IServerStreamWriter<QueryPage> responseStream, ServerCallContext context)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, served.Aborted);
         timeout.CancelAfter(served.Options.CallTimeout);
         using var run = new QueryRun(served, request);
         if (request.ExplainOnly)
@@ -62,6 +85,10 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
             try
             {
                 page = run.NextPage(served.Options.PageSize, timeout.Token);
+            }
+            catch (OperationCanceledException) when (served.Aborted.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, $"the ZgDb server stopped before the query ended (ZgServerOptions.DrainTimeout {served.Options.DrainTimeout})."));
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
@@ -79,7 +106,7 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
     /// </summary>
     public override async Task Transaction(IAsyncStreamReader<TxRequest> requestStream, IServerStreamWriter<TxReply> responseStream, ServerCallContext context)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, served.Aborted);
         timeout.CancelAfter(served.Options.TransactionTimeout);
         using var transaction = served.Database.BeginTransaction();
         await responseStream.WriteAsync(new TxReply { Begun = true }, timeout.Token);
@@ -103,6 +130,10 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
                 await responseStream.WriteAsync(reply, timeout.Token);
                 if (reply.ResultCase == TxReply.ResultOneofCase.Ended) return;
             }
+        }
+        catch (OperationCanceledException) when (served.Aborted.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the ZgDb server stopped before the transaction ended (ZgServerOptions.DrainTimeout {served.Options.DrainTimeout}); it was rolled back."));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {

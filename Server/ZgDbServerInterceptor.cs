@@ -69,6 +69,8 @@ internal sealed class ZgDbServerInterceptor(ServedDatabase served) : Interceptor
 
     private void Check(ServerCallContext context)
     {
+        if (served.Stopping)
+            throw new RpcException(new Status(StatusCode.Unavailable, "the ZgDb server is stopping: it finishes the calls in flight and accepts no new ones."));
         var remote = context.GetHttpContext().Connection.RemoteIpAddress;
         if (!served.Options.AllowRemoteClients && remote is not null && !IPAddress.IsLoopback(remote))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"this ZgDb server serves loopback clients only (set ZgServerOptions.AllowRemoteClients to serve {remote})."));

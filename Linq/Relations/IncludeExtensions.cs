@@ -10,7 +10,8 @@ public interface IIncludableQueryable<out TEntity, out TProperty> : IQueryable<T
 /// Eager loading of navigations, as in EF Core: <c>db.Posts.Include(p =&gt; p.Author)</c>,
 /// <c>db.Users.Include(u =&gt; u.Posts).ThenInclude(p =&gt; p.Comments)</c>, and filtered collection includes
 /// (<c>Include(u =&gt; u.Posts.Where(p =&gt; p.Published).OrderBy(p =&gt; p.Title).Take(5))</c>). Navigations are resolved
-/// by primary-key lookups and the foreign-key indexes. On a query that is not a ZgDb query these do nothing.
+/// by primary-key lookups and the foreign-key indexes. On a query that is not a ZgDb query these do nothing; on a
+/// database connected to a server (<c>ZgDatabase.Connect</c>) they throw <see cref="NotSupportedException"/> (not carried yet).
 /// In the namespace <c>ZgDb.Linq</c>, imported deliberately, so a file importing EF Core's namespace too has no
 /// ambiguous <c>Include</c> (docs/ASYNC.md).
 /// </summary>
@@ -43,10 +44,19 @@ public static class IncludeExtensions
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(path);
+        if (RemoteRoot(source.Expression) is { } remote)
+            throw new NotSupportedException($"Include({path}) is not available on a database connected to the ZgDb server {remote.Address} yet: the remote query format has no node for it (docs/SERVER.md, \"Not done yet\"). Load the related documents with their own query (by key, or Where on the foreign key).");
         if (source.Provider is not Query.ZgQueryProvider)
             return new IncludableQueryable<TEntity, TProperty>(source);
         var call = Expression.Call(null, method, source.Expression, Expression.Quote(path));
         return new IncludableQueryable<TEntity, TProperty>(source.Provider.CreateQuery<TEntity>(call));
+    }
+
+    /// <summary>The backend of the connected database the query is rooted at, or null (an embedded database, or not a ZgDb query).</summary>
+    private static Remote.IRemoteBackend? RemoteRoot(Expression expression)
+    {
+        while (expression is MethodCallExpression { Arguments.Count: > 0 } call) expression = call.Arguments[0];
+        return expression is ConstantExpression { Value: Query.IZgCollection collection } ? collection.Database.Remote : null;
     }
 
     private sealed class IncludableQueryable<TEntity, TProperty>(IQueryable<TEntity> inner) : IIncludableQueryable<TEntity, TProperty>, IOrderedQueryable<TEntity>
