@@ -201,7 +201,11 @@ internal sealed class QueryRun : IDisposable
             throw ZgDbDataService.Refuse(StatusCode.InvalidArgument, RemoteProtocol.Refused, "The query was refused before running: " + e.Message);
         }
         Provider = served.Collection(message.Collection).Root.Provider;
+        _includes = IncludeTree.Of(_query);
     }
+
+    /// <summary>The navigations the query includes, when its results are the included entities (null otherwise).</summary>
+    private readonly IncludeTree? _includes;
 
     private IQueryProvider Provider { get; }
 
@@ -231,7 +235,7 @@ internal sealed class QueryRun : IDisposable
             }
             _rows ??= ((IEnumerable)Provider.CreateQuery(_query)).GetEnumerator();
             var element = RemoteDatabase.ElementType(_query.Type);
-            var page = new QueryPage();
+            var page = new QueryPage { Included = _includes is not null };
             while (page.Items.Count < pageSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -240,7 +244,8 @@ internal sealed class QueryRun : IDisposable
                     _done = true;
                     break;
                 }
-                page.Items.Add(UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Json), _served.Options.CompressAbove)));
+                var json = _includes is null ? JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Json) : _includes.Envelope(_rows.Current!, element, _served.Json);
+                page.Items.Add(UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(json, _served.Options.CompressAbove)));
             }
             return page;
         }
@@ -251,4 +256,74 @@ internal sealed class QueryRun : IDisposable
     }
 
     public void Dispose() => (_rows as IDisposable)?.Dispose();
+}
+
+/// <summary>
+/// The navigations a query includes (<c>Include(b =&gt; b.Writer)</c>, <c>.ThenInclude(...)</c>) as a tree of names, and
+/// the envelope each result travels in so the client gets them: <c>{"d": document, "n": {"Writer": {"d": ..., "n":
+/// {...}}}}</c> (a collection navigation is an array of envelopes, a missing reference null). The documents' own JSON
+/// never holds navigations (the engine stores none), hence the envelope.
+/// </summary>
+internal sealed class IncludeTree
+{
+    private readonly Dictionary<string, IncludeTree> _children = new(StringComparer.Ordinal);
+
+    /// <summary>The tree of <paramref name="query"/>'s Include chain, or null when it has none or its results are not the entities it includes (a Select after it).</summary>
+    public static IncludeTree? Of(Expression query)
+    {
+        var calls = new List<MethodCallExpression>();
+        for (var node = query; node is MethodCallExpression call && call.Arguments.Count > 0; node = call.Arguments[0])
+            if (call.Method.DeclaringType == typeof(ZgDb.Linq.IncludeExtensions)) calls.Add(call);
+        if (calls.Count == 0 || !typeof(IQueryable).IsAssignableFrom(query.Type)) return null;
+        var included = calls[0].Method.GetGenericArguments()[0];
+        if (RemoteDatabase.ElementType(query.Type) != included) return null;
+        calls.Reverse(); // from the innermost: each Include starts a path, each ThenInclude extends the last one
+        var root = new IncludeTree();
+        IncludeTree? last = null;
+        foreach (var call in calls)
+        {
+            var name = ((MemberExpression)((LambdaExpression)((UnaryExpression)call.Arguments[1]).Operand).Body).Member.Name;
+            var parent = call.Method.Name == nameof(ZgDb.Linq.IncludeExtensions.Include) ? root : last!;
+            if (!parent._children.TryGetValue(name, out var child)) parent._children[name] = child = new IncludeTree();
+            last = child;
+        }
+        return root;
+    }
+
+    public byte[] Envelope(object item, Type type, JsonSerializerOptions json)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) Write(writer, item, type, json);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void Write(Utf8JsonWriter writer, object item, Type type, JsonSerializerOptions json)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("d");
+        JsonSerializer.Serialize(writer, item, type, json);
+        writer.WriteStartObject("n");
+        foreach (var (name, child) in _children)
+        {
+            writer.WritePropertyName(name);
+            var property = item.GetType().GetProperty(name)!;
+            switch (property.GetValue(item))
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case IEnumerable many when property.PropertyType != typeof(string):
+                    var element = RemoteDatabase.ElementType(property.PropertyType);
+                    writer.WriteStartArray();
+                    foreach (var one in many) child.Write(writer, one!, element, json);
+                    writer.WriteEndArray();
+                    break;
+                case var one:
+                    child.Write(writer, one, property.PropertyType, json);
+                    break;
+            }
+        }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
 }

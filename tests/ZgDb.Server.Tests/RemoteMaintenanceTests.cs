@@ -182,22 +182,6 @@ public sealed class RemoteMaintenanceTests
     }
 
     [Fact]
-    public async Task Include_on_a_connected_database_is_refused_rather_than_loading_nothing()
-    {
-        await using var server = await TestServerFixture.StartAsync<RulesDb>();
-        using var db = server.Connect<RulesDb>();
-        db.Writers.Insert(new Writer { Id = 1, Email = "w@example.org", Name = "W" });
-        db.Books.Insert(new Book { Id = 1, WriterId = 1, Title = "T" });
-        var e = Assert.Throws<NotSupportedException>(() => ZgDb.Linq.IncludeExtensions.Include(db.Books.Where(b => b.Id > 0), b => b.Writer).ToList());
-        Assert.Contains("Include(b => b.Writer) is not available on a database connected to the ZgDb server", e.Message);
-        // embedded, the same query loads the writer: the refusal is what stands between a connected user and a silent null
-        using var embedded = ZgDatabase.OpenInMemory<RulesDb>();
-        embedded.Writers.Insert(new Writer { Id = 1, Email = "w@example.org", Name = "W" });
-        embedded.Books.Insert(new Book { Id = 1, WriterId = 1, Title = "T" });
-        Assert.Equal("W", ZgDb.Linq.IncludeExtensions.Include(embedded.Books.Where(b => b.Id > 0), b => b.Writer).Single().Writer!.Name);
-    }
-
-    [Fact]
     public async Task Maintenance_calls_need_the_token_and_the_handshake()
     {
         await using var server = await TestServerFixture.StartAsync();
