@@ -127,6 +127,25 @@ public sealed class RemoteIncludeTests
         Assert.Contains("put Include before", afterClient.Message);
     }
 
+    [Theory]
+    [InlineData("""{"k":"op","n":"Include","a":[{"k":"source","n":"Articles"},{"k":"lambda","n":"a#0","a":[{"k":"member","n":"Title","a":[{"k":"param","n":"a#0"}]}]}]}""", "must read one navigation")]
+    [InlineData("""{"k":"op","n":"ThenInclude","a":[{"k":"source","n":"Articles"},{"k":"lambda","n":"a#0","a":[{"k":"member","n":"Author","a":[{"k":"param","n":"a#0"}]}]}]}""", "must follow an Include")]
+    [InlineData("""{"k":"op","n":"Include","a":[{"k":"source","n":"Articles"}]}""", "takes a source and a navigation")]
+    public async Task A_raw_Include_that_is_not_a_navigation_is_refused_before_running(string chain, string named)
+    {
+        await using var server = await TestServerFixture.StartAsync<PressDb>();
+        using var channel = server.Channel();
+        var client = new ZgDb.Remote.Protocol.ZgDbData.ZgDbDataClient(channel);
+        var request = new ZgDb.Remote.Protocol.QueryRequest { Query = Google.Protobuf.ByteString.CopyFromUtf8($$"""{"version":1,"collection":"Articles","chain":{{chain}}}""") };
+        var e = Assert.Throws<Grpc.Core.RpcException>(() =>
+        {
+            using var call = client.Query(request, TestServerFixture.HandshakenHeaders<PressDb>());
+            while (call.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult()) { }
+        });
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains(named, e.Status.Detail);
+    }
+
     /// <summary>A method of the application (runs on the client).</summary>
     public static bool Local(Article article) => article.Id > 0;
 }
