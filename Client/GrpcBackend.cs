@@ -174,6 +174,43 @@ internal sealed class GrpcBackend : IRemoteBackend
         if (ReferenceEquals(_current.Value, transaction)) _current.Value = null;
     }
 
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Data.FlushAsync(new FlushRequest(), Options(cancellationToken)).ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (RpcException e)
+        {
+            throw Failure(e);
+        }
+    }
+
+    public void Checkpoint()
+    {
+        // As embedded: the engine refuses a checkpoint inside a transaction (on the server the call would run outside it).
+        if (Current is not null) throw new InvalidOperationException("Checkpoint() cannot run inside a transaction: commit or dispose the transaction first.");
+        Retried(o => Data.Checkpoint(new CheckpointRequest(), o));
+    }
+
+    public DatabaseStatistics GetStatistics()
+    {
+        var reply = Retried(o => Data.Statistics(new StatisticsRequest(), o));
+        try
+        {
+            return JsonSerializer.Deserialize<DatabaseStatistics>(reply.StatisticsJson.Span)
+                   ?? throw new JsonException("the statistics are null");
+        }
+        catch (JsonException e)
+        {
+            throw new ZgDbConnectionException(Address, "the server sent statistics that cannot be read: " + e.Message, e);
+        }
+    }
+
     public CallOptions Options(CancellationToken cancellationToken = default) =>
         new(_headers, DateTime.UtcNow + _options.CallTimeout, cancellationToken);
 

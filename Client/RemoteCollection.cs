@@ -48,6 +48,30 @@ internal sealed class RemoteCollection<T>(GrpcBackend backend, EntityType entity
     public bool Delete(object key) =>
         Write(new WriteRequest { Collection = entity.CollectionName, Kind = WriteKind.Delete, KeyJson = ByteString.CopyFrom(KeyJson.Write(entity, key)) }).Deleted;
 
+    private static readonly System.Reflection.MethodInfo QueryableWhere = typeof(Queryable).GetMethods()
+        .Single(m => m.Name == nameof(Queryable.Where) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0].GetGenericArguments().Length == 2)
+        .MakeGenericMethod(typeof(T));
+
+    /// <summary>
+    /// The predicate travels as the remote query format's <c>Where(source, predicate)</c> (captured values computed here,
+    /// as for a query); the server rebuilds and checks it like a query and deletes what matches in one atomic write.
+    /// </summary>
+    public int DeleteMany(System.Linq.Expressions.Expression<Func<T, bool>> predicate)
+    {
+        var source = new QueryNode { Kind = "source", Name = entity.CollectionName };
+        var call = System.Linq.Expressions.Expression.Call(QueryableWhere,
+            System.Linq.Expressions.Expression.Constant(Enumerable.Empty<T>().AsQueryable()), System.Linq.Expressions.Expression.Quote(predicate));
+        var where = backend.Writer.TryWriteOperator(call, source)
+            ?? throw new NotSupportedException($"Collection '{entity.CollectionName}' is on the ZgDb server {backend.Address}: DeleteMany's predicate {predicate} cannot travel: it uses something the remote query format does not carry (a method of the application, a constructor, a constant of a type the model does not store; docs/SERVER.md, \"What runs where\"). Query the keys (db.{entity.CollectionName}.Where(...).Select(x => x.Key)) and Delete each, inside a transaction for one atomic write.");
+        var request = new WriteRequest
+        {
+            Collection = entity.CollectionName,
+            Kind = WriteKind.DeleteMany,
+            Query = UnsafeByteOperations.UnsafeWrap(new QueryMessage { Collection = entity.CollectionName, Chain = where }.ToUtf8()),
+        };
+        return Write(request).DeletedCount;
+    }
+
     public long Count()
     {
         var request = new CountRequest { Collection = entity.CollectionName };

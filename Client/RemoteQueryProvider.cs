@@ -71,7 +71,7 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
     {
         var chain = new List<MethodCallExpression>();
         var node = expression;
-        while (node is MethodCallExpression call && call.Method.DeclaringType == typeof(Queryable) && call.Arguments.Count > 0)
+        while (node is MethodCallExpression call && (call.Method.DeclaringType == typeof(Queryable) || IsInclude(call)) && call.Arguments.Count > 0)
         {
             chain.Add(call);
             node = call.Arguments[0];
@@ -89,11 +89,18 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
         return (node, chain, written, k);
     }
 
+    private static bool IsInclude(MethodCallExpression call) => call.Method.DeclaringType == typeof(ZgDb.Linq.IncludeExtensions);
+
     private (object? Result, Expression? Remainder) Split(Expression expression)
     {
         var (root, chain, written, k) = Walk(expression);
         if (written is null)
             throw new NotSupportedException($"The query {expression} does not start at a collection of this connected database; compose queries on db.<Collection>.");
+        // An Include is loaded by the server or not at all: none may be left to the client.
+        if (chain.Skip(k).FirstOrDefault(IsInclude) is { } include)
+            throw new NotSupportedException(k < chain.Count && !IsInclude(chain[k])
+                ? $"{include.Method.Name}({include.Arguments[1]}) comes after {chain[k].Method.Name}, which runs on the client of this connected database: put Include before the operators that cannot travel (docs/SERVER.md, \"What runs where\")."
+                : $"{include.Method.Name}({include.Arguments[1]}) cannot travel to the ZgDb server {backend.Address}: only a navigation of a relationship of the model does (x => x.Navigation), not a filtered include or a many-to-many navigation.");
         var collection = ((IQueryable)((ConstantExpression)root).Value!).ElementType;
         var name = backend.Model.FindEntity(collection)!.CollectionName;
         if (k == chain.Count)
@@ -146,7 +153,43 @@ internal sealed class RemoteQueryProvider(GrpcBackend backend) : IQueryProvider,
     {
         foreach (var page in Pages(message))
             foreach (var item in page.Items)
-                yield return JsonSerializer.Deserialize<T>(backend.Unpack(item.Span), backend.Json)!;
+                yield return page.Included ? (T)Included(backend.Unpack(item.Span), typeof(T)) : JsonSerializer.Deserialize<T>(backend.Unpack(item.Span), backend.Json)!;
+    }
+
+    /// <summary>A result of a query with Include: its envelope (the server's <c>IncludeTree</c>) read back, the included documents set on their navigations.</summary>
+    private object Included(ReadOnlySpan<byte> envelope, Type type)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(envelope.ToArray());
+            return Included(document.RootElement, type);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+        {
+            throw new ZgDbConnectionException(backend.Address, "the server sent an included result that cannot be read: " + e.Message, e);
+        }
+    }
+
+    private object Included(JsonElement envelope, Type type)
+    {
+        var item = envelope.GetProperty("d").Deserialize(type, backend.Json) ?? throw new JsonException("an included document is null");
+        foreach (var navigation in envelope.GetProperty("n").EnumerateObject())
+        {
+            var property = item.GetType().GetProperty(navigation.Name) ?? throw new JsonException($"{item.GetType().Name} has no navigation '{navigation.Name}'");
+            object? value = null;
+            if (navigation.Value.ValueKind == JsonValueKind.Array)
+            {
+                var element = property.PropertyType.GetInterfaces().Append(property.PropertyType)
+                    .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)).GetGenericArguments()[0];
+                var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+                foreach (var one in navigation.Value.EnumerateArray()) list.Add(Included(one, element));
+                value = list;
+            }
+            else if (navigation.Value.ValueKind != JsonValueKind.Null)
+                value = Included(navigation.Value, property.PropertyType);
+            property.SetValue(item, value);
+        }
+        return item;
     }
 
     private IEnumerable<QueryPage> Pages(QueryMessage message)

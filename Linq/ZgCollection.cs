@@ -222,12 +222,14 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
 
     /// <summary>Deletes every document matching <paramref name="predicate"/> as one atomic write; returns how many.</summary>
     /// <exception cref="ArgumentNullException">The predicate is null.</exception>
+    /// <exception cref="NotSupportedException">On a connected database (<c>ZgDatabase.Connect</c>): the predicate holds something the remote query format cannot carry (a method of the application, a constructor, a constant of a type the model does not store); the message says which. The predicate runs on the server, as a query's <c>Where</c>.</exception>
     /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
     /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
     /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
     /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public int DeleteMany(Expression<Func<T, bool>> predicate)
     {
+        if (RemoteCollection is { } remote) return remote.DeleteMany(predicate ?? throw new ArgumentNullException(nameof(predicate)));
         var store = Store;
         ArgumentNullException.ThrowIfNull(predicate);
         return store.DeleteMany(predicate.Compile());
@@ -238,12 +240,15 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     /// them, as one atomic write; returns how many. The update may not change keys.
     /// </summary>
     /// <exception cref="ArgumentNullException">The predicate is null.</exception>
+    /// <exception cref="NotSupportedException">On a connected database: the update is compiled code, which does not travel.</exception>
     /// <exception cref="ZgDbFaultedException">The database no longer accepts writes (an earlier WAL or checkpoint failure), or the write-ahead log failed now.</exception>
     /// <exception cref="ZgDbCorruptFileException">A chunk or index file it had to load failed its checks (<see cref="ZgDbCorruptFileException.Reason"/>, file and offset).</exception>
     /// <exception cref="ZgDbUnsupportedVersionException">A chunk or index file it had to load is of a newer format version.</exception>
     /// <exception cref="ZgDbIOException">A chunk or index file it had to load could not be read.</exception>
     public int UpdateMany(Expression<Func<T, bool>> predicate, Action<T> update)
     {
+        if (RemoteCollection is not null)
+            throw new NotSupportedException($"Collection '{_entity.CollectionName}' is on the ZgDb server {Database.Remote?.Address}: UpdateMany cannot travel, its update is an Action<{typeof(T).Name}> (compiled code, which no wire format carries). Query the documents, change them and Update each (inside a transaction for one atomic write).");
         var store = Store;
         ArgumentNullException.ThrowIfNull(predicate);
         return store.UpdateMany(predicate.Compile(), update);

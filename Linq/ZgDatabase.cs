@@ -196,7 +196,11 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
 
     /// <summary>Completes once every write made so far is flushed to disk (at once for an in-memory database).</summary>
     /// <exception cref="ZgDbFaultedException">The write-ahead log could not be written; those writes are not durable.</exception>
-    public Task FlushAsync(CancellationToken cancellationToken = default) => Engine.FlushAsync().WaitAsync(cancellationToken);
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _remote is { } remote ? remote.FlushAsync(cancellationToken) : Engine.FlushAsync().WaitAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Folds every change into chunk files and writes a new manifest, so reopening replays nothing. Runs
@@ -206,7 +210,12 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// <exception cref="ZgDbFaultedException">The checkpoint could not write its files (its inner <see cref="ZgDbIOException"/> says which operation), or an earlier one failed.</exception>
     /// <exception cref="ZgDbLockedException">The lock file was replaced while open and another process holds the new one.</exception>
     /// <exception cref="ZgDbCorruptFileException">A chunk or index file it folds failed its checks.</exception>
-    public void Checkpoint() => Engine.Checkpoint();
+    public void Checkpoint()
+    {
+        ThrowIfDisposed();
+        if (_remote is { } remote) remote.Checkpoint();
+        else Engine.Checkpoint();
+    }
 
     /// <summary>
     /// Begins a transaction on the current thread or async flow: <c>using var tx = db.BeginTransaction(); ...; tx.Commit();</c>.
@@ -232,6 +241,8 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// <summary>Figures about the open database (for tools and tests).</summary>
     public DatabaseStatistics GetStatistics()
     {
+        ThrowIfDisposed();
+        if (_remote is { } remote) return remote.GetStatistics();
         var engine = Engine;
         var state = engine.State;
         return new DatabaseStatistics(

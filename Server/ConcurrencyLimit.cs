@@ -12,6 +12,9 @@ internal sealed class ConcurrencyLimit(int maximum, string option, string what)
 {
     private int _current;
 
+    /// <summary>How many places are taken now.</summary>
+    public int Current => Volatile.Read(ref _current);
+
     /// <summary>Takes one place (release it with the returned handle), or throws RESOURCE_EXHAUSTED.</summary>
     public Place Enter()
     {

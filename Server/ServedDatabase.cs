@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json;
 using Google.Protobuf;
 using ZgDb.Remote;
@@ -56,7 +57,24 @@ internal sealed class ServedDatabase : IDisposable
         ? endpoint
         : throw new ArgumentException($"The database {Database.GetType().Name} has no collection '{name}'.");
 
-    public void Dispose() => Database.Dispose();
+    private readonly CancellationTokenSource _abort = new();
+    private int _stopping;
+
+    /// <summary>True once the server began to stop: new data calls are refused (<see cref="ServerDrain"/>).</summary>
+    public bool Stopping => Volatile.Read(ref _stopping) != 0;
+
+    /// <summary>Cancelled when a stop's drain bound passed: the streams still open end (a transaction rolls back).</summary>
+    public CancellationToken Aborted => _abort.Token;
+
+    public void BeginStopping() => Volatile.Write(ref _stopping, 1);
+
+    public void AbortCalls() => _abort.Cancel();
+
+    public void Dispose()
+    {
+        _abort.Dispose();
+        Database.Dispose();
+    }
 }
 
 /// <summary>The first difference of each model a handshake refused (at most <see cref="Capacity"/> of them: a client cannot grow it without bound).</summary>
@@ -91,6 +109,7 @@ internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType enti
     public IQueryable Root => _collection;
 
     private readonly JsonSerializerOptions _json = RemoteDatabase.DocumentJson(database);
+    private readonly TypeTokens _types = new(database.Model);
 
     private JsonSerializerOptions Json => _json;
 
@@ -104,6 +123,11 @@ internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType enti
     public WriteReply Write(WriteRequest request)
     {
         var reply = new WriteReply();
+        if (request.Kind == WriteKind.DeleteMany)
+        {
+            reply.DeletedCount = _collection.DeleteMany(Predicate(request.Query.Span));
+            return reply;
+        }
         if (request.Kind == WriteKind.Delete)
         {
             var key = KeyJson.Read(entity, request.KeyJson.Span);
@@ -141,4 +165,29 @@ internal sealed class CollectionEndpoint<T>(ZgDatabase database, EntityType enti
     }
 
     public long Count() => _collection.LongCount();
+
+    /// <summary>
+    /// A DeleteMany's predicate: the remote query format, read and checked by <see cref="QueryReader"/> exactly as a
+    /// query is (refused before anything runs), whose chain must be <c>Where(source, predicate)</c>.
+    /// </summary>
+    private Expression<Func<T, bool>> Predicate(ReadOnlySpan<byte> query)
+    {
+        Expression chain;
+        try
+        {
+            var message = QueryMessage.Parse(query);
+            if (message.Collection != entity.CollectionName)
+                throw new RemoteQueryRefusedException($"the DeleteMany of collection '{entity.CollectionName}' carries a predicate over '{message.Collection}'.");
+            (chain, _) = new QueryReader(database.Model, _types).Read(message, _ => _collection);
+        }
+        catch (Exception e) when (e is RemoteQueryRefusedException or JsonException or ArgumentException)
+        {
+            throw ZgDbDataService.Refuse(Grpc.Core.StatusCode.InvalidArgument, RemoteProtocol.Refused, "The DeleteMany predicate was refused before running: " + e.Message);
+        }
+        if (chain is MethodCallExpression { Method.Name: nameof(Queryable.Where), Arguments: [ConstantExpression { Value: var root }, UnaryExpression { Operand: Expression<Func<T, bool>> predicate }] }
+            && ReferenceEquals(root, _collection))
+            return predicate;
+        throw ZgDbDataService.Refuse(Grpc.Core.StatusCode.InvalidArgument, RemoteProtocol.Refused,
+            $"The DeleteMany predicate was refused before running: its chain must be Where(source, predicate) over '{entity.CollectionName}', got {chain}.");
+    }
 }

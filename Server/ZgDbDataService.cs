@@ -39,16 +39,39 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
 
     /// <summary>A write; with an idempotency key (the client sends one with every write outside a transaction) a retry is answered from the first attempt, not applied again.</summary>
     public override Task<WriteReply> Write(WriteRequest request, ServerCallContext context) => Run(() =>
-        context.RequestHeaders.GetValue(RemoteProtocol.IdempotencyHeader) is { } key
+        ZgDbServerInterceptor.Single(context.GetHttpContext().Request.Headers, RemoteProtocol.IdempotencyHeader) is { } key
             ? served.Idempotency.Run(key, request, () => served.Collection(request.Collection).Write(request))
             : served.Collection(request.Collection).Write(request));
 
     public override Task<CountReply> Count(CountRequest request, ServerCallContext context) =>
         Run(() => new CountReply { Count = served.Collection(request.Collection).Count() });
 
+    /// <summary>Waits for the write-ahead log to be on disk (async: no thread waits for the flush).</summary>
+    public override async Task<FlushReply> Flush(FlushRequest request, ServerCallContext context)
+    {
+        try
+        {
+            await served.Database.FlushAsync(context.CancellationToken);
+            return new FlushReply { DurableLsn = served.Database.GetStatistics().DurableLsn };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw ServerErrors.ToRpc(e);
+        }
+    }
+
+    public override Task<CheckpointReply> Checkpoint(CheckpointRequest request, ServerCallContext context) => Run(() =>
+    {
+        served.Database.Checkpoint();
+        return new CheckpointReply { CheckpointLsn = served.Database.GetStatistics().CheckpointLsn };
+    });
+
+    public override Task<StatisticsReply> Statistics(StatisticsRequest request, ServerCallContext context) =>
+        Run(() => new StatisticsReply { StatisticsJson = UnsafeByteOperations.UnsafeWrap(JsonSerializer.SerializeToUtf8Bytes(served.Database.GetStatistics())) });
+
     public override async Task Query(QueryRequest request, IServerStreamWriter<QueryPage> responseStream, ServerCallContext context)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, served.Aborted);
         timeout.CancelAfter(served.Options.CallTimeout);
         using var run = new QueryRun(served, request);
         if (request.ExplainOnly)
@@ -62,6 +85,10 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
             try
             {
                 page = run.NextPage(served.Options.PageSize, timeout.Token);
+            }
+            catch (OperationCanceledException) when (served.Aborted.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, $"the ZgDb server stopped before the query ended (ZgServerOptions.DrainTimeout {served.Options.DrainTimeout})."));
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
@@ -79,7 +106,7 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
     /// </summary>
     public override async Task Transaction(IAsyncStreamReader<TxRequest> requestStream, IServerStreamWriter<TxReply> responseStream, ServerCallContext context)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, served.Aborted);
         timeout.CancelAfter(served.Options.TransactionTimeout);
         using var transaction = served.Database.BeginTransaction();
         await responseStream.WriteAsync(new TxReply { Begun = true }, timeout.Token);
@@ -103,6 +130,10 @@ internal sealed class ZgDbDataService(ServedDatabase served) : ZgDbData.ZgDbData
                 await responseStream.WriteAsync(reply, timeout.Token);
                 if (reply.ResultCase == TxReply.ResultOneofCase.Ended) return;
             }
+        }
+        catch (OperationCanceledException) when (served.Aborted.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the ZgDb server stopped before the transaction ended (ZgServerOptions.DrainTimeout {served.Options.DrainTimeout}); it was rolled back."));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
@@ -170,7 +201,11 @@ internal sealed class QueryRun : IDisposable
             throw ZgDbDataService.Refuse(StatusCode.InvalidArgument, RemoteProtocol.Refused, "The query was refused before running: " + e.Message);
         }
         Provider = served.Collection(message.Collection).Root.Provider;
+        _includes = IncludeTree.Of(_query);
     }
+
+    /// <summary>The navigations the query includes, when its results are the included entities (null otherwise).</summary>
+    private readonly IncludeTree? _includes;
 
     private IQueryProvider Provider { get; }
 
@@ -200,7 +235,7 @@ internal sealed class QueryRun : IDisposable
             }
             _rows ??= ((IEnumerable)Provider.CreateQuery(_query)).GetEnumerator();
             var element = RemoteDatabase.ElementType(_query.Type);
-            var page = new QueryPage();
+            var page = new QueryPage { Included = _includes is not null };
             while (page.Items.Count < pageSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -209,7 +244,8 @@ internal sealed class QueryRun : IDisposable
                     _done = true;
                     break;
                 }
-                page.Items.Add(UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Json), _served.Options.CompressAbove)));
+                var json = _includes is null ? JsonSerializer.SerializeToUtf8Bytes(_rows.Current, element, _served.Json) : _includes.Envelope(_rows.Current!, element, _served.Json);
+                page.Items.Add(UnsafeByteOperations.UnsafeWrap(RemoteDocuments.Pack(json, _served.Options.CompressAbove)));
             }
             return page;
         }
@@ -220,4 +256,74 @@ internal sealed class QueryRun : IDisposable
     }
 
     public void Dispose() => (_rows as IDisposable)?.Dispose();
+}
+
+/// <summary>
+/// The navigations a query includes (<c>Include(b =&gt; b.Writer)</c>, <c>.ThenInclude(...)</c>) as a tree of names, and
+/// the envelope each result travels in so the client gets them: <c>{"d": document, "n": {"Writer": {"d": ..., "n":
+/// {...}}}}</c> (a collection navigation is an array of envelopes, a missing reference null). The documents' own JSON
+/// never holds navigations (the engine stores none), hence the envelope.
+/// </summary>
+internal sealed class IncludeTree
+{
+    private readonly Dictionary<string, IncludeTree> _children = new(StringComparer.Ordinal);
+
+    /// <summary>The tree of <paramref name="query"/>'s Include chain, or null when it has none or its results are not the entities it includes (a Select after it).</summary>
+    public static IncludeTree? Of(Expression query)
+    {
+        var calls = new List<MethodCallExpression>();
+        for (var node = query; node is MethodCallExpression call && call.Arguments.Count > 0; node = call.Arguments[0])
+            if (call.Method.DeclaringType == typeof(ZgDb.Linq.IncludeExtensions)) calls.Add(call);
+        if (calls.Count == 0 || !typeof(IQueryable).IsAssignableFrom(query.Type)) return null;
+        var included = calls[0].Method.GetGenericArguments()[0];
+        if (RemoteDatabase.ElementType(query.Type) != included) return null;
+        calls.Reverse(); // from the innermost: each Include starts a path, each ThenInclude extends the last one
+        var root = new IncludeTree();
+        IncludeTree? last = null;
+        foreach (var call in calls)
+        {
+            var name = ((MemberExpression)((LambdaExpression)((UnaryExpression)call.Arguments[1]).Operand).Body).Member.Name;
+            var parent = call.Method.Name == nameof(ZgDb.Linq.IncludeExtensions.Include) ? root : last!;
+            if (!parent._children.TryGetValue(name, out var child)) parent._children[name] = child = new IncludeTree();
+            last = child;
+        }
+        return root;
+    }
+
+    public byte[] Envelope(object item, Type type, JsonSerializerOptions json)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) Write(writer, item, type, json);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void Write(Utf8JsonWriter writer, object item, Type type, JsonSerializerOptions json)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("d");
+        JsonSerializer.Serialize(writer, item, type, json);
+        writer.WriteStartObject("n");
+        foreach (var (name, child) in _children)
+        {
+            writer.WritePropertyName(name);
+            var property = item.GetType().GetProperty(name)!;
+            switch (property.GetValue(item))
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case IEnumerable many when property.PropertyType != typeof(string):
+                    var element = RemoteDatabase.ElementType(property.PropertyType);
+                    writer.WriteStartArray();
+                    foreach (var one in many) child.Write(writer, one!, element, json);
+                    writer.WriteEndArray();
+                    break;
+                case var one:
+                    child.Write(writer, one, property.PropertyType, json);
+                    break;
+            }
+        }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
 }

@@ -34,6 +34,11 @@ public static partial class ZgDbServerExtensions
     {
         services.AddSingleton(_ => new ServedDatabase(open(), options));
         services.AddSingleton<ZgDbServerInterceptor>();
+        // The stop: refuse new calls, drain those in flight (bounded), flush and checkpoint, before Kestrel stops.
+        services.AddHostedService<ServerDrain>();
+        // One service instance for every call (it holds nothing per call): gRPC activates a registered service from
+        // the container instead of creating one per call.
+        services.AddSingleton<ZgDbDataService>();
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.MaxMessageSize;

@@ -16,10 +16,35 @@ namespace ZgDb.Server;
 /// </summary>
 internal sealed class ZgDbServerInterceptor(ServedDatabase served) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    /// <summary>
+    /// A unary call: the handlers answer synchronously (<c>Task.FromResult</c>), so the place is released at once and
+    /// no async state machine is built per call; a handler that does not complete at once is awaited.
+    /// </summary>
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         Check(context);
-        using (served.Calls.Enter()) return await continuation(request, context);
+        var place = served.Calls.Enter();
+        Task<TResponse> call;
+        try
+        {
+            call = continuation(request, context);
+        }
+        catch
+        {
+            place.Dispose();
+            throw;
+        }
+        if (call.IsCompleted)
+        {
+            place.Dispose();
+            return call;
+        }
+        return Awaited(call, place);
+
+        static async Task<TResponse> Awaited(Task<TResponse> call, ConcurrencyLimit.Place place)
+        {
+            using (place) return await call;
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
@@ -44,18 +69,22 @@ internal sealed class ZgDbServerInterceptor(ServedDatabase served) : Interceptor
 
     private void Check(ServerCallContext context)
     {
+        if (served.Stopping)
+            throw new RpcException(new Status(StatusCode.Unavailable, "the ZgDb server is stopping: it finishes the calls in flight and accepts no new ones."));
         var remote = context.GetHttpContext().Connection.RemoteIpAddress;
         if (!served.Options.AllowRemoteClients && remote is not null && !IPAddress.IsLoopback(remote))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"this ZgDb server serves loopback clients only (set ZgServerOptions.AllowRemoteClients to serve {remote})."));
-        if (!served.Tokens.Accepts(context.RequestHeaders.GetValue("authorization")))
+        // The headers are read from the HTTP request itself: ServerCallContext.RequestHeaders builds a Metadata copy of all of them per call.
+        var headers = context.GetHttpContext().Request.Headers;
+        if (!served.Tokens.Accepts(headers.Authorization.Count == 1 ? headers.Authorization[0] : null))
             throw new RpcException(new Status(StatusCode.Unauthenticated, "no accepted bearer token: send 'authorization: Bearer <token>' (ZgClientOptions.Token) with a token the server was given."));
-        if (!context.Method.EndsWith("/Handshake", StringComparison.Ordinal)) CheckHandshake(context);
+        if (!context.Method.EndsWith("/Handshake", StringComparison.Ordinal)) CheckHandshake(context, headers);
     }
 
-    private void CheckHandshake(ServerCallContext context)
+    private void CheckHandshake(ServerCallContext context, Microsoft.AspNetCore.Http.IHeaderDictionary headers)
     {
-        var version = context.RequestHeaders.GetValue(RemoteProtocol.ProtocolHeader);
-        var fingerprint = context.RequestHeaders.GetValue(RemoteProtocol.FingerprintHeader);
+        var version = Single(headers, RemoteProtocol.ProtocolHeader);
+        var fingerprint = Single(headers, RemoteProtocol.FingerprintHeader);
         if (version is null || fingerprint is null)
             throw ZgDbDataService.Refuse(StatusCode.FailedPrecondition, RemoteProtocol.NoHandshake,
                 $"{context.Method} was refused: the call carries no handshake (call Handshake first, then send its protocol version and the model fingerprint in the '{RemoteProtocol.ProtocolHeader}' and '{RemoteProtocol.FingerprintHeader}' headers; ZgDatabase.Connect does).");
@@ -69,4 +98,8 @@ internal sealed class ZgDbServerInterceptor(ServedDatabase served) : Interceptor
                 $"{context.Method} was refused: the client's model of {served.Database.GetType().Name} (fingerprint {fingerprint}) is not the server's ({served.Fingerprint}): {difference}.");
         }
     }
+
+    /// <summary>The header's value when it was sent once (a repeated header counts as missing, as Metadata.GetValue's last value would be ambiguous).</summary>
+    internal static string? Single(Microsoft.AspNetCore.Http.IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
 }

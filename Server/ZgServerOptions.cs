@@ -60,6 +60,14 @@ public sealed class ZgServerOptions
     /// </summary>
     public string? BackupDirectory { get; set; }
 
+    /// <summary>
+    /// When the server stops (SIGTERM, Ctrl+C, the host's StopAsync), how long the calls in flight (an open
+    /// transaction's stream included) are waited for while new ones are refused (UNAVAILABLE); those still running
+    /// then are cancelled (a transaction rolls back). Then the database is flushed and checkpointed. Default 10 s;
+    /// keep it under the host's <c>HostOptions.ShutdownTimeout</c> (30 s by default).
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The options the database is opened with. Default: <see cref="Durability.Synchronous"/>, so a write a client saw acknowledged is on disk (a server is killed more often than an embedded application).</summary>
     public ZgDbOptions Database { get; set; } = new() { Durability = Durability.Synchronous };
 }

@@ -44,6 +44,7 @@ public sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
                 throw new RemoteQueryRefusedException($"the chain reads collection '{node.Name}', but the query is on '{entity.CollectionName}'.");
             return Expression.Constant(collection(entity));
         }
+        if (node is { Kind: "op", Name: "Include" or "ThenInclude" }) return Include(node, entity, collection, depth);
         if (node.Kind != "op" || node.Name is null || !QueryWriter.Operators.TryGetValue(node.Name, out var counts) || node.Args is not { Count: > 0 } args
             || !counts.Contains(args.Count))
             throw new RemoteQueryRefusedException($"'{node.Name ?? node.Kind}' with {node.Args?.Count ?? 0} arguments is not an operator the query format carries (Where, OrderBy, OrderByDescending, ThenBy, ThenByDescending, Skip, Take, Select, Count, LongCount, Any, Sum, Min, Max, Average).");
@@ -97,6 +98,39 @@ public sealed class QueryReader(DatabaseModel model, TypeTokens tokens)
         }
         if (candidate.Name is "ThenBy" or "ThenByDescending" && !typeof(IOrderedQueryable).IsAssignableFrom(operands[0].Type)) return false;
         return true;
+    }
+
+    /// <summary>
+    /// <c>Include(source, x =&gt; x.Navigation)</c> or <c>ThenInclude</c> over the previous Include's navigation (of a
+    /// collection: its element), rebuilt as the embedded provider's own call; the lambda must read one navigation of a
+    /// relationship of the server's model.
+    /// </summary>
+    private Expression Include(QueryNode node, EntityType entity, Func<EntityType, IQueryable> collection, int depth)
+    {
+        if (node.Args is not [var sourceNode, var lambdaNode])
+            throw new RemoteQueryRefusedException($"{node.Name} takes a source and a navigation, got {node.Args?.Count ?? 0} arguments.");
+        var source = Chain(sourceNode, entity, collection, depth + 1);
+        var element = EnumerableMethods.ElementType(source.Type);
+        Type parameterType = element;
+        System.Reflection.MethodInfo definition = ZgDb.Linq.IncludeExtensions.IncludeMethod;
+        Type? previous = null;
+        if (node.Name == "ThenInclude")
+        {
+            var includable = source.Type.IsGenericType && source.Type.GetGenericTypeDefinition() == typeof(ZgDb.Linq.IIncludableQueryable<,>) ? source.Type : null;
+            var last = includable?.GetGenericArguments()[1]
+                       ?? throw new RemoteQueryRefusedException("ThenInclude must follow an Include or a ThenInclude.");
+            var inner = last != typeof(string) ? EnumerableMethods.TryElementType(last) : null;
+            (definition, parameterType, previous) = inner is null
+                ? (ZgDb.Linq.IncludeExtensions.ThenIncludeAfterReference, last, last)
+                : (ZgDb.Linq.IncludeExtensions.ThenIncludeAfterCollection, inner, inner);
+        }
+        var lambda = Lambda(lambdaNode, parameterType, depth + 1);
+        if (lambda.Body is not MemberExpression { Member: PropertyInfo navigation } || !new QueryWriter(model, tokens).IsNavigation(navigation))
+            throw new RemoteQueryRefusedException($"{node.Name}'s lambda must read one navigation of a relationship of the model, got {lambda}.");
+        var method = previous is null
+            ? definition.MakeGenericMethod(element, lambda.ReturnType)
+            : definition.MakeGenericMethod(element, previous, lambda.ReturnType);
+        return Expression.Call(method, source, Expression.Quote(lambda));
     }
 
     private void Count(int depth)

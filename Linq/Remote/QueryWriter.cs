@@ -31,6 +31,7 @@ public sealed class QueryWriter(DatabaseModel model, TypeTokens tokens)
     /// <summary>One operator <paramref name="call"/> over an already written <paramref name="source"/>, or null when the format cannot carry it.</summary>
     public QueryNode? TryWriteOperator(MethodCallExpression call, QueryNode source)
     {
+        if (ZgDb.Linq.IncludeExtensions.IsInclude(call.Method)) return TryWriteInclude(call, source);
         if (call.Method.DeclaringType != typeof(Queryable) || !Operators.TryGetValue(call.Method.Name, out var counts)
             || !counts.Contains(call.Arguments.Count)) return null;
         var node = new QueryNode { Kind = "op", Name = call.Method.Name, Args = [source] };
@@ -46,6 +47,26 @@ public sealed class QueryWriter(DatabaseModel model, TypeTokens tokens)
         }
         return node;
     }
+
+    /// <summary>
+    /// <c>Include(x =&gt; x.Navigation)</c> and <c>ThenInclude(x =&gt; x.Navigation)</c>: a lambda reading one navigation of
+    /// a relationship of the model (not a filtered include, not a many-to-many navigation: null, so the query refuses).
+    /// </summary>
+    private QueryNode? TryWriteInclude(MethodCallExpression call, QueryNode source)
+    {
+        if (StripQuotes(call.Arguments[1]) is not LambdaExpression { Parameters: [var parameter], Body: MemberExpression { Member: System.Reflection.PropertyInfo navigation, Expression: var target } }
+            || target != parameter || !IsNavigation(navigation)) return null;
+        var name = call.Method.Name == nameof(ZgDb.Linq.IncludeExtensions.Include) ? "Include" : "ThenInclude";
+        var lambda = new QueryNode { Kind = "lambda", Name = ParameterName(parameter, []), Args = [new QueryNode { Kind = "member", Name = navigation.Name, Args = [new QueryNode { Kind = "param", Name = ParameterName(parameter, []) }] }] };
+        return new QueryNode { Kind = "op", Name = name, Args = [source, lambda] };
+    }
+
+    /// <summary>Whether <paramref name="property"/> is the principal or dependent navigation of one of the model's relationships.</summary>
+    internal bool IsNavigation(System.Reflection.PropertyInfo property) =>
+        model.Relationships.Any(r => Same(r.PrincipalNavigation, property) || Same(r.DependentNavigation, property));
+
+    private static bool Same(System.Reflection.PropertyInfo? declared, System.Reflection.PropertyInfo used) =>
+        declared is not null && declared.Name == used.Name && declared.DeclaringType is { } type && (type == used.DeclaringType || type.IsAssignableFrom(used.ReflectedType));
 
     /// <summary><c>Select</c> travels only as a member read (<c>u =&gt; u.Name</c>, <c>u =&gt; u.Address.City</c>); anything else is built on the client.</summary>
     private static bool IsMemberSelector(Expression argument) =>

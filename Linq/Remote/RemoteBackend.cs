@@ -22,6 +22,15 @@ public interface IRemoteBackend : IDisposable
 
     /// <summary>Begins a transaction on the server for the current thread or async flow (the collections' calls on this flow go into it until it ends).</summary>
     IRemoteTransaction BeginTransaction();
+
+    /// <summary>Completes once every write the server acknowledged so far is on its disk (<see cref="ZgDatabase.FlushAsync"/>).</summary>
+    Task FlushAsync(CancellationToken cancellationToken);
+
+    /// <summary>Checkpoints the served database (<see cref="ZgDatabase.Checkpoint"/>).</summary>
+    void Checkpoint();
+
+    /// <summary>The served database's figures (<see cref="ZgDatabase.GetStatistics"/>).</summary>
+    DatabaseStatistics GetStatistics();
 }
 
 /// <summary>A query provider whose plans <see cref="QueryableExtensions.Explain{T}"/> can show: the embedded one and a connected database's.</summary>
@@ -68,6 +77,13 @@ public interface IRemoteCollection<T> where T : class
 
     /// <summary>The number of stored documents.</summary>
     long Count();
+
+    /// <summary>
+    /// Deletes every document matching <paramref name="predicate"/> as one atomic write on the server; returns how
+    /// many. The predicate travels in the remote query format (the server rebuilds and checks it as a query's
+    /// <c>Where</c>); one the format cannot carry is refused with <see cref="NotSupportedException"/> naming why.
+    /// </summary>
+    int DeleteMany(Expression<Func<T, bool>> predicate);
 
     /// <summary>Every document in key order, streamed in pages.</summary>
     IEnumerable<T> Scan();

@@ -78,6 +78,81 @@ public sealed class RealServerProcessTests
         using var embedded = ZgDatabase.Open<BlogDb>(directory); // the lock was released, the write is there
         Assert.Equal("served", embedded.Users.Single().Name);
     }
+
+    /// <summary>
+    /// SIGTERM with calls in flight: an open transaction and writers waiting for its writer's turn. The server refuses
+    /// new calls but waits for those (it is still running a second later), the transaction commits after the signal,
+    /// the waiting writes are acknowledged, the next ones refused; it exits 0, flushed and checkpointed (nothing left to
+    /// replay), and restarted it serves every acknowledged write.
+    /// </summary>
+    [Fact]
+    public void SIGTERM_drains_the_calls_in_flight_then_flushes_checkpoints_and_exits_0()
+    {
+        var directory = ServerProcess.NewDirectory("zgdb-server-drain-");
+        int port = FreePort.Next();
+        var address = $"zgdb://127.0.0.1:{port}";
+        using var cleanup = new DirectoryCleanup(directory);
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var refusals = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        using (var server = ServerProcess.Host(directory, $"http://127.0.0.1:{port}"))
+        {
+            using var db = server.Connect(address);
+            db.Users.InsertMany(Enumerable.Range(1, 100).Select(i => new User { Id = i, Name = "base" + i, Age = i % 50 }));
+            var tx = db.BeginTransaction();
+            db.Users.Insert(new User { Id = 5000, Name = "in the transaction" });
+
+            // Writers on their own connections: their first write waits for the transaction's writer turn (in flight).
+            var noRetries = new ZgClientOptions { Token = Token, CallTimeout = TimeSpan.FromSeconds(30), MaxRetries = 0 };
+            var writers = Enumerable.Range(0, 3).Select(w =>
+            {
+                var connection = server.Connect(address, noRetries);
+                return new Thread(() =>
+                {
+                    using (connection)
+                        for (int i = 0; i < 10_000; i++)
+                        {
+                            int id = 10_000 * (w + 1) + i;
+                            try
+                            {
+                                connection.Users.Insert(new User { Id = id, Name = "writer" + w, Age = 1 });
+                            }
+                            catch (ZgDbConnectionException e)
+                            {
+                                refusals.Add(e);
+                                return;
+                            }
+                            acknowledged.Add(id);
+                        }
+                }) { IsBackground = true };
+            }).ToList();
+            writers.ForEach(t => t.Start());
+            Thread.Sleep(1500);
+            Assert.Empty(acknowledged); // all waiting behind the transaction
+
+            using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", server.Process.Id.ToString()])) term.WaitForExit(10_000);
+            Thread.Sleep(1000);
+            Assert.False(server.Process.HasExited, "the server exited with a transaction and writes in flight:\n" + server.Output);
+            // a new call is refused while the stop drains
+            var refused = Assert.Throws<ZgDbConnectionException>(() => ZgDatabase.Connect<BlogDb>(address, noRetries));
+            Assert.Contains("stopping", refused.Message);
+            tx.Commit(); // the transaction in flight finishes
+            foreach (var writer in writers) Assert.True(writer.Join(30_000), "a writer did not end");
+            Assert.True(server.Process.WaitForExit(30_000), "the server did not stop after SIGTERM:\n" + server.Output);
+            Assert.Equal(0, server.Process.ExitCode);
+            Assert.Equal(3, refusals.Count); // each writer was refused in the end
+            Assert.NotEmpty(acknowledged); // the writes waiting at the signal were answered
+        }
+        using (var embedded = ZgDatabase.Open<BlogDb>(directory))
+        {
+            var statistics = embedded.GetStatistics();
+            Assert.Equal(statistics.LastLsn, statistics.CheckpointLsn); // checkpointed on the way out: nothing to replay
+        }
+        using var restarted = ServerProcess.Host(directory, $"http://127.0.0.1:{port}");
+        using var again = restarted.Connect(address);
+        Assert.Equal("in the transaction", again.Users.Find(5000)!.Name);
+        foreach (var id in acknowledged) Assert.NotNull(again.Users.Find(id));
+        Assert.Equal(100, again.Users.Count(u => u.Name.StartsWith("base")));
+    }
 }
 
 /// <summary>Deletes a directory at the end of a test that runs several server processes over it.</summary>
