@@ -230,7 +230,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     {
         var store = Store;
         ArgumentNullException.ThrowIfNull(predicate);
-        return store.DeleteMany(predicate.Compile());
+        return store.DeleteMany(ExpressionCompilation.Compile(predicate));
     }
 
     /// <summary>
@@ -246,7 +246,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
     {
         var store = Store;
         ArgumentNullException.ThrowIfNull(predicate);
-        return store.UpdateMany(predicate.Compile(), update);
+        return store.UpdateMany(ExpressionCompilation.Compile(predicate), update);
     }
 
     /// <summary>The number of documents, without loading any chunk.</summary>
