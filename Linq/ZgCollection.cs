@@ -232,7 +232,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
         if (RemoteCollection is { } remote) return remote.DeleteMany(predicate ?? throw new ArgumentNullException(nameof(predicate)));
         var store = Store;
         ArgumentNullException.ThrowIfNull(predicate);
-        return store.DeleteMany(predicate.Compile());
+        return store.DeleteMany(ExpressionCompilation.Compile(predicate));
     }
 
     /// <summary>
@@ -251,7 +251,7 @@ public sealed class ZgCollection<T> : IOrderedQueryable<T>, IZgCollection where 
             throw new NotSupportedException($"Collection '{_entity.CollectionName}' is on the ZgDb server {Database.Remote?.Address}: UpdateMany cannot travel, its update is an Action<{typeof(T).Name}> (compiled code, which no wire format carries). Query the documents, change them and Update each (inside a transaction for one atomic write).");
         var store = Store;
         ArgumentNullException.ThrowIfNull(predicate);
-        return store.UpdateMany(predicate.Compile(), update);
+        return store.UpdateMany(ExpressionCompilation.Compile(predicate), update);
     }
 
     /// <summary>The number of documents, without loading any chunk.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using ZgDb.Storage.Engine;
 
@@ -33,20 +34,20 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// <exception cref="ZgDbUnsupportedVersionException">A manifest or WAL segment is of a format version this build does not read.</exception>
     /// <exception cref="ZgDbSchemaMismatchException">The stored model cannot be read with this one.</exception>
     /// <exception cref="ZgDbIOException">An I/O failure while opening (the directory, the lock file, a manifest, the WAL); nothing was changed and no lock is held.</exception>
-    public static TDb Open<TDb>(string directory, ZgDbOptions? options = null) where TDb : ZgDatabase, new()
+    public static TDb Open<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TDb>(string directory, ZgDbOptions? options = null) where TDb : ZgDatabase, new()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         return Create<TDb>(directory, options ?? new ZgDbOptions());
     }
 
     /// <summary>Opens an empty database that lives only in memory: nothing touches the disk, and everything is gone on dispose.</summary>
-    public static TDb OpenInMemory<TDb>(ZgDbOptions? options = null) where TDb : ZgDatabase, new() =>
+    public static TDb OpenInMemory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TDb>(ZgDbOptions? options = null) where TDb : ZgDatabase, new() =>
         Create<TDb>(null, options ?? new ZgDbOptions());
 
-    private static TDb Create<TDb>(string? directory, ZgDbOptions options) where TDb : ZgDatabase, new()
+    private static TDb Create<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TDb>(string? directory, ZgDbOptions options) where TDb : ZgDatabase, new()
     {
         var db = new TDb();
-        var (model, collections) = Models.GetOrAdd(typeof(TDb), _ => BuildModel(db));
+        var (model, collections) = Models.GetOrAdd(typeof(TDb), _ => BuildModel(db, typeof(TDb)));
         db._engine = new StorageEngine(model, directory, options, typeof(TDb).Name);
         foreach (var (_, clrType) in collections)
         {
@@ -71,10 +72,10 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// <see cref="Open{TDb}"/>, and every operation goes through the backend <paramref name="connect"/> returns (it
     /// checks the server's model before returning; it gets the model and the documents' JSON options).
     /// </summary>
-    internal static TDb ConnectRemote<TDb>(Func<DatabaseModel, System.Text.Json.JsonSerializerOptions, Remote.IRemoteBackend> connect) where TDb : ZgDatabase, new()
+    internal static TDb ConnectRemote<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TDb>(Func<DatabaseModel, System.Text.Json.JsonSerializerOptions, Remote.IRemoteBackend> connect) where TDb : ZgDatabase, new()
     {
         var db = new TDb();
-        var (model, collections) = Models.GetOrAdd(typeof(TDb), _ => BuildModel(db));
+        var (model, collections) = Models.GetOrAdd(typeof(TDb), _ => BuildModel(db, typeof(TDb)));
         db._remoteModel = model;
         db._remoteJson = new Storage.Documents.DocumentSerializer(model).Options;
         db._remote = connect(model, db._remoteJson);
@@ -96,9 +97,11 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// <summary>The JSON options of the engine's documents (the same for an embedded and a connected database of one model).</summary>
     internal System.Text.Json.JsonSerializerOptions DocumentJson => _remoteJson ?? Engine.Serializer.Options;
 
-    private static (DatabaseModel, (string, Type)[]) BuildModel(ZgDatabase db)
+    // The database class's public properties are read by reflection (its ZgCollection<T> properties): Open's TDb keeps
+    // them under trimming. The entity types are kept by Collection<T>'s annotation (docs/AOT.md).
+    private static (DatabaseModel, (string, Type)[]) BuildModel(ZgDatabase db, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type dbType)
     {
-        var collections = db.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        var collections = dbType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(ZgCollection<>))
             .Select(p => (p.Name, p.PropertyType.GetGenericArguments()[0]))
             .ToArray();
@@ -148,8 +151,21 @@ public abstract class ZgDatabase : IDisposable, IAsyncDisposable
     /// <summary>Configures the model: keys, indexes, required properties, maximum lengths, ignored properties.</summary>
     protected virtual void OnModelCreating(ModelBuilder model) { }
 
+    /// <summary>
+    /// What ZgDb reads of an entity type by reflection (its model, serializer, key and index readers, copier): under
+    /// trimming and Native AOT, <see cref="Collection{T}"/>'s annotation keeps these members of each entity type.
+    /// </summary>
+    internal const DynamicallyAccessedMemberTypes EntityMembers = DynamicallyAccessedMemberTypes.PublicProperties
+        | DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicFields;
+
     /// <summary>The collection of <typeparamref name="T"/>; call it from the database class's collection properties.</summary>
-    protected ZgCollection<T> Collection<T>() where T : class =>
+    // decimal's operators (op_GreaterThanOrEqual, op_Equality, op_Multiply...) are looked up by reflection when a
+    // query's expression tree is built: the C# compiler emits Expression.GreaterThanOrEqual(x.Price, 300m) without the
+    // method, and Expression finds it by name. A trimmed or Native AOT application keeps no metadata for them unless
+    // something asks, and building `x.Price >= 300m` then throws "The binary operator GreaterThanOrEqual is not defined
+    // for the types 'System.Decimal' and 'System.Decimal'" in the application's own code (issue 23 §3, docs/AOT.md).
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(decimal))]
+    protected ZgCollection<T> Collection<[DynamicallyAccessedMembers(EntityMembers)] T>() where T : class =>
         _collections.TryGetValue(typeof(T), out var collection)
             ? (ZgCollection<T>)collection
             : throw new InvalidOperationException(_engine is null && _remote is null

@@ -109,6 +109,7 @@ public sealed record StoredModel
     private static readonly JsonSerializerOptions CanonicalOptions = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = ZgJson.Reflection(),
     };
 
     private string ComputeFingerprint(List<StoredEntity> entities)

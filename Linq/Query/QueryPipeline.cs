@@ -111,7 +111,9 @@ internal sealed class QueryPipeline
 
         // 5. Compile: parameters become reads of the context's values; one delegate per shape.
         var body = new ParameterBinder(parameters, context).Visit(planned);
-        var run = Expression.Lambda<Func<QueryContext, object?>>(Expression.Convert(body, typeof(object)), context).Compile();
+        // The interpreter (Native AOT) cannot run span calls; they become their Enumerable equivalents (Planning/SpanCallRewriter).
+        if (ExpressionCompilation.Interpreting) body = SpanCallRewriter.Rewrite(body);
+        var run = ExpressionCompilation.Compile(Expression.Lambda<Func<QueryContext, object?>>(Expression.Convert(body, typeof(object)), context));
         return new CompiledQuery(run, planner.Plans, planner.InMemory) { ResolvesIdentity = resolvesIdentity };
     }
 

@@ -117,9 +117,9 @@ internal sealed class IncludeProcessor
         {
             var body = expander.Visit(path.Body);
             var parameter = Expression.Parameter(typeof(object), "entity");
-            return Expression.Lambda<Func<QueryContext, object, object?>>(
+            return ExpressionCompilation.Compile(Expression.Lambda<Func<QueryContext, object, object?>>(
                 Expression.Convert(Materialize(Expression.Invoke(Expression.Lambda(body, path.Parameters), Expression.Convert(parameter, path.Parameters[0].Type)), navigation.PropertyType), typeof(object)),
-                context, parameter).Compile();
+                context, parameter));
         }
         return ClosureFinder.CapturesNothing(path)
             ? database.IncludeLoaders.GetOrAdd($"{path.Parameters[0].Type.FullName}|{path}", _ => Compile())

@@ -60,6 +60,7 @@ public sealed class QueryMessage
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = MaxDepth * 2 + 8,
+        TypeInfoResolver = ZgJson.Reflection(),
     };
 
     /// <summary>The message as UTF-8 JSON, as it travels.</summary>

@@ -156,7 +156,7 @@ public sealed class QueryWriter(DatabaseModel model, TypeTokens tokens)
     {
         if (value is IQueryable || !tokens.TryToken(type, out var token)) return null;
         if (value is not null && value.GetType() != type && Nullable.GetUnderlyingType(type) != value.GetType()) return null; // a subtype: not a stored value
-        return new QueryNode { Kind = "const", Type = token, Value = value is null ? null : JsonSerializer.SerializeToElement(value, type) };
+        return new QueryNode { Kind = "const", Type = token, Value = value is null ? null : JsonSerializer.SerializeToElement(value, type, ZgJson.Default) };
     }
 
     private static bool ContainsQuery(Expression node)

@@ -17,7 +17,7 @@ public static class RemoteDatabase
     /// documents' JSON options, and checks the server's model before returning; its exceptions propagate).
     /// </summary>
     /// <typeparam name="TDb">The application's database class.</typeparam>
-    public static TDb Connect<TDb>(Func<DatabaseModel, JsonSerializerOptions, IRemoteBackend> connect) where TDb : ZgDatabase, new()
+    public static TDb Connect<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] TDb>(Func<DatabaseModel, JsonSerializerOptions, IRemoteBackend> connect) where TDb : ZgDatabase, new()
     {
         ArgumentNullException.ThrowIfNull(connect);
         return ZgDatabase.ConnectRemote<TDb>(connect);
@@ -81,17 +81,17 @@ public static class KeyJson
     /// <summary>The key of <paramref name="entity"/> as JSON: a value, a <see cref="CompositeKey"/> or an <c>object[]</c> of parts.</summary>
     public static byte[] Write(EntityType entity, object key) => key switch
     {
-        object[] parts => JsonSerializer.SerializeToUtf8Bytes(parts.Select(p => (object?)p).ToArray()),
-        CompositeKey composite => JsonSerializer.SerializeToUtf8Bytes(composite.Parts.ToArray()),
-        _ => JsonSerializer.SerializeToUtf8Bytes(key, key.GetType()),
+        object[] parts => JsonSerializer.SerializeToUtf8Bytes(parts.Select(p => (object?)p).ToArray(), ZgJson.Default),
+        CompositeKey composite => JsonSerializer.SerializeToUtf8Bytes(composite.Parts.ToArray(), ZgJson.Default),
+        _ => JsonSerializer.SerializeToUtf8Bytes(key, key.GetType(), ZgJson.Default),
     };
 
     /// <summary>A key of <paramref name="entity"/> read back: the key's CLR value, or an <c>object[]</c> of the parts (<see cref="ArgumentException"/> on a wrong count or a null).</summary>
     public static object Read(EntityType entity, ReadOnlySpan<byte> json)
     {
         if (!entity.HasCompositeKey)
-            return JsonSerializer.Deserialize(json, entity.Key.ClrType) ?? throw new ArgumentException($"Collection '{entity.CollectionName}': the key is null.");
-        var parts = JsonSerializer.Deserialize<JsonElement[]>(json) ?? [];
+            return JsonSerializer.Deserialize(json, entity.Key.ClrType, ZgJson.Default) ?? throw new ArgumentException($"Collection '{entity.CollectionName}': the key is null.");
+        var parts = JsonSerializer.Deserialize<JsonElement[]>(json, ZgJson.Default) ?? [];
         if (parts.Length != entity.KeyParts.Count)
             throw new ArgumentException($"Collection '{entity.CollectionName}': the key of {entity.Name} has the parts {entity.KeyName}; got {parts.Length} values.");
         return parts.Select((p, i) => p.Deserialize(entity.KeyParts[i].ClrType)!).ToArray();

@@ -33,8 +33,8 @@ internal sealed class ChunkRef<TKey>(string file, int count, TKey min, TKey max,
     {
         File = File,
         Count = Count,
-        MinKey = System.Text.Json.JsonSerializer.SerializeToElement(Min),
-        MaxKey = System.Text.Json.JsonSerializer.SerializeToElement(Max),
+        MinKey = System.Text.Json.JsonSerializer.SerializeToElement(Min, ZgJson.Default),
+        MaxKey = System.Text.Json.JsonSerializer.SerializeToElement(Max, ZgJson.Default),
         Bytes = FileBytes,
     };
 }

@@ -11,7 +11,7 @@ internal static class CompositeKeyReader
         var document = Expression.Parameter(typeof(T), "d");
         var parts = entity.KeyParts.Select(p => Expression.Convert(Expression.Property(document, p.Info), typeof(object)));
         var key = Expression.New(typeof(CompositeKey).GetConstructor([typeof(object[])])!, Expression.NewArrayInit(typeof(object), parts));
-        return Expression.Lambda<Func<T, TKey>>(Expression.Convert(key, typeof(TKey)), document).Compile();
+        return ExpressionCompilation.Compile(Expression.Lambda<Func<T, TKey>>(Expression.Convert(key, typeof(TKey)), document));
     }
 
     /// <summary>

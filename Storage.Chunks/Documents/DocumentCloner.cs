@@ -86,7 +86,7 @@ internal sealed class DocumentCloner
         var lambda = Expression.Lambda<Func<T, T>>(
             Expression.Condition(Expression.Equal(source, Expression.Constant(null, typeof(T))), Expression.Constant(null, typeof(T)), copy),
             source);
-        return lambda.Compile();
+        return ExpressionCompilation.Compile(lambda);
     }
 
     /// <summary>

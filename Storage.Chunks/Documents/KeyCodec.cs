@@ -34,7 +34,7 @@ internal sealed class KeyCodec<TKey> : IKeyPartCodec where TKey : notnull
 
     private static JsonSerializerOptions CreateJsonOptions()
     {
-        var options = new JsonSerializerOptions();
+        var options = new JsonSerializerOptions { TypeInfoResolver = ZgJson.Reflection() };
         options.Converters.Add(new DateTimeClockConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

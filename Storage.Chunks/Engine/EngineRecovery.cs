@@ -86,7 +86,7 @@ internal static class EngineRecovery
             {
                 if (op.Kind == WalOpKind.Meta)
                 {
-                    set.SetMetadata(System.Text.Json.JsonSerializer.Deserialize<string>(op.KeyJson)!, System.Text.Json.JsonSerializer.Deserialize<string>(op.DocumentJson)!, log: false);
+                    set.SetMetadata(System.Text.Json.JsonSerializer.Deserialize<string>(op.KeyJson, ZgJson.Default)!, System.Text.Json.JsonSerializer.Deserialize<string>(op.DocumentJson, ZgJson.Default)!, log: false);
                     continue;
                 }
                 if (!byName.TryGetValue(op.Collection, out var store))

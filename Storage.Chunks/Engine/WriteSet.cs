@@ -26,7 +26,7 @@ internal sealed class WriteSet(DatabaseState baseState, long lsn)
     {
         Metadata = Metadata.SetItem(name, value);
         if (log)
-            Ops.Add(new Wal.WalOp(Wal.WalOpKind.Meta, "", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(name), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value)));
+            Ops.Add(new Wal.WalOp(Wal.WalOpKind.Meta, "", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(name, ZgJson.Default), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, ZgJson.Default)));
     }
 
     public CollectionStateBuilder<TKey, T> For<TKey, T>(int collection) where TKey : notnull where T : class =>

@@ -117,12 +117,12 @@ internal sealed class IndexColumn
         var doc = Expression.Parameter(typeof(T), "doc");
         var owner = path.Members[0].DeclaringType!;
         if (owner.IsAssignableFrom(typeof(T)))
-            return Expression.Lambda<Func<T, object?>>(Read(doc, path.Members, 0), doc).Compile();
+            return ExpressionCompilation.Compile(Expression.Lambda<Func<T, object?>>(Read(doc, path.Members, 0), doc));
         // A derived type's property (table-per-hierarchy): documents of other types have no value (null).
         var derived = Expression.Variable(owner, "derived");
         var body = Expression.Block([derived], Expression.Assign(derived, Expression.TypeAs(doc, owner)),
             Expression.Condition(Expression.Equal(derived, Expression.Constant(null, owner)), Expression.Constant(null, typeof(object)), Read(derived, path.Members, 0)));
-        return Expression.Lambda<Func<T, object?>>(body, doc).Compile();
+        return ExpressionCompilation.Compile(Expression.Lambda<Func<T, object?>>(body, doc));
     }
 
     private static Expression Read(Expression target, IReadOnlyList<PropertyInfo> members, int step)

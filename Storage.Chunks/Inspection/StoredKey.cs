@@ -124,11 +124,11 @@ internal readonly struct StoredKey : IComparable<StoredKey>, IEquatable<StoredKe
     public byte[] ToJson() => Kind == KeyKind.Composite
         ? CompositeJson()
         : IsNumeric(Kind)
-        ? JsonSerializer.SerializeToUtf8Bytes(_number)
+        ? JsonSerializer.SerializeToUtf8Bytes(_number, ZgJson.Default)
         : _value switch
         {
             DateTime d => JsonSerializer.SerializeToUtf8Bytes(d, KeyCodec<DateTime>.JsonOptions),
-            var v => JsonSerializer.SerializeToUtf8Bytes(v, v!.GetType()),
+            var v => JsonSerializer.SerializeToUtf8Bytes(v, v!.GetType(), ZgJson.Default),
         };
 
     private StoredKey[] Parts => (StoredKey[])_value!;

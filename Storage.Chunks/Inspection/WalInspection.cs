@@ -79,7 +79,7 @@ internal sealed class WalInspection(DatabaseReader reader)
             {
                 try
                 {
-                    reader.Metadata[JsonSerializer.Deserialize<string>(op.KeyJson)!] = JsonSerializer.Deserialize<string>(op.DocumentJson!)!;
+                    reader.Metadata[JsonSerializer.Deserialize<string>(op.KeyJson, ZgJson.Default)!] = JsonSerializer.Deserialize<string>(op.DocumentJson!, ZgJson.Default)!;
                 }
                 catch (Exception e) when (e is JsonException or ArgumentNullException or NullReferenceException)
                 {

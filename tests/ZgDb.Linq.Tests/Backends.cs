@@ -34,7 +34,7 @@ public abstract class Backend : IDisposable
     }
 }
 
-public sealed class InMemoryBackend : Backend
+public class InMemoryBackend : Backend
 {
     public InMemoryBackend()
     {
@@ -44,7 +44,7 @@ public sealed class InMemoryBackend : Backend
 }
 
 /// <summary>On disk, reopened after the data was written and checkpointed, so reads come from chunk files.</summary>
-public sealed class OnDiskBackend : Backend
+public class OnDiskBackend : Backend
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "zgdb-linq-" + Guid.NewGuid().ToString("N"));
 

@@ -96,6 +96,28 @@ public static class QueryCatalog
             Q($"balance > {m}", (p, o, r) => p.Where(x => x.Balance > m).Count());
             Q($"balance sum where > {m}", (p, o, r) => p.Where(x => x.Balance > m).Sum(x => x.Balance));
         }
+        // ---- issue 23 §3: the comparisons reported wrong under the expression interpreter (Native AOT), with literals
+        // (the C# compiler's method-based decimal operators), captured values, nullable lifts and fresh strings ----
+        Q("issue23 balance >= literal", (p, o, r) => p.Where(x => x.Balance >= 300m).Select(x => x.Id).ToList());
+        Q("issue23 balance < literal", (p, o, r) => p.Count(x => x.Balance < -300.25m));
+        Q("issue23 balance == literal", (p, o, r) => p.Count(x => x.Balance == 0m));
+        Q("issue23 balance != literal", (p, o, r) => p.Count(x => x.Balance != 0m));
+        Q("issue23 balance * 2 > literal", (p, o, r) => p.Count(x => x.Balance * 2 > 1000m));
+        Q("issue23 balance min max avg", (p, o, r) => new object[] { p.Min(x => x.Balance), p.Max(x => x.Balance), p.Average(x => x.Balance) });
+        Q("issue23 city != literal", (p, o, r) => p.Where(x => x.City != "Paris").Select(x => x.Id).ToList());
+        Q("issue23 city == fresh string", (p, o, r) => { var paris = new string("Paris".AsSpan()); return p.Where(x => x.City == paris).Select(x => x.Id).ToList(); });
+        Q("issue23 city != fresh string", (p, o, r) => { var paris = new string("Paris".AsSpan()); return p.Count(x => x.City != paris); });
+        Q("issue23 string.Equals city", (p, o, r) => p.Count(x => string.Equals(x.City, "Berlin")));
+        Q("issue23 string.Compare name", (p, o, r) => p.Count(x => string.Compare(x.Name, "Karl", StringComparison.Ordinal) >= 0));
+        Q("issue23 born >= literal", (p, o, r) => p.Count(x => x.Born >= new DateTime(1980, 1, 1)));
+        Q("issue23 born != literal", (p, o, r) => p.Count(x => x.Born != new DateTime(1990, 1, 1)));
+        Q("issue23 score >= literal", (p, o, r) => p.Where(x => x.Score >= 50).Select(x => x.Id).ToList());
+        Q("issue23 score != literal", (p, o, r) => p.Count(x => x.Score != 3));
+        Q("issue23 score == null", (p, o, r) => p.Count(x => x.Score == null));
+        Q("issue23 score sum min max avg", (p, o, r) => new object?[] { p.Sum(x => x.Score), p.Min(x => x.Score), p.Max(x => x.Score), p.Average(x => x.Score) });
+        Q("issue23 order amount take", (p, o, r) => o.Where(x => x.Amount >= 100m).OrderBy(x => x.Amount).ThenBy(x => x.Id).Take(20).Select(x => x.Id).ToList());
+        Q("issue23 at < literal", (p, o, r) => o.Count(x => x.At < new DateTime(2020, 1, 1)));
+
         var born = new DateTime(1980, 6, 1);
         Q("born > date", (p, o, r) => p.Where(x => x.Born > born).Select(x => x.Id).ToList());
         Q("born range order take", (p, o, r) => p.Where(x => x.Born >= born && x.Born < born.AddYears(5)).OrderBy(x => x.Born).Take(15).ToList());

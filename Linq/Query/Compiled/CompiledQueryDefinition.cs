@@ -64,7 +64,7 @@ internal sealed class CompiledQueryDefinition
         if (node is MemberExpression { Expression: ConstantExpression { Value: IParameterSlot slot } }) return SlotBinding.FromArgument(slot.Index);
         var arguments = Expression.Parameter(typeof(object?[]), "arguments");
         var read = new SlotReader(arguments).Visit(node);
-        return SlotBinding.Evaluated(Expression.Lambda<Func<object?[], object?>>(Expression.Convert(read, typeof(object)), arguments).Compile());
+        return SlotBinding.Evaluated(ExpressionCompilation.Compile(Expression.Lambda<Func<object?[], object?>>(Expression.Convert(read, typeof(object)), arguments)));
     }
 
     private object? AdHoc(ZgDatabase database, object?[] arguments)

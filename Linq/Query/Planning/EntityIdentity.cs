@@ -175,7 +175,7 @@ internal sealed class EntityKeyComparer<T>(EntityType entityType) : EntityKeyCom
     private static Func<T, object?> CompileKey(PropertyInfo key)
     {
         var entity = Expression.Parameter(typeof(T), "e");
-        return Expression.Lambda<Func<T, object?>>(Expression.Convert(Expression.Property(entity, key), typeof(object)), entity).Compile();
+        return ExpressionCompilation.Compile(Expression.Lambda<Func<T, object?>>(Expression.Convert(Expression.Property(entity, key), typeof(object)), entity));
     }
 
     public bool Equals(T? x, T? y) => ReferenceEquals(x, y) || x is not null && y is not null && object.Equals(_key(x), _key(y));

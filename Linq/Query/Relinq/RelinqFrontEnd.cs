@@ -217,7 +217,7 @@ internal static class RelinqFrontEnd
                        && visited.Type.IsAssignableFrom(queryable.Type)
                     ? queryable
                     : Expression.Convert(body, visited.Type);
-            return Expression.Invoke(Expression.Constant(Expression.Lambda(body, parameters).Compile()), arguments);
+            return Expression.Invoke(Expression.Constant(ExpressionCompilation.Compile(Expression.Lambda(body, parameters))), arguments);
         }
 
         protected override Expression VisitExtension(Expression node) => node;
