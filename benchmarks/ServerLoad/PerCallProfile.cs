@@ -23,22 +23,8 @@ internal static class PerCallProfile
     public static async Task<int> Run(double seconds, int[] clientCounts, int users)
     {
         var directory = Path.Combine(Path.GetTempPath(), "zgdb-server-profile-" + Guid.NewGuid().ToString("n")[..8]);
-        const string Token = "server-load-token";
-        int port = FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-        builder.Services.AddZgDbServer<LoadDb>(directory, o =>
-        {
-            o.Tokens.Add(Token);
-            o.MaxConcurrentCalls = 1024;
-            o.Database = new ZgDbOptions { Durability = Durability.Background };
-        });
-        var app = builder.Build();
-        app.MapZgDbServer();
-        await app.StartAsync();
-        var address = $"zgdb://127.0.0.1:{port}";
+        const string Token = LoadServer.Token;
+        var (app, port, address) = await LoadServer.StartAsync(directory);
         string fingerprint;
         using (var loader = ZgDatabase.Connect<LoadDb>(address, new ZgClientOptions { Token = Token }))
         {
@@ -163,14 +149,5 @@ internal static class PerCallProfile
     {
         long warm = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * 0.3);
         return (warm, warm + (long)(Stopwatch.Frequency * seconds));
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

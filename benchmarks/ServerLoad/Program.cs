@@ -57,22 +57,8 @@ await using (var analyze = new NpgsqlConnection(pg))
 }
 
 var directory = Path.Combine(Path.GetTempPath(), "zgdb-server-load-" + Guid.NewGuid().ToString("n")[..8]);
-const string Token = "server-load-token";
-int port = FreePort();
-var builder = WebApplication.CreateSlimBuilder();
-builder.Logging.ClearProviders();
-builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-builder.Services.AddZgDbServer<LoadDb>(directory, o =>
-{
-    o.Tokens.Add(Token);
-    o.MaxConcurrentCalls = 1024;
-    o.Database = new ZgDbOptions { Durability = Durability.Background };
-});
-var app = builder.Build();
-app.MapZgDbServer();
-await app.StartAsync();
-var address = $"zgdb://127.0.0.1:{port}";
+var (app, _, address) = await LoadServer.StartAsync(directory);
+const string Token = LoadServer.Token;
 using (var loader = ZgDatabase.Connect<LoadDb>(address, new ZgClientOptions { Token = Token }))
 {
     foreach (var batch in users.Chunk(5_000)) loader.Users.InsertMany(batch);
@@ -258,15 +244,6 @@ static async Task<Cell> Timed(string store, string workload, int clients, LoadOp
     var all = latencies.SelectMany(l => l).Order().ToArray();
     double Ms(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))] * 1000.0 / Stopwatch.Frequency;
     return new Cell(store, workload, clients, all.Length, all.Length / options.Seconds, Ms(0.50), Ms(0.99));
-}
-
-static int FreePort()
-{
-    var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-    listener.Stop();
-    return port;
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
