@@ -73,12 +73,19 @@ public static class AsyncQueryableExtensions
     /// <summary>Runs <paramref name="action"/> on each result, in order, checking the token before each.</summary>
     public static Task ForEachAsync<T>(this IQueryable<T> source, Action<T> action, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(action);
-        return Run(source, cancellationToken, (q, token) =>
-        {
-            foreach (var row in Rows(q, token)) action(row);
-            return true;
-        });
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
+        return EachAsync(source.AsAsyncEnumerable(), action, cancellationToken);
+    }
+
+    /// <summary>
+    /// The action for each row of an <c>await foreach</c>, outside the query's steps: a chunk load awaited before the
+    /// first row may start the query again, but never once the action has run (it is the application's side effect).
+    /// </summary>
+    private static async Task EachAsync<T>(IAsyncEnumerable<T> rows, Action<T> action, CancellationToken token)
+    {
+        await foreach (var row in rows.WithCancellation(token).ConfigureAwait(false)) action(row);
     }
 
     /// <summary>The first result; an empty query throws <see cref="InvalidOperationException"/>.</summary>

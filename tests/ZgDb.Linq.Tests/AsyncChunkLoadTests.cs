@@ -155,6 +155,16 @@ public sealed class AsyncChunkLoadTests : IDisposable
     }
 
     [Fact]
+    public async Task ForEachAsync_over_a_cold_collection_runs_its_action_once_per_row_and_awaits_every_load()
+    {
+        using var db = OpenCold(cacheBytes: 1); // every chunk after the first is a miss met after actions have run
+        var seen = new List<int>();
+        await db.Items.Where(i => i.Group != 0).ForEachAsync(item => seen.Add(item.Id));
+        Assert.Equal(_items.Where(i => i.Group != 0).Select(i => i.Id).ToList(), seen); // a restart would repeat actions
+        Assert.Equal(0, _files.SynchronousChunkReads);
+    }
+
+    [Fact]
     public void A_synchronous_query_reads_its_chunks_on_its_thread()
     {
         using var db = OpenCold();
