@@ -40,13 +40,13 @@ internal sealed class ServerDrain(ServedDatabase served, ILogger<ServerDrain>? l
         {
             await served.Database.FlushAsync(CancellationToken.None);
             served.Database.Checkpoint();
-            _logger.LogInformation("ZgDb server stopping: {Calls} calls in flight drained in {Elapsed} ms ({Cut} cut at ZgServerOptions.DrainTimeout {Timeout}); flushed and checkpointed at LSN {Lsn}.",
+            _logger.LogInformation(ZgDbEvents.ServerDrained, "ZgDb server stopping: {Calls} calls in flight drained in {Elapsed} ms ({Cut} cut at ZgServerOptions.DrainTimeout {Timeout}); flushed and checkpointed at LSN {Lsn}.",
                 waitedFor - cut, (long)clock.Elapsed.TotalMilliseconds, cut, served.Options.DrainTimeout, served.Database.GetStatistics().CheckpointLsn);
         }
         catch (ZgDbException e)
         {
             // The database's own dispose tries again; the error is the operator's to see, not a reason to hang the stop.
-            _logger.LogError(e, "ZgDb server stopping: the final flush or checkpoint failed.");
+            _logger.LogError(ZgDbEvents.ServerDrainFailed, e, "ZgDb server stopping: the final flush or checkpoint failed.");
         }
     }
 

@@ -77,4 +77,9 @@ public static class ZgDbEvents
     public static readonly EventId IndexBuildProgress = new(5002, nameof(IndexBuildProgress));
     /// <summary>5003 (Information, Indexes): an index was built.</summary>
     public static readonly EventId IndexBuilt = new(5003, nameof(IndexBuilt));
+
+    /// <summary>6001 (Information, ZgDb.Server): the server stopped: its calls drained, the database flushed and checkpointed.</summary>
+    public static readonly EventId ServerDrained = new(6001, nameof(ServerDrained));
+    /// <summary>6002 (Error, ZgDb.Server): the final flush or checkpoint of a stopping server failed (the database's dispose tries again).</summary>
+    public static readonly EventId ServerDrainFailed = new(6002, nameof(ServerDrainFailed));
 }

@@ -34,7 +34,7 @@ public sealed class LogEventsHadNoIdsOrCategories : IDisposable
         var call = new Regex(@"\bLog(Trace|Debug|Information|Warning|Error|Critical)\(", RegexOptions.Compiled);
         var missing = new List<string>();
         int calls = 0;
-        foreach (var folder in new[] { "Storage.Chunks", "Linq", "Model", "Hosting" })
+        foreach (var folder in new[] { "Storage.Chunks", "Linq", "Model", "Hosting", "Server", "Client" })
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root.FullName, folder), "*.cs", SearchOption.AllDirectories)
                          .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
             {
