@@ -148,7 +148,15 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         var list = documents as IReadOnlyList<T> ?? documents.ToList();
         _engine.Write(set =>
         {
-            foreach (var document in list) Put(set, document, PutMode.Insert);
+            if (_indexes.Definitions.Length == 0 || list.Count < 2)
+            {
+                foreach (var document in list) Put(set, document, PutMode.Insert);
+                return;
+            }
+            var indexes = set.For<TKey, T>(Ordinal).Indexes;
+            var batch = _indexes.BeginInserts(indexes, list.Count);
+            foreach (var document in list) Put(set, document, PutMode.Insert, batch);
+            batch.Complete(indexes);
         });
     }
 
@@ -198,7 +206,7 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         return deleted;
     }
 
-    private void Put(WriteSet set, T document, PutMode mode)
+    private void Put(WriteSet set, T document, PutMode mode, CollectionIndexes<TKey, T>.InsertBatch? inserts = null)
     {
         if (document is null) throw new ZgDbValidationException(Name, "the document is null.");
         _validator.Validate(document, Name);
@@ -237,7 +245,8 @@ internal sealed class CollectionStore<TKey, T> : ICollectionStore<T>, ICollectio
         if (exists && mode == PutMode.Insert) throw new ZgDbDuplicateKeyException(Name, key);
         if (!exists && mode == PutMode.Update) throw new ZgDbNotFoundException(Name, key);
         _references.CheckPrincipals(set, stored, key);
-        if (_indexes.Definitions.Length > 0) _indexes.Apply(builder.Indexes, key, old, stored, checkUnique: true);
+        if (inserts is not null) inserts.Insert(key, stored); // an InsertMany: old is null (a duplicate key threw above)
+        else if (_indexes.Definitions.Length > 0) _indexes.Apply(builder.Indexes, key, old, stored, checkUnique: true);
 
         builder.Delta[key] = new DeltaEntry<T>(stored, set.Lsn);
         if (!exists) builder.Count++;

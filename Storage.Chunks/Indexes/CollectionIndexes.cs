@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using ZgDb.Storage.Engine;
@@ -205,6 +206,102 @@ internal sealed class CollectionIndexes<TKey, T> where TKey : notnull where T : 
             if (oldValues is not null) state = state.Remove(new IndexEntry<TKey>(oldValues, key));
             if (newValues is not null) state = state.Add(new IndexEntry<TKey>(newValues, key));
             states[i] = state;
+        }
+    }
+
+    /// <summary>
+    /// Starts the index side of a batch of inserts (<c>InsertMany</c>). Per-document <see cref="Apply"/> inserts each
+    /// entry into a persistent tree, copying a path of ~17 nodes per index and document and missing the cache at every
+    /// level; a batch collects each index's entries in a list and merges them into the index once, sorted
+    /// (<see cref="InsertBatch.Complete"/>). <paramref name="states"/> are not changed until then, so the unique
+    /// checks read them as they were before the batch, plus the batch's own values.
+    /// </summary>
+    public InsertBatch BeginInserts(IndexState<TKey>[] states, int documents) => new(this, states, documents);
+
+    /// <summary>The index entries of one batch of inserts (see <see cref="BeginInserts"/>); used by one writer.</summary>
+    internal sealed class InsertBatch
+    {
+        private readonly CollectionIndexes<TKey, T> _owner;
+        private readonly IndexState<TKey>[] _start;
+        private readonly List<IndexEntry<TKey>>[] _entries;
+        private readonly Dictionary<object?[], TKey>?[] _unique;
+
+        public InsertBatch(CollectionIndexes<TKey, T> owner, IndexState<TKey>[] states, int documents)
+        {
+            _owner = owner;
+            _start = (IndexState<TKey>[])states.Clone();
+            _entries = new List<IndexEntry<TKey>>[states.Length];
+            _unique = new Dictionary<object?[], TKey>?[states.Length];
+            for (int i = 0; i < states.Length; i++)
+            {
+                _entries[i] = new List<IndexEntry<TKey>>(documents);
+                var definition = owner.Definitions[i];
+                if (definition.Index.IsUnique) _unique[i] = new Dictionary<object?[], TKey>(documents, new SameValues(definition.Columns));
+            }
+        }
+
+        /// <summary>
+        /// Adds the entries of <paramref name="document"/>, new under <paramref name="key"/>; first throws
+        /// <see cref="ZgDbUniqueConstraintException"/> (as <see cref="Apply"/> does) when a unique index already
+        /// holds its non-null values, before the batch or earlier in it. Nothing is added when it throws.
+        /// </summary>
+        public void Insert(TKey key, T document)
+        {
+            var definitions = _owner.Definitions;
+            var values = new object?[definitions.Length][];
+            for (int i = 0; i < definitions.Length; i++)
+            {
+                var definition = definitions[i];
+                var v = values[i] = definition.ValuesOf(document);
+                if (_unique[i] is not { } batch || !Array.TrueForAll(v, x => x is not null)) continue;
+                foreach (var other in _start[i].Keys(IndexEntry<TKey>.Before(v), IndexEntry<TKey>.After(v), false))
+                    if (_owner._keys.Compare(other, key) != 0)
+                        throw new ZgDbUniqueConstraintException(_owner._collection, definition.Name, definition.Display(v), other);
+                if (batch.TryGetValue(v, out var earlier) && _owner._keys.Compare(earlier, key) != 0)
+                    throw new ZgDbUniqueConstraintException(_owner._collection, definition.Name, definition.Display(v), earlier);
+            }
+            for (int i = 0; i < definitions.Length; i++)
+            {
+                _entries[i].Add(new IndexEntry<TKey>(values[i], key));
+                if (_unique[i] is { } batch && Array.TrueForAll(values[i], x => x is not null)) batch[values[i]] = key;
+            }
+        }
+
+        /// <summary>
+        /// Merges the batch's entries into each index and writes the states into <paramref name="states"/> (the write
+        /// set's copy). The indexes are independent: a large batch merges them in parallel where cores exist.
+        /// </summary>
+        public void Complete(IndexState<TKey>[] states)
+        {
+            if (_entries[0].Count >= ParallelMergeEntries && states.Length > 1 && Environment.ProcessorCount > 1)
+                Parallel.For(0, states.Length, i => states[i] = _start[i].AddMany(_entries[i]));
+            else
+                for (int i = 0; i < states.Length; i++) states[i] = _start[i].AddMany(_entries[i]);
+        }
+
+        /// <summary>Below this many entries per index, merging on other threads costs more than it saves.</summary>
+        private const int ParallelMergeEntries = 4096;
+
+        /// <summary>
+        /// Value tuples equal column by column as the index compares them (the unique constraint's sameness). The hash
+        /// is each value's own (ordinal for strings), which agrees with the columns' comparisons: values that compare
+        /// equal (1.0m and 1.00m, 0.0 and -0.0, two DateTime kinds of one tick) hash alike.
+        /// </summary>
+        private sealed class SameValues(IndexColumn[] columns) : IEqualityComparer<object?[]>
+        {
+            public bool Equals(object?[]? x, object?[]? y)
+            {
+                for (int i = 0; i < columns.Length; i++)
+                    if (columns[i].Compare(x![i], y![i]) != 0) return false;
+                return true;
+            }
+
+            public int GetHashCode(object?[] values)
+            {
+                var hash = new HashCode();
+                foreach (var value in values) hash.Add(value is string s ? string.GetHashCode(s, StringComparison.Ordinal) : value?.GetHashCode() ?? 0);
+                return hash.ToHashCode();
+            }
         }
     }
 

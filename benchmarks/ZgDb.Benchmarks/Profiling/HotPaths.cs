@@ -53,10 +53,17 @@ public static class HotPaths
     private static (double Ms, long Bytes) Measure(Action action)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
+        var paused = GC.GetTotalPauseDuration();
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
         long start = Stopwatch.GetTimestamp();
         action();
-        return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, GC.GetAllocatedBytesForCurrentThread() - before);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        _lastGc = $"GC: {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused, collections gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}";
+        return (elapsed, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    /// <summary>The garbage collector's pauses and collections during the last <see cref="Measure"/>.</summary>
+    private static string _lastGc = "";
 
     private static void Print(string step, (double Ms, long Bytes) m, int documents) =>
         Console.WriteLine($"  {step,-58} {m.Ms,9:F1} ms {m.Ms * 1e6 / documents,9:F0} ns/doc {m.Bytes / 1048576.0,9:F1} MB {m.Bytes / (double)documents,7:F0} B/doc");
@@ -105,10 +112,12 @@ public static class HotPaths
             var users = Dataset.Generate(count);
             using var db = ZgDatabase.Open<BenchDb>(directory, new ZgDbOptions { Checkpoint = CheckpointPolicy.Manual });
             var insert = Measure(() => db.Users.InsertMany(users));
+            var insertGc = _lastGc;
             var flush = Measure(() => db.FlushAsync().GetAwaiter().GetResult());
             var checkpoint = Measure(db.Checkpoint);
             if (round == 0) continue;
             Print("InsertMany (apply in memory, encode the WAL record)", insert, count);
+            Console.WriteLine($"    {insertGc}");
             Print("FlushAsync (WAL write + fsync, background thread)", flush, count);
             Console.WriteLine($"  => {count / ((insert.Ms + flush.Ms) / 1000):N0} docs/s for InsertMany + FlushAsync; WAL {db.GetStatistics().WalBytesWritten / (double)count:F0} B/doc");
             Print("Checkpoint (later, in the background by default)", checkpoint, count);
